@@ -1,0 +1,327 @@
+/**
+ * The tickmark extension: starts `tickmark lsp` over stdio for roadmap markdown files and
+ * adds the commands, the status-bar progress and the crash policy around it.
+ *
+ * Everything that can be decided without VS Code lives in the pure modules beside this
+ * one (config, server, status, toggle, crash) and is unit-tested there; this file only
+ * wires them to the editor. `startClient`/`stopClient` are the single way the server is
+ * started and stopped, and the `tickmark.restart` command is the user's way in.
+ */
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import {
+  CloseAction,
+  ErrorAction,
+  ExecuteCommandRequest,
+  LanguageClient,
+  type LanguageClientOptions,
+  RevealOutputChannelOn,
+  type ServerOptions,
+  State,
+} from 'vscode-languageclient/node';
+import { buildServerSettings, roadmapDocumentSelector, type MarkdownFilter } from './config';
+import { CrashPolicy, OnceNotifier } from './crash';
+import { findServer, judgeVersion, lookupFailureMessage } from './server';
+import { formatStatus, type DocumentStats } from './status';
+import { toggleArguments } from './toggle';
+
+/** The command the server offers (SPEC §3); vscode-languageclient registers it itself. */
+const SERVER_TOGGLE_COMMAND = 'tickmark.toggleTask';
+const HISTORY_SCHEME = 'tickmark-history';
+
+let client: LanguageClient | undefined;
+let serverPath: string | undefined;
+let selector: MarkdownFilter[] = [];
+let output: vscode.LogOutputChannel;
+let statusItem: vscode.StatusBarItem;
+let lifecycle: Promise<void> = Promise.resolve();
+const crashes = new CrashPolicy();
+const notices = new OnceNotifier();
+const historyDocuments = new Map<string, string>();
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  output = vscode.window.createOutputChannel('tickmark', { log: true });
+  statusItem = vscode.window.createStatusBarItem('tickmark.progress', vscode.StatusBarAlignment.Right, 100);
+  statusItem.name = 'tickmark progress';
+  statusItem.command = 'workbench.action.gotoSymbol';
+  context.subscriptions.push(output, statusItem);
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand('tickmark.toggleTaskAtCursor', toggleTaskAtCursor),
+    vscode.commands.registerCommand('tickmark.restart', () => restart(context, 'restart requested')),
+    vscode.commands.registerCommand('tickmark.showOutput', () => output.show(true)),
+    vscode.commands.registerCommand('tickmark.showHistory', () => showHistory(context)),
+    vscode.workspace.registerTextDocumentContentProvider(HISTORY_SCHEME, {
+      provideTextDocumentContent: (uri) => historyDocuments.get(uri.toString()) ?? '',
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('tickmark.server.path') || e.affectsConfiguration('tickmark.roadmaps') || e.affectsConfiguration('tickmark.trace.server')) {
+        void restart(context, 'settings changed');
+      } else if (e.affectsConfiguration('tickmark')) {
+        scheduleStatusUpdate();
+      }
+    }),
+    vscode.window.onDidChangeActiveTextEditor(() => scheduleStatusUpdate(0)),
+    vscode.workspace.onDidChangeTextDocument((e) => {
+      if (e.document === vscode.window.activeTextEditor?.document) scheduleStatusUpdate();
+    }),
+  );
+
+  await queue(() => startClient(context));
+}
+
+export function deactivate(): Thenable<void> | undefined {
+  return client?.stop();
+}
+
+/** Start and stop run one at a time, in order. */
+function queue(step: () => Promise<void>): Promise<void> {
+  lifecycle = lifecycle.then(step, step);
+  return lifecycle;
+}
+
+function restart(context: vscode.ExtensionContext, why: string): Promise<void> {
+  output.info(`${why}: restarting the server`);
+  crashes.reset();
+  notices.reset();
+  return queue(async () => {
+    await stopClient();
+    await startClient(context);
+  });
+}
+
+async function stopClient(): Promise<void> {
+  const running = client;
+  client = undefined;
+  statusItem.hide();
+  if (!running) return;
+  try {
+    if (running.state !== State.Stopped) await running.stop(2000);
+  } catch (e) {
+    output.warn(`stopping the server: ${errorText(e)}`);
+  }
+}
+
+async function startClient(context: vscode.ExtensionContext): Promise<void> {
+  const config = vscode.workspace.getConfiguration('tickmark');
+  const lookup = findServer({
+    settingPath: config.get<string>('server.path'),
+    extensionPath: context.extensionPath,
+    workspaceFolder: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
+    home: os.homedir(),
+    pathEnv: process.env.PATH,
+    platform: process.platform,
+    isExecutable,
+  });
+  if (!lookup.found) {
+    serverPath = undefined;
+    reportStartFailure(lookupFailureMessage(lookup));
+    return;
+  }
+  serverPath = lookup.path;
+  output.info(`server: ${lookup.path} (from ${lookup.source})`);
+
+  let versionOutput: string;
+  try {
+    versionOutput = await run(lookup.path, ['--version'], undefined, 10_000);
+  } catch (e) {
+    reportStartFailure(`tickmark: \`${lookup.path} --version\` failed (${errorText(e)}). Point \`tickmark.server.path\` at a working tickmark binary.`);
+    return;
+  }
+  const verdict = judgeVersion(lookup.path, versionOutput);
+  if (!verdict.ok) {
+    reportStartFailure(verdict.message);
+    return;
+  }
+  output.info(`server version ${verdict.version}`);
+
+  selector = roadmapDocumentSelector(config.get('roadmaps'));
+  const serverOptions: ServerOptions = { command: lookup.path, args: ['lsp'], options: { env: { ...process.env, RUST_BACKTRACE: '1' } } };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: selector,
+    outputChannel: output,
+    revealOutputChannelOn: RevealOutputChannelOn.Never,
+    initializationOptions: serverSettings(),
+    synchronize: { configurationSection: 'tickmark' },
+    middleware: {
+      workspace: {
+        // The server asks for the `tickmark` section: answer with the SPEC §6 keys the user set.
+        configuration: async (params, token, next) => {
+          const answers = await next(params, token);
+          if (!Array.isArray(answers)) return answers;
+          return params.items.map((item, i) => (item.section === 'tickmark' ? serverSettings() : answers[i]));
+        },
+      },
+    },
+    errorHandler: {
+      error: (error, _message, count) => {
+        output.error(`connection error: ${errorText(error)}`);
+        return { action: (count ?? 0) < 3 ? ErrorAction.Continue : ErrorAction.Shutdown, handled: true };
+      },
+      closed: () => onServerClosed(),
+    },
+    initializationFailedHandler: (error) => {
+      reportStartFailure(`tickmark: the server failed to start (${errorText(error)}).`);
+      return false;
+    },
+  };
+
+  const next = new LanguageClient('tickmark', 'tickmark', serverOptions, clientOptions);
+  client = next;
+  try {
+    await next.start();
+    output.info('server started');
+    scheduleStatusUpdate(0);
+  } catch (e) {
+    if (client === next) client = undefined;
+    reportStartFailure(`tickmark: the server did not start (${errorText(e)}).`);
+  }
+}
+
+/** The crash policy: report once, restart a few times, then stop and let the user decide. */
+function onServerClosed(): { action: CloseAction; handled: boolean } {
+  const decision = crashes.recordCrash();
+  output.error(`the server stopped unexpectedly (crash ${decision.crashes})`);
+  statusItem.hide();
+  if (decision.notify === 'first') {
+    void vscode.window
+      .showWarningMessage('tickmark: the language server stopped unexpectedly and was restarted.', 'Show Output')
+      .then((choice) => choice && output.show(true));
+  } else if (decision.notify === 'gave-up') {
+    void vscode.window
+      .showErrorMessage(`tickmark: the language server crashed ${decision.crashes} times and will not be restarted automatically.`, 'Restart', 'Show Output')
+      .then((choice) => {
+        if (choice === 'Restart') void vscode.commands.executeCommand('tickmark.restart');
+        if (choice === 'Show Output') output.show(true);
+      });
+  }
+  return { action: decision.restart ? CloseAction.Restart : CloseAction.DoNotRestart, handled: true };
+}
+
+/** A server that cannot start is reported once (until the user restarts), with the fixes. */
+function reportStartFailure(message: string): void {
+  output.error(message);
+  if (!notices.shouldShow(message)) return;
+  void vscode.window.showErrorMessage(message, 'Open Settings', 'Restart', 'Show Output').then((choice) => {
+    if (choice === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'tickmark.server.path');
+    if (choice === 'Restart') void vscode.commands.executeCommand('tickmark.restart');
+    if (choice === 'Show Output') output.show(true);
+  });
+}
+
+function serverSettings(): Record<string, unknown> {
+  const config = vscode.workspace.getConfiguration('tickmark');
+  return buildServerSettings((key) => {
+    const v = config.inspect(key);
+    return v?.workspaceFolderValue ?? v?.workspaceValue ?? v?.globalValue;
+  });
+}
+
+function runningClient(): LanguageClient | undefined {
+  if (client && client.state === State.Running) return client;
+  const message = serverPath ? 'tickmark: the language server is not running.' : 'tickmark: no language server was found.';
+  void vscode.window.showWarningMessage(message, 'Restart', 'Show Output').then((choice) => {
+    if (choice === 'Restart') void vscode.commands.executeCommand('tickmark.restart');
+    if (choice === 'Show Output') output.show(true);
+  });
+  return undefined;
+}
+
+async function toggleTaskAtCursor(): Promise<void> {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor) return;
+  const running = runningClient();
+  if (!running) return;
+  const uri = editor.document.uri.toString();
+  for (const args of toggleArguments(uri, editor.selections)) {
+    try {
+      await running.sendRequest(ExecuteCommandRequest.type, { command: SERVER_TOGGLE_COMMAND, arguments: [args] });
+    } catch (e) {
+      output.error(`toggle failed: ${errorText(e)}`);
+      void vscode.window.showErrorMessage(`tickmark: toggling the task failed (${errorText(e)}).`);
+      return;
+    }
+  }
+}
+
+async function showHistory(context: vscode.ExtensionContext): Promise<void> {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor || editor.document.uri.scheme !== 'file') {
+    void vscode.window.showInformationMessage('tickmark: open a roadmap file and put the cursor on a task to see its history.');
+    return;
+  }
+  const binary = serverPath ?? (await queue(() => startClient(context)).then(() => serverPath));
+  if (!binary) return;
+  const file = editor.document.uri.fsPath;
+  const line = editor.selection.active.line + 1;
+  const cwd = vscode.workspace.getWorkspaceFolder(editor.document.uri)?.uri.fsPath ?? path.dirname(file);
+  let text: string;
+  try {
+    text = await run(binary, ['history', `${file}:${line}`], cwd, 30_000);
+  } catch (e) {
+    output.error(`history failed: ${errorText(e)}`);
+    void vscode.window.showErrorMessage(`tickmark: \`tickmark history\` failed for line ${line} (${errorText(e)}).`, 'Show Output').then((choice) => choice && output.show(true));
+    return;
+  }
+  const uri = vscode.Uri.from({ scheme: HISTORY_SCHEME, path: `/${path.basename(file)}:${line} history`, query: String(Date.now()) });
+  historyDocuments.set(uri.toString(), text);
+  const doc = await vscode.workspace.openTextDocument(uri);
+  await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Beside });
+}
+
+// Status bar: the active roadmap's progress, from `tickmark/stats`.
+let statusTimer: NodeJS.Timeout | undefined;
+let statusRequest = 0;
+
+function scheduleStatusUpdate(delay = 300): void {
+  if (statusTimer) clearTimeout(statusTimer);
+  statusTimer = setTimeout(() => void updateStatus(), delay);
+}
+
+async function updateStatus(): Promise<void> {
+  const editor = vscode.window.activeTextEditor;
+  const enabled = vscode.workspace.getConfiguration('tickmark').get<boolean>('statusBar.enabled', true);
+  const running = client && client.state === State.Running ? client : undefined;
+  if (!enabled || !editor || !running || vscode.languages.match(selector, editor.document) === 0) {
+    statusItem.hide();
+    return;
+  }
+  const request = ++statusRequest;
+  try {
+    const stats = await running.sendRequest<DocumentStats>('tickmark/stats', { uri: editor.document.uri.toString() });
+    if (request !== statusRequest) return;
+    const { text, tooltip } = formatStatus(stats);
+    statusItem.text = text;
+    statusItem.tooltip = tooltip;
+    statusItem.show();
+  } catch (e) {
+    if (request !== statusRequest) return;
+    statusItem.hide();
+    if (notices.shouldShow('stats-failed')) output.warn(`tickmark/stats failed: ${errorText(e)}`);
+  }
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function run(binary: string, args: string[], cwd: string | undefined, timeout: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(binary, args, { cwd, timeout, maxBuffer: 8 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error) reject(new Error((stderr || error.message).trim()));
+      else resolve(stdout);
+    });
+  });
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
