@@ -1,0 +1,1 @@
+//! Completions as plain data: priority tags from the legend, the task box, field labels.

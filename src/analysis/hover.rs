@@ -1,0 +1,1 @@
+//! Hover text for tasks and headings, as Markdown. History is passed in as data.

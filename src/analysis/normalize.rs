@@ -1,0 +1,91 @@
+//! Text normalisation for comparing two items (SPEC §1): drop the list marker, task box,
+//! priority tags, emphasis/code/link syntax (keeping link text), emoji and surrounding
+//! punctuation; fold case and collapse white space. `**API Documentation**` and
+//! `API documentation.` have the same key.
+
+use super::parse::priority_tag_at;
+
+/// The comparison key of an item's text (the text after marker and box).
+pub fn normalize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < text.len() {
+        if let Some((len, _)) = priority_tag_at(text, i) {
+            i += len;
+            continue;
+        }
+        let ch = text[i..].chars().next().unwrap_or(' ');
+        let len = ch.len_utf8();
+        match ch {
+            // Link destination: skip `(…)` right after `]`.
+            ']' if bytes.get(i + 1) == Some(&b'(') => {
+                i = text[i + 2..]
+                    .find(')')
+                    .map_or(text.len(), |p| i + 2 + p + 1);
+                continue;
+            }
+            '[' | ']' | '*' | '`' | '~' => {}
+            '_' => {
+                let prev = text[..i].chars().next_back();
+                let next = text[i + 1..].chars().next();
+                if prev.is_some_and(char::is_alphanumeric)
+                    && next.is_some_and(char::is_alphanumeric)
+                {
+                    out.push('_');
+                }
+            }
+            c if is_emoji(c) => {}
+            c if c.is_whitespace() => out.push(' '),
+            c => out.extend(c.to_lowercase()),
+        }
+        i += len;
+    }
+    let trimmed = out.trim_matches(|c: char| !c.is_alphanumeric());
+    let mut key = String::with_capacity(trimmed.len());
+    for word in trimmed.split_whitespace() {
+        if !key.is_empty() {
+            key.push(' ');
+        }
+        key.push_str(word);
+    }
+    key
+}
+
+/// Emoji, pictographs, dingbats, and the joiners and selectors that combine them.
+pub fn is_emoji(c: char) -> bool {
+    matches!(c as u32,
+        0x1F000..=0x1FAFF | 0x2600..=0x27BF | 0x2B00..=0x2BFF | 0x2300..=0x23FF
+        | 0xFE00..=0xFE0F | 0x200D | 0x20E3 | 0xE0020..=0xE007F | 0x2190..=0x21FF
+        | 0x25A0..=0x25FF | 0x3030 | 0x303D | 0x3297 | 0x3299 | 0x2122 | 0x2139
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalize;
+
+    #[track_caller]
+    fn same(a: &str, b: &str) {
+        assert_eq!(normalize(a), normalize(b), "{a:?} vs {b:?}");
+    }
+
+    #[test]
+    fn spec_examples_are_equal() {
+        same("**API Documentation**", "API documentation.");
+        same("[P1] Add rate limiting", "Add  rate limiting");
+        same("✅ Ship `v2` [docs](./docs.md)", "ship v2 docs");
+        same("⏫ Fix login", "fix login!");
+        assert_eq!(normalize("**API Documentation**"), "api documentation");
+        assert_eq!(normalize("snake_case _emph_"), "snake_case emph");
+    }
+
+    #[test]
+    fn different_items_differ() {
+        assert_ne!(
+            normalize("Rate limiting"),
+            normalize("Rate limiting (express-rate-limit)")
+        );
+        assert_eq!(normalize("🔴"), "");
+    }
+}

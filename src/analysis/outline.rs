@@ -1,0 +1,1 @@
+//! Document symbols, folding ranges and progress lenses as plain data.

@@ -1,0 +1,1122 @@
+//! From text to [`Document`]: pulldown-cmark events with byte offsets give the structure
+//! (headings, list items and their nesting, code, HTML, links); the raw text of each item's
+//! first line gives the details (marker, box, tags, field label). A line scan finds the
+//! near-misses CommonMark reads as plain text (`-[ ] task`).
+//!
+//! Parsing never fails: any text gives a document.
+
+use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
+
+use super::estimate::{parse_estimate, ESTIMATE_LABELS};
+use super::model::{
+    DateField, DateStyle, Document, Field, Item, ItemId, ItemKind, LegendEntry, Level, Link,
+    MalformedBox, MalformedTag, PriorityTag, Section, State, Suppression, TagDialect,
+};
+use super::mojibake;
+use super::normalize::is_emoji;
+use super::text::{Edit, LineIndex, TextRange};
+use super::BoxStates;
+
+/// The pulldown-cmark options tickmark reads roadmaps with.
+pub fn markdown_options() -> Options {
+    Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH
+}
+
+/// Builds the document model of `text`.
+pub fn parse(text: &str, states: &BoxStates) -> Document {
+    let mut doc = Document {
+        line_index: LineIndex::new(text),
+        ..Document::default()
+    };
+    let mut headings: Vec<(u8, TextRange)> = Vec::new();
+    // Open items (innermost last) and the list each item belongs to.
+    let mut open_items: Vec<ItemId> = Vec::new();
+    let mut lists: Vec<usize> = Vec::new();
+    let mut list_counter = 0usize;
+    let mut item_lists: Vec<usize> = Vec::new();
+    let mut html: Vec<TextRange> = Vec::new();
+
+    for (event, range) in Parser::new_ext(text, markdown_options()).into_offset_iter() {
+        let range = TextRange::from(range);
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => headings.push((level as u8, range)),
+            Event::Start(Tag::CodeBlock(_)) | Event::Code(_) => doc.code.push(range),
+            Event::Start(Tag::HtmlBlock) | Event::InlineHtml(_) => {
+                doc.code.push(range);
+                html.push(range);
+            }
+            Event::Html(_) => html.push(range),
+            Event::Start(Tag::List(_)) => {
+                list_counter += 1;
+                lists.push(list_counter);
+            }
+            Event::End(TagEnd::List(_)) => {
+                lists.pop();
+            }
+            Event::Start(Tag::Item) => {
+                let id = doc.items.len();
+                let parent = open_items.last().copied();
+                let item = read_item(text, &mut doc, id, range, parent, open_items.len(), states);
+                if let Some(p) = parent {
+                    doc.items[p].children.push(id);
+                }
+                doc.items.push(item);
+                item_lists.push(lists.last().copied().unwrap_or(0));
+                open_items.push(id);
+            }
+            Event::End(TagEnd::Item) => {
+                open_items.pop();
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                ..
+            }) => {
+                if let Some(link) = read_link(text, range, link_type, &dest_url) {
+                    doc.links.push(link);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    doc.code.sort_unstable();
+    merge_ranges(&mut doc.code);
+    build_sections(text, &mut doc, &headings);
+    assign_sections(&mut doc);
+    find_legend(text, &mut doc, &item_lists);
+    scan_lines(text, &mut doc);
+    for range in html {
+        read_suppressions(text, &doc.line_index, range, &mut doc.suppressions);
+    }
+    doc
+}
+
+/// Reads one list item from its first line.
+fn read_item(
+    text: &str,
+    doc: &mut Document,
+    id: ItemId,
+    range: TextRange,
+    parent: Option<ItemId>,
+    depth: usize,
+    states: &BoxStates,
+) -> Item {
+    let line = doc.line_index.line_of(range.start);
+    let line_end = doc
+        .line_index
+        .line_range(text, line)
+        .map_or(text.len(), |r| r.end)
+        .max(range.start);
+    let bytes = text.as_bytes();
+    let marker_end =
+        marker_len(&text[range.start..line_end]).map_or(range.start, |n| range.start + n);
+    let marker = TextRange::new(range.start, marker_end);
+    let content_start = skip_blanks(bytes, marker_end, line_end);
+
+    let mut kind = ItemKind::Plain;
+    let mut checkbox = None;
+    let mut text_start = content_start;
+    if let Some(found) = read_box(text, content_start, line_end, states) {
+        kind = ItemKind::Task(found.state);
+        checkbox = Some(found.range);
+        text_start = skip_blanks(bytes, found.range.end, line_end);
+        if let Some(fix) = found.fix {
+            doc.malformed_boxes.push(MalformedBox {
+                range: found.range,
+                state: found.state,
+                fix,
+                item: Some(id),
+            });
+        }
+    }
+    let text_end = trim_end(text, text_start, line_end);
+    let text_range = TextRange::new(text_start, text_end);
+    let item_text = &text[text_range.as_range()];
+
+    let mut tags = Vec::new();
+    if kind != ItemKind::Plain {
+        if let Some(level) = todo_txt_priority(item_text) {
+            tags.push(PriorityTag {
+                range: TextRange::new(text_start, text_start + 3),
+                level,
+                dialect: TagDialect::TodoTxt,
+            });
+        }
+    }
+    let mut i = text_start;
+    while i < text_end {
+        if let Some((len, (level, dialect))) = priority_tag_at(text, i) {
+            if !doc.code.last().is_some_and(|c| c.contains(i)) && !in_code_span(text, text_start, i)
+            {
+                tags.push(PriorityTag {
+                    range: TextRange::new(i, i + len),
+                    level,
+                    dialect,
+                });
+            }
+            i += len;
+        } else {
+            i += text[i..].chars().next().map_or(1, char::len_utf8);
+        }
+    }
+    if let Some((len, level)) = malformed_tag_at(item_text) {
+        doc.malformed_tags.push(MalformedTag {
+            range: TextRange::new(text_start, text_start + len),
+            level,
+        });
+    }
+
+    let field = if checkbox.is_none() {
+        read_field(text, text_range)
+    } else {
+        None
+    };
+    if field.is_some() {
+        kind = ItemKind::Field;
+    }
+    Item {
+        id,
+        kind,
+        line,
+        range,
+        marker,
+        checkbox,
+        text: text_range,
+        depth,
+        parent,
+        children: Vec::new(),
+        section: None,
+        tags,
+        field,
+        is_legend: false,
+    }
+}
+
+/// Length of a list marker at the start of `line`: `-`, `*`, `+`, `12.`, `3)`.
+fn marker_len(line: &str) -> Option<usize> {
+    let bytes = line.as_bytes();
+    match bytes.first()? {
+        b'-' | b'*' | b'+' => Some(1),
+        b'0'..=b'9' => {
+            let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+            matches!(bytes.get(digits), Some(b'.' | b')')).then_some(digits + 1)
+        }
+        _ => None,
+    }
+}
+
+struct FoundBox {
+    range: TextRange,
+    state: State,
+    /// The edit that makes a near-miss render; `None` for a well-formed box.
+    fix: Option<Edit>,
+}
+
+/// Reads a task box (or a near-miss of one) at `at`.
+fn read_box(text: &str, at: usize, line_end: usize, states: &BoxStates) -> Option<FoundBox> {
+    let rest = &text[at..line_end];
+    if !rest.starts_with('[') {
+        return None;
+    }
+    let close = rest[1..].char_indices().take(4).find(|&(_, c)| c == ']')?.0 + 1;
+    let inner = &rest[1..close];
+    let range = TextRange::new(at, at + close + 1);
+    let after = rest[close + 1..].chars().next();
+    let spaced = after.is_none_or(char::is_whitespace);
+    let mut chars = inner.chars();
+    let (state, inner_fix): (State, Option<Edit>) = match (chars.next(), chars.next(), chars.next())
+    {
+        (Some(c), None, _) => {
+            if let Some(state) = states.state_of(c) {
+                (state, None)
+            } else if matches!(c, 'v' | 'V' | '✓' | '✔') {
+                (
+                    State::Done,
+                    Some(Edit::replace(
+                        TextRange::new(at + 1, at + 1 + c.len_utf8()),
+                        "x",
+                    )),
+                )
+            } else {
+                return None;
+            }
+        }
+        (None, _, _) => (State::Open, Some(Edit::insert(at + 1, " "))),
+        (Some(' '), Some(' '), None) => (
+            State::Open,
+            Some(Edit::delete(TextRange::new(at + 1, at + 2))),
+        ),
+        (Some(' '), Some(c @ ('x' | 'X')), None) => {
+            let _ = c;
+            (
+                State::Done,
+                Some(Edit::delete(TextRange::new(at + 1, at + 2))),
+            )
+        }
+        (Some('x' | 'X'), Some(' '), None) => (
+            State::Done,
+            Some(Edit::delete(TextRange::new(at + 2, at + 3))),
+        ),
+        _ if !inner.is_empty() && inner.chars().all(|c| c == ' ') => (
+            State::Open,
+            Some(Edit::delete(TextRange::new(at + 2, at + close))),
+        ),
+        _ => return None,
+    };
+    // `[x]Text`: a box glued to its text. `[P]` or `[a]link` never get here.
+    if !spaced && inner_fix.is_none() {
+        return Some(FoundBox {
+            range,
+            state,
+            fix: Some(Edit::insert(range.end, " ")),
+        });
+    }
+    if !spaced {
+        // Both problems at once: rewrite the box and add the space.
+        let canonical = if state == State::Done { "[x] " } else { "[ ] " };
+        return Some(FoundBox {
+            range,
+            state,
+            fix: Some(Edit::replace(range, canonical)),
+        });
+    }
+    Some(FoundBox {
+        range,
+        state,
+        fix: inner_fix,
+    })
+}
+
+/// A priority tag at byte `i`: `[P1]`, `[#A]` or an Obsidian emoji. Returns its length,
+/// level and dialect.
+pub fn priority_tag_at(text: &str, i: usize) -> Option<(usize, (Level, TagDialect))> {
+    let rest = &text[i..];
+    let bytes = rest.as_bytes();
+    match bytes.first()? {
+        b'[' => {
+            if bytes.get(1) == Some(&b'P') {
+                let digits = bytes[2..].iter().take_while(|b| b.is_ascii_digit()).count();
+                if (1..=2).contains(&digits) && bytes.get(2 + digits) == Some(&b']') {
+                    let level: Level = rest[2..2 + digits].parse().ok()?;
+                    return Some((digits + 3, (level, TagDialect::Bracket)));
+                }
+            } else if bytes.get(1) == Some(&b'#') {
+                if let (Some(&c), Some(b']')) = (bytes.get(2), bytes.get(3)) {
+                    if c.is_ascii_uppercase() {
+                        return Some((4, (c - b'A', TagDialect::Org)));
+                    }
+                }
+            }
+            None
+        }
+        _ => {
+            let ch = rest.chars().next()?;
+            let level = match ch {
+                '🔺' => 0,
+                '⏫' => 1,
+                '🔼' => 2,
+                '🔽' => 3,
+                '⏬' => 4,
+                _ => return None,
+            };
+            let mut len = ch.len_utf8();
+            if rest[len..].starts_with('\u{FE0F}') {
+                len += '\u{FE0F}'.len_utf8();
+            }
+            Some((len, (level, TagDialect::Emoji)))
+        }
+    }
+}
+
+/// todo.txt `(A) ` at the very start of a task's text.
+fn todo_txt_priority(text: &str) -> Option<Level> {
+    let b = text.as_bytes();
+    if b.len() >= 3
+        && b[0] == b'('
+        && b[1].is_ascii_uppercase()
+        && b[2] == b')'
+        && b.get(3).is_none_or(|&c| c == b' ')
+    {
+        Some(b[1] - b'A')
+    } else {
+        None
+    }
+}
+
+/// `[p1]`, `[P 1]`, `[P-1]`, `(P1)` (with or without `**`) at the start of an item's text.
+fn malformed_tag_at(text: &str) -> Option<(usize, Level)> {
+    let b = text.as_bytes();
+    let (open, close) = match b.first()? {
+        b'[' => (b'[', b']'),
+        b'(' => (b'(', b')'),
+        _ => return None,
+    };
+    let end = b.iter().take(7).position(|&c| c == close)?;
+    let inner = &text[1..end];
+    let _ = open;
+    let mut chars = inner.chars();
+    let p = chars.next()?;
+    if p != 'p' && p != 'P' {
+        return None;
+    }
+    let rest = chars.as_str();
+    let digits = rest.trim_start_matches([' ', '-']);
+    if digits.is_empty() || !digits.bytes().all(|c| c.is_ascii_digit()) || digits.len() > 2 {
+        return None;
+    }
+    let well_formed = b[0] == b'[' && p == 'P' && digits.len() == rest.len();
+    if well_formed {
+        return None;
+    }
+    Some((end + 1, digits.parse().ok()?))
+}
+
+/// Is `i` inside a backtick code span that starts on this line at or after `line_start`?
+fn in_code_span(text: &str, line_start: usize, i: usize) -> bool {
+    text[line_start..i].bytes().filter(|&b| b == b'`').count() % 2 == 1
+}
+
+/// `**Impact:** value`, `When: value`: a label of 1–4 words, at most 30 characters, starting
+/// with a letter, then a colon.
+fn read_field(text: &str, range: TextRange) -> Option<Field> {
+    let s = &text[range.as_range()];
+    let (open, body) = strip_emphasis_open(s);
+    let colon = body.find(':')?;
+    let raw_label = &body[..colon];
+    let label = raw_label.trim_end_matches(['*', '_']).trim();
+    let first = label.chars().next()?;
+    if !first.is_alphabetic() || label.chars().count() > 30 {
+        return None;
+    }
+    let words = label.split_whitespace().count();
+    if !(1..=4).contains(&words)
+        || label.contains(['[', ']', '`', '(', ')']) && !label.ends_with(')')
+    {
+        return None;
+    }
+    // After the colon: optional closing emphasis, then white space or the end.
+    let mut after = colon + 1;
+    let tail = &body[after..];
+    let closing = tail.len() - tail.trim_start_matches(['*', '_']).len();
+    if raw_label.ends_with(['*', '_']) && closing > 0 {
+        return None;
+    }
+    after += closing;
+    if !body[after..].is_empty() && !body[after..].starts_with([' ', '\t']) {
+        return None;
+    }
+    let label_end = range.start + open + after;
+    let value_start =
+        range.start + open + after + (body[after..].len() - body[after..].trim_start().len());
+    let value_range = TextRange::new(value_start.min(range.end), range.end);
+    let estimate = ESTIMATE_LABELS
+        .iter()
+        .any(|l| l.eq_ignore_ascii_case(label))
+        .then(|| parse_estimate(&text[value_range.as_range()]))
+        .flatten();
+    Some(Field {
+        label: label.to_owned(),
+        label_raw_range: TextRange::new(range.start, label_end),
+        value_range,
+        estimate,
+    })
+}
+
+fn strip_emphasis_open(s: &str) -> (usize, &str) {
+    for open in ["**", "__"] {
+        if let Some(rest) = s.strip_prefix(open) {
+            return (open.len(), rest);
+        }
+    }
+    (0, s)
+}
+
+fn read_link(text: &str, range: TextRange, link_type: LinkType, dest: &str) -> Option<Link> {
+    if !matches!(link_type, LinkType::Inline) {
+        return None;
+    }
+    let raw = &text[range.as_range()];
+    let open = raw.rfind("](")? + 2;
+    let rest = &raw[open..];
+    let lead = rest.len() - rest.trim_start().len();
+    let mut start = range.start + open + lead;
+    if text[start..].starts_with('<') {
+        start += 1;
+    }
+    let written = &text[start..range.end];
+    let end = if text[start - 1..].starts_with('<') {
+        written.find('>').map_or(range.end, |p| start + p)
+    } else {
+        written
+            .find([' ', '\t', '\n', ')'])
+            .map_or(range.end, |p| start + p)
+    };
+    Some(Link {
+        destination: TextRange::new(start, end),
+        relative_path: relative_path(dest),
+    })
+}
+
+/// The file part of a relative destination, or `None` for URLs, fragments and absolute paths.
+pub fn relative_path(dest: &str) -> Option<String> {
+    let dest = dest.trim();
+    if dest.is_empty() || dest.starts_with(['#', '/', '\\']) || dest.starts_with("//") {
+        return None;
+    }
+    if let Some(colon) = dest.find(':') {
+        let scheme = &dest[..colon];
+        if !scheme.is_empty()
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
+        {
+            return None;
+        }
+    }
+    let path = dest.split(['#', '?']).next().unwrap_or("");
+    if path.is_empty() {
+        return None;
+    }
+    Some(percent_decode(path))
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() + 0 && i + 2 <= bytes.len() - 1 {
+            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn build_sections(text: &str, doc: &mut Document, headings: &[(u8, TextRange)]) {
+    let mut stack: Vec<usize> = Vec::new();
+    for (idx, &(level, range)) in headings.iter().enumerate() {
+        let end = headings[idx + 1..]
+            .iter()
+            .find(|(l, _)| *l <= level)
+            .map_or(text.len(), |(_, r)| r.start);
+        while stack
+            .last()
+            .is_some_and(|&s| doc.sections[s].level >= level)
+        {
+            stack.pop();
+        }
+        let parent = stack.last().copied();
+        let line = doc.line_index.line_of(range.start);
+        let title = heading_title(text, &doc.line_index, range, line);
+        let repaired = mojibake::repair(&text[title.as_range()]).into_owned();
+        let own_done = is_done_title(&repaired);
+        let done = own_done || parent.is_some_and(|p| doc.sections[p].done);
+        let id = doc.sections.len();
+        if let Some(p) = parent {
+            doc.sections[p].children.push(id);
+        }
+        doc.sections.push(Section {
+            id,
+            level,
+            line,
+            heading: range,
+            title,
+            range: TextRange::new(range.start, end),
+            parent,
+            children: Vec::new(),
+            tier: tier_of(&repaired),
+            done,
+        });
+        stack.push(id);
+    }
+}
+
+fn heading_title(text: &str, index: &LineIndex, range: TextRange, line: usize) -> TextRange {
+    let first = index.line_range(text, line).unwrap_or(range);
+    let s = &text[first.as_range()];
+    let lead = s.len() - s.trim_start().len();
+    let body = &s[lead..];
+    if body.starts_with('#') {
+        let hashes = body.len() - body.trim_start_matches('#').len();
+        let after = &body[hashes..];
+        let start = first.start + lead + hashes + (after.len() - after.trim_start().len());
+        let mut t = text[start..first.end].trim_end();
+        let closing = t.trim_end_matches('#');
+        if closing.len() < t.len() && (closing.is_empty() || closing.ends_with(' ')) {
+            t = closing.trim_end();
+        }
+        TextRange::new(start, start + t.len())
+    } else {
+        let end = first.start + lead + body.trim_end().len();
+        TextRange::new(first.start + lead, end)
+    }
+}
+
+/// A done section: starts with `✅`, or names Completed, Done, Finished or Shipped.
+fn is_done_title(title: &str) -> bool {
+    let t = title.trim_start_matches(['#', ' ', '*', '_']);
+    if t.starts_with('✅') || t.starts_with('☑') || t.starts_with('✔') {
+        return true;
+    }
+    let plain: String = t.chars().filter(|&c| !is_emoji(c)).collect();
+    plain.split(|c: char| !c.is_alphanumeric()).any(|w| {
+        ["completed", "done", "finished", "shipped"]
+            .iter()
+            .any(|d| w.eq_ignore_ascii_case(d))
+    })
+}
+
+/// The default priority a heading gives the items below it.
+fn tier_of(title: &str) -> Option<Level> {
+    let lower = title.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    for (i, w) in words.iter().enumerate() {
+        if *w == "tier" {
+            if let Some(n) = words.get(i + 1).and_then(|n| n.parse::<u8>().ok()) {
+                return Some(n.saturating_sub(1));
+            }
+        }
+        if w.len() == 2 && w.starts_with('p') {
+            if let Ok(n) = w[1..].parse::<u8>() {
+                return Some(n);
+            }
+        }
+    }
+    let has = |w: &str| words.contains(&w);
+    if has("critical") || has("blocker") || has("urgent") || has("highest") {
+        return Some(0);
+    }
+    if has("priority") || has("important") {
+        if has("high") || has("important") {
+            return Some(1);
+        }
+        if has("medium") || has("normal") {
+            return Some(2);
+        }
+        if has("low") || has("lower") || has("lowest") {
+            return Some(3);
+        }
+    }
+    if lower.contains("nice to have") || lower.contains("nice-to-have") {
+        return Some(3);
+    }
+    for ch in title.chars() {
+        match ch {
+            '🔴' => return Some(0),
+            '🟠' => return Some(1),
+            '🟡' => return Some(2),
+            '🟢' | '🔵' => return Some(3),
+            _ => {}
+        }
+    }
+    None
+}
+
+fn assign_sections(doc: &mut Document) {
+    let mut s = 0usize;
+    let starts: Vec<usize> = doc.sections.iter().map(|s| s.heading.start).collect();
+    for item in &mut doc.items {
+        while s < starts.len() && starts[s] <= item.range.start {
+            s += 1;
+        }
+        item.section = s.checked_sub(1);
+    }
+}
+
+/// A legend is a list whose every item is `TAG - description` (or `–`, `—`, `:`).
+fn find_legend(text: &str, doc: &mut Document, item_lists: &[usize]) {
+    let mut candidates: Vec<(usize, ItemId, Level, String, String)> = Vec::new();
+    let mut failed: std::collections::HashSet<usize> = std::collections::HashSet::new();
+    for item in &doc.items {
+        let list = item_lists[item.id];
+        if item.checkbox.is_some() {
+            failed.insert(list);
+            continue;
+        }
+        match legend_entry(&text[item.text.as_range()]) {
+            Some((level, label, description)) => {
+                candidates.push((list, item.id, level, label, description))
+            }
+            None => {
+                failed.insert(list);
+            }
+        }
+    }
+    for (list, id, level, label, description) in candidates {
+        if failed.contains(&list) {
+            continue;
+        }
+        doc.items[id].is_legend = true;
+        doc.items[id].kind = ItemKind::Plain;
+        doc.items[id].field = None;
+        doc.legend.push(LegendEntry {
+            level,
+            label,
+            description,
+            item: id,
+        });
+    }
+}
+
+fn legend_entry(s: &str) -> Option<(Level, String, String)> {
+    let (open, body) = strip_emphasis_open(s);
+    let body = if open == 0 {
+        body.strip_prefix('`').unwrap_or(body)
+    } else {
+        body
+    };
+    let (len, level) = if let Some((len, (level, _))) = priority_tag_at(body, 0) {
+        (len, level)
+    } else {
+        // A bare `P0` is read in a legend too.
+        let b = body.as_bytes();
+        let digits = b.iter().skip(1).take_while(|c| c.is_ascii_digit()).count();
+        if b.first() == Some(&b'P') && (1..=2).contains(&digits) {
+            (1 + digits, body[1..=digits].parse().ok()?)
+        } else {
+            return None;
+        }
+    };
+    let rest = body[len..].trim_start_matches(['*', '_', '`']).trim_start();
+    let rest = rest.strip_prefix(['-', ':', '–', '—'])?.trim();
+    if rest.is_empty() {
+        return None;
+    }
+    Some((level, format!("[P{level}]"), rest.to_owned()))
+}
+
+/// The line scan: loose boxes (`-[ ]`) and date fields, outside code and HTML.
+fn scan_lines(text: &str, doc: &mut Document) {
+    let bytes = text.as_bytes();
+    for line in 0..doc.line_index.line_count() {
+        let Some(range) = doc.line_index.line_range(text, line) else {
+            continue;
+        };
+        let mut i = range.start;
+        while i < range.end && matches!(bytes[i], b' ' | b'\t' | b'>') {
+            i += 1;
+        }
+        if i >= range.end || doc.in_code(i) {
+            continue;
+        }
+        // `-[ ]`: a marker glued to a box.
+        if matches!(bytes[i], b'-' | b'*' | b'+') && bytes.get(i + 1) == Some(&b'[') {
+            if let Some(found) = read_box(text, i + 1, range.end, &super::BoxStates::default()) {
+                let canonical = if found.state == State::Done {
+                    " [x] "
+                } else {
+                    " [ ] "
+                };
+                let glued_text = found.range.end < range.end && bytes[found.range.end] != b' ';
+                let fix = if found.fix.is_none() && !glued_text {
+                    Edit::insert(i + 1, " ")
+                } else {
+                    let end = if glued_text {
+                        found.range.end
+                    } else {
+                        (found.range.end + 1).min(range.end)
+                    };
+                    let replacement = if glued_text
+                        || end == range.end && bytes.get(end.wrapping_sub(1)) != Some(&b' ')
+                    {
+                        canonical.trim_end().to_owned() + if glued_text { " " } else { "" }
+                    } else {
+                        canonical.to_owned()
+                    };
+                    Edit::replace(TextRange::new(i + 1, end), replacement)
+                };
+                doc.malformed_boxes.push(MalformedBox {
+                    range: TextRange::new(i, found.range.end),
+                    state: found.state,
+                    fix,
+                    item: None,
+                });
+            }
+        }
+        if let Some(date) = read_date_field(text, TextRange::new(i, range.end)) {
+            doc.dates.push(date);
+        }
+    }
+    doc.malformed_boxes.sort_by_key(|b| b.range.start);
+}
+
+const DATE_LABELS: &[&str] = &[
+    "last updated",
+    "updated",
+    "last update",
+    "last modified",
+    "modified",
+    "last revised",
+    "revised",
+    "date",
+    "as of",
+    "last reviewed",
+];
+
+/// `**Last Updated:** 2025-01-15` or `- Updated: January 7, 2026` (the list marker already
+/// skipped or not).
+fn read_date_field(text: &str, range: TextRange) -> Option<DateField> {
+    let line = &text[range.as_range()];
+    let mut s = line;
+    if let Some(n) = marker_len(s) {
+        if s[n..].starts_with(' ') {
+            s = s[n..].trim_start();
+        }
+    }
+    let colon = s.get(..s.len().min(40))?.find(':')?;
+    let label = s[..colon].trim_matches(['*', '_', ' ']);
+    if !DATE_LABELS.iter().any(|l| l.eq_ignore_ascii_case(label)) {
+        return None;
+    }
+    let after = s[colon + 1..].trim_start_matches(['*', '_']);
+    let value = after.trim_start();
+    let offset = range.end - value.len() - (line.len() - line.trim_end().len()).min(0);
+    let start =
+        range.start + (line.len() - s.len()) + colon + 1 + (s[colon + 1..].len() - value.len());
+    let _ = offset;
+    let (date, len, style) = parse_date(value)?;
+    Some(DateField {
+        range: TextRange::new(start, start + len),
+        date,
+        style,
+    })
+}
+
+const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+/// Parses a date at the start of `s`: `2025-01-15`, `2025/01/15`, `January 7, 2026`,
+/// `Jan 7 2026`, `7 January 2026`. Returns the date, its length and its style.
+pub fn parse_date(s: &str) -> Option<(jiff::civil::Date, usize, DateStyle)> {
+    let b = s.as_bytes();
+    if b.len() >= 10
+        && b[..4].iter().all(u8::is_ascii_digit)
+        && (b[4] == b'-' || b[4] == b'/')
+        && b[7] == b[4]
+    {
+        let y: i16 = s[..4].parse().ok()?;
+        let m: i8 = s[5..7].parse().ok()?;
+        let d: i8 = s[8..10].parse().ok()?;
+        let style = if b[4] == b'-' {
+            DateStyle::Iso
+        } else {
+            DateStyle::Slashes
+        };
+        return Some((jiff::civil::Date::new(y, m, d).ok()?, 10, style));
+    }
+    let words: Vec<(usize, &str)> = s
+        .split_inclusive([' ', ','])
+        .scan(0usize, |pos, w| {
+            let start = *pos;
+            *pos += w.len();
+            Some((start, w.trim_end_matches([' ', ','])))
+        })
+        .filter(|(_, w)| !w.is_empty())
+        .take(3)
+        .collect();
+    if words.len() < 3 {
+        return None;
+    }
+    let month_of = |w: &str| {
+        let w = w.trim_end_matches('.').to_lowercase();
+        (w.len() >= 3)
+            .then(|| MONTHS.iter().position(|m| m.starts_with(&w)))
+            .flatten()
+            .map(|p| p as i8 + 1)
+    };
+    let day_of = |w: &str| {
+        w.trim_end_matches(|c: char| c.is_alphabetic())
+            .parse::<i8>()
+            .ok()
+    };
+    let (date, style) = if let (Some(m), Some(d), Ok(y)) = (
+        month_of(words[0].1),
+        day_of(words[1].1),
+        words[2].1.parse::<i16>(),
+    ) {
+        (
+            jiff::civil::Date::new(y, m, d).ok()?,
+            DateStyle::MonthDayYear,
+        )
+    } else if let (Some(d), Some(m), Ok(y)) = (
+        day_of(words[0].1),
+        month_of(words[1].1),
+        words[2].1.parse::<i16>(),
+    ) {
+        (
+            jiff::civil::Date::new(y, m, d).ok()?,
+            DateStyle::DayMonthYear,
+        )
+    } else {
+        return None;
+    };
+    Some((date, words[2].0 + words[2].1.len(), style))
+}
+
+/// Formats `date` in the given style (for rewriting a stale date).
+pub fn format_date(date: jiff::civil::Date, style: DateStyle) -> String {
+    let month = MONTHS[(date.month() - 1) as usize];
+    let month = format!("{}{}", month[..1].to_uppercase(), &month[1..]);
+    match style {
+        DateStyle::Iso => format!("{:04}-{:02}-{:02}", date.year(), date.month(), date.day()),
+        DateStyle::Slashes => format!("{:04}/{:02}/{:02}", date.year(), date.month(), date.day()),
+        DateStyle::MonthDayYear => format!("{month} {}, {}", date.day(), date.year()),
+        DateStyle::DayMonthYear => format!("{} {month} {}", date.day(), date.year()),
+    }
+}
+
+/// Reads `<!-- tickmark-disable-next-line CODE … -->`, `<!-- tickmark-disable CODE -->` and
+/// `<!-- tickmark-enable CODE -->` comments inside an HTML range.
+fn read_suppressions(text: &str, index: &LineIndex, range: TextRange, out: &mut Vec<Suppression>) {
+    let html = &text[range.as_range()];
+    let mut from = 0;
+    while let Some(p) = html[from..].find("<!--") {
+        let start = from + p + 4;
+        let Some(end) = html[start..].find("-->").map(|e| start + e) else {
+            break;
+        };
+        let body = html[start..end].trim();
+        let line = index.line_of(range.start + from + p);
+        let end_line = index.line_of(range.start + end);
+        let codes = |rest: &str| -> Vec<String> {
+            rest.split([' ', ',', '\t', '\n'])
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect()
+        };
+        if let Some(rest) = body.strip_prefix("tickmark-disable-next-line") {
+            out.push(Suppression::Line {
+                line: end_line + 1,
+                codes: codes(rest),
+            });
+        } else if let Some(rest) = body.strip_prefix("tickmark-disable-line") {
+            out.push(Suppression::Line {
+                line,
+                codes: codes(rest),
+            });
+        } else if let Some(rest) = body.strip_prefix("tickmark-disable") {
+            out.push(Suppression::Region {
+                line,
+                codes: codes(rest),
+                enable: false,
+            });
+        } else if let Some(rest) = body.strip_prefix("tickmark-enable") {
+            out.push(Suppression::Region {
+                line,
+                codes: codes(rest),
+                enable: true,
+            });
+        }
+        from = end + 3;
+    }
+}
+
+fn skip_blanks(bytes: &[u8], mut i: usize, end: usize) -> usize {
+    while i < end && (bytes[i] == b' ' || bytes[i] == b'\t') {
+        i += 1;
+    }
+    i
+}
+
+fn trim_end(text: &str, start: usize, end: usize) -> usize {
+    start + text[start..end].trim_end().len()
+}
+
+fn merge_ranges(ranges: &mut Vec<TextRange>) {
+    let mut merged: Vec<TextRange> = Vec::with_capacity(ranges.len());
+    for r in ranges.drain(..) {
+        match merged.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => merged.push(r),
+        }
+    }
+    *ranges = merged;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(text: &str) -> Document {
+        parse(text, &BoxStates::default())
+    }
+
+    #[test]
+    fn tasks_states_nesting_and_fields() {
+        let text = "# Plan\n\n- [ ] a\n  - [x] b\n  - [/] c\n  - **Time:** 2-3 hours\n- [-] d\n- [>] e\n1. [X] f\n- plain\n";
+        let d = doc(text);
+        let kinds: Vec<_> = d
+            .items
+            .iter()
+            .map(|i| (i.kind, i.depth, &text[i.text.as_range()]))
+            .collect();
+        assert_eq!(
+            kinds,
+            vec![
+                (ItemKind::Task(State::Open), 0, "a"),
+                (ItemKind::Task(State::Done), 1, "b"),
+                (ItemKind::Task(State::InProgress), 1, "c"),
+                (ItemKind::Field, 1, "**Time:** 2-3 hours"),
+                (ItemKind::Task(State::Cancelled), 0, "d"),
+                (ItemKind::Task(State::Deferred), 0, "e"),
+                (ItemKind::Task(State::Done), 0, "f"),
+                (ItemKind::Plain, 0, "plain"),
+            ]
+        );
+        assert_eq!(d.items[0].children, vec![1, 2, 3]);
+        let field = d.items[3].field.as_ref().unwrap();
+        assert_eq!(field.label, "Time");
+        assert_eq!(field.estimate.map(|e| (e.low, e.high)), Some((2.0, 3.0)));
+        assert_eq!(
+            d.items.iter().map(|i| i.line).collect::<Vec<_>>(),
+            vec![2, 3, 4, 5, 6, 7, 8, 9]
+        );
+    }
+
+    #[test]
+    fn boxes_in_code_and_comments_are_not_items() {
+        let text = "```\n- [ ] no\n```\n\n<!--\n- [ ] no\n-->\n\n    - [ ] no\n\n- [ ] yes\n";
+        let d = doc(text);
+        assert_eq!(d.items.len(), 1);
+        assert_eq!(d.items[0].line, 10);
+    }
+
+    #[test]
+    fn near_miss_boxes() {
+        let text =
+            "- [] a\n- [ x] b\n- [x ] c\n- [  ] d\n- [v] e\n- [✓] f\n-[ ] g\n- [ ]h\n- [P1] i\n";
+        let d = doc(text);
+        let found: Vec<_> = d
+            .malformed_boxes
+            .iter()
+            .map(|b| (&text[b.range.as_range()], b.state))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                ("[]", State::Open),
+                ("[ x]", State::Done),
+                ("[x ]", State::Done),
+                ("[  ]", State::Open),
+                ("[v]", State::Done),
+                ("[✓]", State::Done),
+                ("-[ ]", State::Open),
+                ("[ ]", State::Open),
+            ]
+        );
+        assert!(d
+            .items
+            .iter()
+            .any(|i| &text[i.text.as_range()] == "[P1] i" && !i.is_task()));
+    }
+
+    #[test]
+    fn priority_tags_in_every_dialect() {
+        let text = "- [ ] [P0] a\n- [ ] **[P2]** b\n- [ ] [#B] c\n- [ ] (C) d\n- [ ] e ⏫\n- [ ] `[P9]` f\n";
+        let d = doc(text);
+        let levels: Vec<_> = d
+            .items
+            .iter()
+            .map(|i| i.tags.iter().map(|t| t.level).collect::<Vec<_>>())
+            .collect();
+        assert_eq!(
+            levels,
+            vec![vec![0], vec![2], vec![1], vec![2], vec![1], vec![]]
+        );
+    }
+
+    #[test]
+    fn legend_sections_tiers_and_done() {
+        let text = "## Priority Levels\n- **[P0]** - Critical: Must fix\n- **[P1]** - Important: Should fix\n\n## ðŸ”´ Critical\n### âœ… Completed\n- [x] a\n## Tier 2\n## Done\n### Sub\n";
+        let d = doc(text);
+        assert_eq!(
+            d.legend
+                .iter()
+                .map(|e| (e.level, e.description.as_str()))
+                .collect::<Vec<_>>(),
+            vec![(0, "Critical: Must fix"), (1, "Important: Should fix")]
+        );
+        let s: Vec<_> = d
+            .sections
+            .iter()
+            .map(|s| (&text[s.title.as_range()], s.tier, s.done, s.parent))
+            .collect();
+        assert_eq!(
+            s,
+            vec![
+                ("Priority Levels", None, false, None),
+                ("ðŸ”´ Critical", Some(0), false, None),
+                ("âœ… Completed", None, true, Some(1)),
+                ("Tier 2", Some(1), false, None),
+                ("Done", None, true, None),
+                ("Sub", None, true, Some(4)),
+            ]
+        );
+        assert_eq!(d.priority(2), Some(0));
+    }
+
+    #[test]
+    fn links_dates_and_suppressions() {
+        let text = "See [x](./docs/A%20B.md#top) and [y](https://e.com) and [z](#frag).\n\n**Last Updated:** 2025-01-15\n\n<!-- tickmark-disable-next-line duplicate-item -->\n- a\n";
+        let d = doc(text);
+        let links: Vec<_> = d
+            .links
+            .iter()
+            .map(|l| (&text[l.destination.as_range()], l.relative_path.as_deref()))
+            .collect();
+        assert_eq!(
+            links,
+            vec![
+                ("./docs/A%20B.md#top", Some("./docs/A B.md")),
+                ("https://e.com", None),
+                ("#frag", None)
+            ]
+        );
+        assert_eq!(d.dates.len(), 1);
+        assert_eq!(&text[d.dates[0].range.as_range()], "2025-01-15");
+        assert_eq!(
+            d.suppressions,
+            vec![Suppression::Line {
+                line: 5,
+                codes: vec!["duplicate-item".into()]
+            }]
+        );
+    }
+
+    #[test]
+    fn dates_in_words() {
+        let (date, len, style) = parse_date("January 7, 2026  ").unwrap();
+        assert_eq!(
+            (date.to_string(), len, style),
+            ("2026-01-07".to_owned(), 15, DateStyle::MonthDayYear)
+        );
+        assert_eq!(format_date(date, style), "January 7, 2026");
+        assert_eq!(
+            parse_date("7 Jan 2026").map(|d| d.0.to_string()),
+            Some("2026-01-07".to_owned())
+        );
+        assert_eq!(parse_date("soon"), None);
+    }
+}

@@ -1,0 +1,91 @@
+//! ## malformed-checkbox
+//!
+//! **What it flags.** A near-miss task box that Markdown does not render as a checkbox:
+//! `- []`, `- [ x]`, `- [x ]`, `- [  ]`, `- [v]`, `- [✓]`, `- [✔]`, `-[ ]` (no space after
+//! the list marker) and `- [ ]Text` (no space after the box).
+//!
+//! **Why.** GitHub and every other renderer show these as literal brackets, so the task has
+//! no checkbox, cannot be ticked from the web UI, and is left out of progress counts.
+//!
+//! **Example.**
+//! ```markdown
+//! - [] Setup Redis server locally
+//! ```
+//!
+//! **Fix (safe).** Rewrite the box to `[ ]` or `[x]`, keeping the state the author meant
+//! (`[v]` and `[✓]` mean done), or add the missing space.
+
+use super::{Ctx, Diagnostic};
+use crate::analysis::diagnostic::Code;
+use crate::analysis::fix::Fix;
+use crate::analysis::model::State;
+
+pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+    for b in &ctx.doc.malformed_boxes {
+        let written = &ctx.text[b.range.as_range()];
+        let canonical = if b.state == State::Done { "[x]" } else { "[ ]" };
+        let message = if b.item.is_none() {
+            format!("`{written}` needs a space after the list marker to be a task: write `- {canonical}`")
+        } else if b.fix.range.is_empty() && b.fix.range.start == b.range.end {
+            format!("The task box `{written}` needs a space before the text to render")
+        } else {
+            format!("`{written}` is not a task box Markdown renders: write `{canonical}`")
+        };
+        let title = if b.item.is_none() {
+            format!("Rewrite as `- {canonical}`")
+        } else if b.fix.range.is_empty() && b.fix.range.start == b.range.end {
+            "Add a space after the box".to_owned()
+        } else {
+            format!("Rewrite as `{canonical}`")
+        };
+        out.push(
+            Diagnostic::new(Code::MalformedCheckbox, b.range, message)
+                .with_fix(Fix::safe(title, vec![b.fix.clone()])),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::tests::{check, check_fix};
+
+    #[test]
+    fn flags_each_near_miss() {
+        check(
+            r"
+- [] Setup Redis
+//^^ warning: malformed-checkbox
+- [ x] Done thing
+//^^^^ warning: malformed-checkbox
+- [x ] Also done
+//^^^^ warning: malformed-checkbox
+- [  ] Two spaces
+//^^^^ warning: malformed-checkbox
+- [v] Ticked with v
+//^^^ warning: malformed-checkbox
+-[ ] Glued marker
+^^^^ warning: malformed-checkbox
+- [ ]Glued text
+//^^^ warning: malformed-checkbox
+- [ ] Fine
+- [x] Fine too
+",
+        );
+    }
+
+    #[test]
+    fn not_in_code() {
+        check("```\n- [] x\n-[ ] y\n```\n\n`-[ ] z`\n");
+    }
+
+    #[test]
+    fn fixes_keep_the_state_with_one_edit() {
+        check_fix("malformed-checkbox", "- [] a\n", "- [ ] a\n");
+        check_fix("malformed-checkbox", "- [ x] a\n", "- [x] a\n");
+        check_fix("malformed-checkbox", "- [✓] a\n", "- [x] a\n");
+        check_fix("malformed-checkbox", "-[ ] a\n", "- [ ] a\n");
+        check_fix("malformed-checkbox", "-[x] a\n", "- [x] a\n");
+        check_fix("malformed-checkbox", "- [ ]a\n", "- [ ] a\n");
+        check_fix("malformed-checkbox", "-[]a\n", "- [ ] a\n");
+    }
+}

@@ -1,0 +1,141 @@
+//! The rule registry: one table of every rule in SPEC order, and the runner that applies
+//! severities and suppression comments.
+
+mod broken_link;
+mod duplicate_item;
+mod empty_item;
+mod inconsistent_parent;
+mod malformed_checkbox;
+mod malformed_priority;
+mod mojibake;
+mod parent_completable;
+mod progress_claim;
+mod stale_date;
+mod status_mismatch;
+mod unknown_priority;
+
+use super::diagnostic::{Code, Diagnostic};
+use super::model::{Document, Suppression};
+use super::text::{Edit, TextRange};
+use super::{Inputs, Settings};
+
+/// What every rule reads.
+pub struct Ctx<'a> {
+    pub text: &'a str,
+    pub doc: &'a Document,
+    pub inputs: &'a Inputs<'a>,
+    pub settings: &'a Settings,
+}
+
+type Rule = fn(&Ctx<'_>, &mut Vec<Diagnostic>);
+
+/// Every rule, in SPEC §2 order.
+const RULES: &[(Code, Rule)] = &[
+    (Code::MalformedCheckbox, malformed_checkbox::check),
+    (Code::DuplicateItem, duplicate_item::check),
+    (Code::InconsistentParent, inconsistent_parent::check),
+    (Code::ParentCompletable, parent_completable::check),
+    (Code::UnknownPriority, unknown_priority::check),
+    (Code::MalformedPriority, malformed_priority::check),
+    (Code::Mojibake, mojibake::check),
+    (Code::EmptyItem, empty_item::check),
+    (Code::StatusMismatch, status_mismatch::check),
+    (Code::BrokenLink, broken_link::check),
+    (Code::StaleDate, stale_date::check),
+    (Code::ProgressClaim, progress_claim::check),
+];
+
+/// Runs every enabled rule, applies configured severities, drops suppressed diagnostics and
+/// sorts the rest by position.
+pub fn run(
+    text: &str,
+    doc: &Document,
+    inputs: &Inputs<'_>,
+    settings: &Settings,
+) -> Vec<Diagnostic> {
+    let ctx = Ctx {
+        text,
+        doc,
+        inputs,
+        settings,
+    };
+    let mut out = Vec::new();
+    for &(code, rule) in RULES {
+        let Some(severity) = settings.severity(code) else {
+            continue;
+        };
+        let start = out.len();
+        rule(&ctx, &mut out);
+        for d in &mut out[start..] {
+            debug_assert_eq!(d.code, code);
+            d.severity = severity;
+        }
+    }
+    if !doc.suppressions.is_empty() {
+        out.retain(|d| !is_suppressed(doc, d));
+    }
+    out.sort_by(|a, b| {
+        (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code))
+    });
+    out
+}
+
+fn is_suppressed(doc: &Document, d: &Diagnostic) -> bool {
+    let line = doc.line_index.line_of(d.range.start);
+    let names = |codes: &[String]| codes.is_empty() || codes.iter().any(|c| c == d.code.as_str());
+    let mut disabled = false;
+    for s in &doc.suppressions {
+        match s {
+            Suppression::Line { line: l, codes } if *l == line && names(codes) => return true,
+            Suppression::Region {
+                line: l,
+                codes,
+                enable,
+            } if *l < line && names(codes) => disabled = !enable,
+            _ => {}
+        }
+    }
+    disabled
+}
+
+/// The edit that sets a task box to `ch`, touching only the character inside the brackets.
+pub fn set_box(text: &str, checkbox: TextRange, ch: char) -> Edit {
+    let inner = TextRange::new(checkbox.start + 1, checkbox.end - 1);
+    let current = &text[inner.as_range()];
+    if current.chars().count() == 1 {
+        Edit::replace(inner, ch.to_string())
+    } else {
+        // A near-miss box (`[]`, `[ x]`): rewrite its inside.
+        Edit::replace(inner, ch.to_string())
+    }
+}
+
+/// The range of whole lines an item and its subtree occupy, terminators included.
+pub fn item_lines(text: &str, doc: &Document, id: usize) -> TextRange {
+    let item = &doc.items[id];
+    let first = doc
+        .line_index
+        .line_start(item.line)
+        .unwrap_or(item.range.start);
+    let content_end = item.range.start + text[item.range.as_range()].trim_end().len();
+    let last = doc
+        .line_index
+        .line_of(content_end.saturating_sub(1).max(item.range.start));
+    let end = doc
+        .line_index
+        .full_line_range(last)
+        .map_or(text.len(), |r| r.end);
+    TextRange::new(first, end)
+}
+
+/// The item text as written, for messages.
+pub fn quote(text: &str, range: TextRange) -> String {
+    const MAX: usize = 60;
+    let s = &text[range.as_range()];
+    if s.chars().count() <= MAX {
+        s.to_owned()
+    } else {
+        let cut: String = s.chars().take(MAX - 1).collect();
+        format!("{cut}…")
+    }
+}

@@ -1,0 +1,87 @@
+//! ## stale-date
+//!
+//! **What it flags.** A date field (`**Last Updated:** 2025-01-15`, `Updated: January 7,
+//! 2026`) more than `dates.stale-days` days (default 0) older than the date of the file's
+//! last committed change. Silent when that date is unknown (the file is not in git).
+//!
+//! **Why.** Readers trust the date to tell how current the plan is; a file edited since
+//! without updating it misleads them.
+//!
+//! **Example.**
+//! ```markdown
+//! **Last Updated:** 2025-01-15
+//! ```
+//! in a file last committed on 2025-03-02.
+//!
+//! **Fix (safe).** Set the date to today, in the format it was written in.
+
+use super::{Ctx, Diagnostic};
+use crate::analysis::diagnostic::Code;
+use crate::analysis::fix::Fix;
+use crate::analysis::parse::format_date;
+use crate::analysis::text::Edit;
+
+pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+    let Some(last_commit) = ctx.inputs.last_commit else {
+        return;
+    };
+    for field in &ctx.doc.dates {
+        let age = field
+            .date
+            .until(last_commit)
+            .map_or(0, |span| i64::from(span.get_days()));
+        if age <= i64::from(ctx.settings.stale_days) {
+            continue;
+        }
+        let written = &ctx.text[field.range.as_range()];
+        let mut d = Diagnostic::new(
+            Code::StaleDate,
+            field.range,
+            format!("Dated {written}, but the file changed on {last_commit}: update the date"),
+        );
+        if let Some(today) = ctx.inputs.today.filter(|t| *t >= last_commit) {
+            d = d.with_fix(Fix::safe(
+                "Set the date to today",
+                vec![Edit::replace(field.range, format_date(today, field.style))],
+            ));
+        }
+        out.push(d);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::tests::{check_with, fix_with};
+    use crate::analysis::Inputs;
+    use jiff::civil::date;
+
+    #[test]
+    fn older_than_the_last_commit() {
+        let inputs = Inputs {
+            last_commit: Some(date(2025, 3, 2)),
+            ..Inputs::default()
+        };
+        check_with(
+            r"
+**Last Updated:** 2025-01-15
+//                ^^^^^^^^^^ hint: stale-date
+- Updated: March 2, 2025
+",
+            &inputs,
+        );
+        check_with("**Last Updated:** 2025-01-15\n", &Inputs::default());
+    }
+
+    #[test]
+    fn fix_writes_today_in_the_same_style() {
+        let inputs = Inputs {
+            last_commit: Some(date(2025, 3, 2)),
+            today: Some(date(2026, 11, 22)),
+            ..Inputs::default()
+        };
+        assert_eq!(
+            fix_with("Updated: January 7, 2025\n", &inputs),
+            "Updated: November 22, 2026\n"
+        );
+    }
+}

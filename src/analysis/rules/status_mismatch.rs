@@ -1,0 +1,84 @@
+//! ## status-mismatch
+//!
+//! **What it flags.** An open or in-progress task below a done section: a heading that starts
+//! with `✅` or names Completed, Done, Finished or Shipped (mojibake repaired first), and
+//! every subsection of it. Deferred and cancelled tasks are left alone.
+//!
+//! **Why.** Either the task was finished and never ticked, or it was moved to the done
+//! section by mistake.
+//!
+//! **Example.**
+//! ```markdown
+//! ## ✅ Completed
+//! - [ ] Password hashing
+//! ```
+//!
+//! **Fix (unsafe).** `Check item`.
+
+use super::{quote, set_box, Ctx, Diagnostic};
+use crate::analysis::diagnostic::Code;
+use crate::analysis::fix::Fix;
+use crate::analysis::model::State;
+
+pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+    let doc = ctx.doc;
+    for item in &doc.items {
+        let (Some(State::Open | State::InProgress), Some(checkbox), Some(section)) =
+            (item.state(), item.checkbox, item.section)
+        else {
+            continue;
+        };
+        if !doc.sections[section].done {
+            continue;
+        }
+        // The done heading itself (or the nearest above that is one).
+        let mut s = section;
+        while let Some(p) = doc.sections[s].parent.filter(|&p| doc.sections[p].done) {
+            s = p;
+        }
+        let title = doc.sections[s].title;
+        out.push(
+            Diagnostic::new(
+                Code::StatusMismatch,
+                checkbox,
+                format!(
+                    "Open task under the done section “{}”: check it or move it",
+                    quote(ctx.text, title)
+                ),
+            )
+            .with_related(title, "done section")
+            .with_fix(Fix::unsafe_(
+                "Check item",
+                vec![set_box(ctx.text, checkbox, 'x')],
+            )),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::tests::{check, check_fix};
+
+    #[test]
+    fn open_task_in_done_section_and_subsections() {
+        check(
+            r"
+## ✅ Completed
+- [x] fine
+- [ ] forgotten
+//^^^ information: status-mismatch
+### Sub
+- [/] started
+//^^^ information: status-mismatch
+- [>] deferred is deliberate
+## Next
+- [ ] open is fine here
+",
+        );
+    }
+
+    #[test]
+    fn fix_checks_it() {
+        check_fix("status-mismatch", "# Done\n- [ ] a\n", "# Done\n- [x] a\n");
+    }
+}

@@ -1,0 +1,178 @@
+//! Progress counting (SPEC §1): totals, per section, per priority.
+//!
+//! Tasks are counted leaf-first: a task with subtasks counts through them; cancelled tasks
+//! count neither way (they are tallied apart); plain items and fields never count. A
+//! section's progress covers every task below it, subsections included.
+
+use std::collections::BTreeMap;
+
+use super::estimate::sum_estimates;
+use super::model::{Document, Estimate, ItemId, Level, SectionId, State};
+
+/// Task counts. `open` includes in-progress and deferred tasks; `total` excludes cancelled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Counts {
+    pub total: usize,
+    pub done: usize,
+    pub open: usize,
+    pub in_progress: usize,
+    pub deferred: usize,
+    pub cancelled: usize,
+}
+
+impl Counts {
+    /// Done as a whole percentage, rounded half up; 0 when there is nothing to do.
+    pub fn percent(&self) -> u32 {
+        if self.total == 0 {
+            0
+        } else {
+            ((self.done * 200 + self.total) / (self.total * 2)) as u32
+        }
+    }
+
+    fn add_state(&mut self, state: State) {
+        match state {
+            State::Cancelled => self.cancelled += 1,
+            State::Done => {
+                self.total += 1;
+                self.done += 1;
+            }
+            State::Open => {
+                self.total += 1;
+                self.open += 1;
+            }
+            State::InProgress => {
+                self.total += 1;
+                self.open += 1;
+                self.in_progress += 1;
+            }
+            State::Deferred => {
+                self.total += 1;
+                self.open += 1;
+                self.deferred += 1;
+            }
+        }
+    }
+}
+
+/// Progress of one section.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SectionStats {
+    pub section: SectionId,
+    pub title: String,
+    pub line: usize,
+    pub level: u8,
+    pub counts: Counts,
+    /// Summed estimate fields below the section, if any.
+    pub estimate: Option<Estimate>,
+}
+
+/// Progress of a whole document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stats {
+    pub counts: Counts,
+    pub by_section: Vec<SectionStats>,
+    /// Per effective priority (`None`: no priority), as `(total, done)` counts.
+    pub by_priority: BTreeMap<Option<Level>, Counts>,
+}
+
+/// Counts every task of the document.
+pub fn stats(text: &str, doc: &Document) -> Stats {
+    let leaves = counted_leaves(doc);
+    let mut counts = Counts::default();
+    let mut by_priority: BTreeMap<Option<Level>, Counts> = BTreeMap::new();
+    for &(id, state) in &leaves {
+        counts.add_state(state);
+        by_priority
+            .entry(doc.priority(id))
+            .or_default()
+            .add_state(state);
+    }
+    let by_section = doc
+        .sections
+        .iter()
+        .map(|s| SectionStats {
+            section: s.id,
+            title: text[s.title.as_range()].to_owned(),
+            line: s.line,
+            level: s.level,
+            counts: section_counts_from(doc, &leaves, s.id),
+            estimate: sum_estimates(doc, |item| {
+                doc.sections[s.id].range.contains(item.range.start)
+            }),
+        })
+        .collect();
+    Stats {
+        counts,
+        by_section,
+        by_priority,
+    }
+}
+
+/// The counted tasks (leaf-first), each with the state it counts as.
+pub fn counted_leaves(doc: &Document) -> Vec<(ItemId, State)> {
+    let mut out = Vec::new();
+    for item in doc.items.iter().filter(|i| i.parent.is_none()) {
+        collect_leaves(doc, item.id, None, &mut out);
+    }
+    out
+}
+
+/// Progress of one item's subtasks (leaf-first), or `None` when it has no subtasks.
+pub fn item_counts(doc: &Document, id: ItemId) -> Option<Counts> {
+    if doc.subtasks(id).next().is_none() && !has_task_below(doc, id) {
+        return None;
+    }
+    let mut leaves = Vec::new();
+    for &child in &doc.items[id].children {
+        collect_leaves(doc, child, None, &mut leaves);
+    }
+    let mut counts = Counts::default();
+    for (_, state) in leaves {
+        counts.add_state(state);
+    }
+    Some(counts)
+}
+
+/// Progress of one section, subsections included.
+pub fn section_counts(doc: &Document, section: SectionId) -> Counts {
+    section_counts_from(doc, &counted_leaves(doc), section)
+}
+
+fn section_counts_from(doc: &Document, leaves: &[(ItemId, State)], section: SectionId) -> Counts {
+    let range = doc.sections[section].range;
+    let mut counts = Counts::default();
+    for &(id, state) in leaves {
+        if range.contains(doc.items[id].range.start) {
+            counts.add_state(state);
+        }
+    }
+    counts
+}
+
+fn has_task_below(doc: &Document, id: ItemId) -> bool {
+    doc.descendants(id).iter().any(|&d| doc.items[d].is_task())
+}
+
+/// A task counts through its task descendants when it has any; a cancelled task cancels its
+/// whole subtree. Plain items pass their task descendants through.
+fn collect_leaves(
+    doc: &Document,
+    id: ItemId,
+    cancelled_above: Option<()>,
+    out: &mut Vec<(ItemId, State)>,
+) {
+    let item = &doc.items[id];
+    let state = item.state();
+    let cancelled = cancelled_above.is_some() || state == Some(State::Cancelled);
+    let has_tasks_below = has_task_below(doc, id);
+    if let Some(state) = state {
+        if !has_tasks_below {
+            out.push((id, if cancelled { State::Cancelled } else { state }));
+            return;
+        }
+    }
+    for &child in &item.children {
+        collect_leaves(doc, child, cancelled.then_some(()), out);
+    }
+}

@@ -1,0 +1,300 @@
+//! Byte ranges, edits, and the line index that converts byte offsets to line/column
+//! positions in UTF-8, UTF-16 or Unicode scalar values and back.
+//!
+//! Every range in the core is a byte range into the document text. Conversions happen only
+//! at the edges (the server's `convert` module and the CLI renderers), through [`LineIndex`].
+
+use std::ops::Range;
+
+/// A half-open byte range `start..end` into a document's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct TextRange {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl TextRange {
+    pub const fn new(start: usize, end: usize) -> Self {
+        Self { start, end }
+    }
+
+    pub const fn empty(at: usize) -> Self {
+        Self { start: at, end: at }
+    }
+
+    pub const fn len(self) -> usize {
+        self.end - self.start
+    }
+
+    pub const fn is_empty(self) -> bool {
+        self.start == self.end
+    }
+
+    pub const fn contains(self, offset: usize) -> bool {
+        self.start <= offset && offset < self.end
+    }
+
+    /// True when `offset` is inside the range or at its end.
+    pub const fn touches(self, offset: usize) -> bool {
+        self.start <= offset && offset <= self.end
+    }
+
+    pub const fn intersects(self, other: TextRange) -> bool {
+        self.start < other.end && other.start < self.end
+    }
+
+    pub fn as_range(self) -> Range<usize> {
+        self.start..self.end
+    }
+
+    pub const fn shift(self, by: usize) -> Self {
+        Self {
+            start: self.start + by,
+            end: self.end + by,
+        }
+    }
+}
+
+impl From<Range<usize>> for TextRange {
+    fn from(r: Range<usize>) -> Self {
+        Self {
+            start: r.start,
+            end: r.end,
+        }
+    }
+}
+
+/// Replace the bytes of `range` with `insert`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Edit {
+    pub range: TextRange,
+    pub insert: String,
+}
+
+impl Edit {
+    pub fn replace(range: TextRange, insert: impl Into<String>) -> Self {
+        Self {
+            range,
+            insert: insert.into(),
+        }
+    }
+
+    pub fn insert(at: usize, insert: impl Into<String>) -> Self {
+        Self {
+            range: TextRange::empty(at),
+            insert: insert.into(),
+        }
+    }
+
+    pub fn delete(range: TextRange) -> Self {
+        Self {
+            range,
+            insert: String::new(),
+        }
+    }
+}
+
+/// How columns are counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Encoding {
+    /// Bytes of UTF-8.
+    Utf8,
+    /// UTF-16 code units (the LSP default).
+    Utf16,
+    /// Unicode scalar values (what `tickmark check` prints).
+    Utf32,
+}
+
+/// A zero-based line and column, the column counted in some [`Encoding`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct LineCol {
+    pub line: u32,
+    pub col: u32,
+}
+
+/// Start offsets of every line of one text, for offset <-> line/column conversion.
+///
+/// Lines end at `\n`; a `\r` before it belongs to the line's terminator, not its content.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineIndex {
+    line_starts: Vec<usize>,
+    len: usize,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut line_starts = Vec::with_capacity(text.len() / 40 + 1);
+        line_starts.push(0);
+        line_starts.extend(memchr_newlines(text.as_bytes()).map(|i| i + 1));
+        Self {
+            line_starts,
+            len: text.len(),
+        }
+    }
+
+    /// Number of lines; a text ending in `\n` has an empty last line.
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// Zero-based line that holds `offset` (clamped to the text).
+    pub fn line_of(&self, offset: usize) -> usize {
+        let offset = offset.min(self.len);
+        match self.line_starts.binary_search(&offset) {
+            Ok(line) => line,
+            Err(next) => next - 1,
+        }
+    }
+
+    /// Byte offset where `line` starts, or `None` past the last line.
+    pub fn line_start(&self, line: usize) -> Option<usize> {
+        self.line_starts.get(line).copied()
+    }
+
+    /// The content range of `line`, without its `\n` or `\r\n` terminator.
+    pub fn line_range(&self, text: &str, line: usize) -> Option<TextRange> {
+        let start = self.line_start(line)?;
+        let mut end = self
+            .line_starts
+            .get(line + 1)
+            .map_or(self.len, |next| next - 1);
+        if end > start && text.as_bytes().get(end - 1) == Some(&b'\r') {
+            end -= 1;
+        }
+        Some(TextRange::new(start, end))
+    }
+
+    /// The range of `line` including its terminator.
+    pub fn full_line_range(&self, line: usize) -> Option<TextRange> {
+        let start = self.line_start(line)?;
+        let end = self.line_starts.get(line + 1).copied().unwrap_or(self.len);
+        Some(TextRange::new(start, end))
+    }
+
+    /// Line and column of `offset`. An offset inside a multi-byte character is moved back to
+    /// the character's start.
+    pub fn line_col(&self, text: &str, offset: usize, encoding: Encoding) -> LineCol {
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.line_of(offset);
+        let start = self.line_starts[line];
+        let col = column_width(&text[start..offset], encoding);
+        LineCol {
+            line: line as u32,
+            col: col as u32,
+        }
+    }
+
+    /// Byte offset of a line and column. A line past the end maps to the end of the text; a
+    /// column past the end of its line maps to the end of the line (before `\r\n`); a column
+    /// inside a character (a lone UTF-16 surrogate half) maps to the character's start.
+    pub fn offset(&self, text: &str, pos: LineCol, encoding: Encoding) -> usize {
+        let Some(range) = self.line_range(text, pos.line as usize) else {
+            return text.len();
+        };
+        let line = &text[range.as_range()];
+        let want = pos.col as usize;
+        let mut width = 0usize;
+        for (i, ch) in line.char_indices() {
+            let w = char_width(ch, encoding);
+            if width + w > want {
+                return range.start + i;
+            }
+            width += w;
+        }
+        range.end
+    }
+
+    /// Converts a byte range to a pair of line/columns.
+    pub fn range(&self, text: &str, range: TextRange, encoding: Encoding) -> (LineCol, LineCol) {
+        (
+            self.line_col(text, range.start, encoding),
+            self.line_col(text, range.end, encoding),
+        )
+    }
+}
+
+/// Width of `s` in the given encoding.
+pub fn column_width(s: &str, encoding: Encoding) -> usize {
+    match encoding {
+        Encoding::Utf8 => s.len(),
+        Encoding::Utf16 => s.encode_utf16().count(),
+        Encoding::Utf32 => s.chars().count(),
+    }
+}
+
+fn char_width(ch: char, encoding: Encoding) -> usize {
+    match encoding {
+        Encoding::Utf8 => ch.len_utf8(),
+        Encoding::Utf16 => ch.len_utf16(),
+        Encoding::Utf32 => 1,
+    }
+}
+
+fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    bytes
+        .iter()
+        .enumerate()
+        .filter_map(|(i, &b)| (b == b'\n').then_some(i))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_in_every_encoding_on_an_astral_line() {
+        let text = "# 🔴 Critical\r\n- [ ] é 𝄞 x\n";
+        let index = LineIndex::new(text);
+        let x = text.find(" x").unwrap() + 1;
+        assert_eq!(
+            index.line_col(text, x, Encoding::Utf8),
+            LineCol { line: 1, col: 14 }
+        );
+        assert_eq!(
+            index.line_col(text, x, Encoding::Utf16),
+            LineCol { line: 1, col: 11 }
+        );
+        assert_eq!(
+            index.line_col(text, x, Encoding::Utf32),
+            LineCol { line: 1, col: 10 }
+        );
+        for enc in [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32] {
+            let lc = index.line_col(text, x, enc);
+            assert_eq!(index.offset(text, lc, enc), x, "{enc:?}");
+        }
+        let c = text.find('C').unwrap();
+        assert_eq!(
+            index.line_col(text, c, Encoding::Utf16),
+            LineCol { line: 0, col: 5 }
+        );
+    }
+
+    #[test]
+    fn out_of_range_positions_clamp() {
+        let text = "ab\r\ncd";
+        let index = LineIndex::new(text);
+        assert_eq!(
+            index.offset(text, LineCol { line: 0, col: 99 }, Encoding::Utf16),
+            2
+        );
+        assert_eq!(
+            index.offset(text, LineCol { line: 9, col: 0 }, Encoding::Utf16),
+            6
+        );
+        assert_eq!(index.line_range(text, 0), Some(TextRange::new(0, 2)));
+        // Inside a surrogate pair: the start of the character.
+        let text = "a𝄞b";
+        let index = LineIndex::new(text);
+        assert_eq!(
+            index.offset(text, LineCol { line: 0, col: 2 }, Encoding::Utf16),
+            1
+        );
+        assert_eq!(
+            index.line_col(text, 2, Encoding::Utf16),
+            LineCol { line: 0, col: 1 }
+        );
+    }
+}
