@@ -13,3 +13,8 @@
 //! `config`, `workspace`, `history`. `analysis` depends on none of them; a test enforces it.
 
 pub mod analysis;
+pub mod cli;
+pub mod config;
+pub mod history;
+pub mod server;
+pub mod workspace;

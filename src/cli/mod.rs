@@ -1,0 +1,143 @@
+//! The command line: `tickmark check`, `stats`, `history`, `diff`, `explain`, `config`, `lsp`.
+//! The help text written here is the user documentation of each command.
+
+pub mod check;
+pub mod config;
+pub mod diff;
+pub mod explain;
+pub mod history;
+pub mod render;
+pub mod stats;
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Checks roadmap markdown (ROADMAP.md, TODO.md, BACKLOG.md, tech-debt lists) and serves it
+/// to editors as a language server.
+#[derive(Debug, Parser)]
+#[command(name = "tickmark", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the language server on standard input and output.
+    Lsp(LspArgs),
+    /// Report problems in roadmap files; exit 1 when a warning or error remains, 2 on a usage
+    /// or I/O error.
+    Check(CheckArgs),
+    /// Show progress per section and per priority.
+    Stats(StatsArgs),
+    /// Print one item's timeline from git.
+    History(HistoryArgs),
+    /// Summarise what a range of commits did to the roadmap items.
+    Diff(DiffArgs),
+    /// Print a rule's documentation.
+    Explain(ExplainArgs),
+    /// Inspect configuration (`--schema` prints the JSON schema of tickmark.toml).
+    Config(ConfigArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct LspArgs {
+    /// Accepted for editors that pass it; the server always speaks over stdio.
+    #[arg(long)]
+    pub stdio: bool,
+}
+
+/// Output formats of `tickmark check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// Each problem with its source line and a caret under the span.
+    Human,
+    /// One JSON array of problems.
+    Json,
+    /// A SARIF 2.1.0 log.
+    Sarif,
+    /// GitHub Actions workflow annotations.
+    Github,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Files or directories to check; a directory means every roadmap file below it
+    /// (honouring .gitignore). `-` reads standard input (see --stdin-filename). Default: `.`.
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, visible_alias = "output-format", value_enum, default_value_t = CheckFormat::Human)]
+    pub format: CheckFormat,
+    /// Apply every safe fix in place, then report what remains.
+    #[arg(long)]
+    pub fix: bool,
+    /// The name to report for a document read from standard input (`-`).
+    #[arg(long, value_name = "NAME")]
+    pub stdin_filename: Option<PathBuf>,
+    /// Use this tickmark.toml instead of searching upward from each path.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+/// Output formats of `tickmark stats`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatsFormat {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// Files or directories (default: `.`).
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, visible_alias = "output-format", value_enum, default_value_t = StatsFormat::Table)]
+    pub format: StatsFormat,
+    /// Use this tickmark.toml instead of searching upward from each path.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// The item, as `FILE:LINE` (1-based line).
+    #[arg(value_name = "FILE:LINE")]
+    pub location: String,
+    /// Output format.
+    #[arg(long, visible_alias = "output-format", value_enum, default_value_t = DiffFormat::Text)]
+    pub format: DiffFormat,
+}
+
+/// Output formats of `tickmark diff` and `tickmark history`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    Text,
+    Markdown,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The commits to compare, as `BASE..HEAD` (HEAD defaults to `HEAD`).
+    #[arg(value_name = "BASE..HEAD")]
+    pub range: String,
+    /// Roadmap files or directories to summarise (default: every roadmap changed in the range).
+    pub paths: Vec<PathBuf>,
+    /// Output format; markdown is ready for a pull-request description.
+    #[arg(long, visible_alias = "output-format", value_enum, default_value_t = DiffFormat::Text)]
+    pub format: DiffFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// A rule code such as `malformed-checkbox`; omit to list every rule.
+    pub code: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    /// Print the JSON schema of tickmark.toml.
+    #[arg(long)]
+    pub schema: bool,
+}

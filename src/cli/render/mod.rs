@@ -1,0 +1,1 @@
+//! Renderers for `tickmark check`: human (rustc-style snippets), JSON, SARIF, GitHub.

@@ -1,0 +1,2 @@
+//! `tickmark.toml` and the editor's `tickmark` settings: one configuration for the CLI and
+//! the server.

@@ -1,0 +1,1 @@
+//! Item history from git: the only module that reads git.
