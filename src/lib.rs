@@ -17,4 +17,5 @@ pub mod cli;
 pub mod config;
 pub mod history;
 pub mod server;
+pub mod stats_json;
 pub mod workspace;
