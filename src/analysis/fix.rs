@@ -121,7 +121,7 @@ mod tests {
         let edits = vec![
             Edit::replace(TextRange::new(10, 11), "x"),
             Edit::insert(3, " "),
-            Edit::replace(TextRange::new(9, 12), "zzz"),
+            Edit::replace(TextRange::new(10, 13), "zzz"),
         ];
         let (out, n) = apply_edits(text, &edits);
         assert_eq!(out, "- [ ] a\n- [x] b\n");

@@ -195,8 +195,8 @@ mod tests {
     #[test]
     fn mac_roman_emoji_and_arrows() {
         check_repair("## ‚úÖ MVP COMPLETE", "## ✅ MVP COMPLETE");
-        check_repair("## üî¥ Tier 1", "## 🔴 Tier 1");
-        check_repair("## üü¢ Tier 3", "## 🟢 Tier 3");
+        check_repair("## \u{F8FF}üî¥ Tier 1", "## 🔴 Tier 1");
+        check_repair("## \u{F8FF}üü¢ Tier 3", "## 🟢 Tier 3");
         check_repair("logout‚Üílogin", "logout→login");
     }
 

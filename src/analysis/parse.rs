@@ -45,7 +45,6 @@ pub fn parse(text: &str, states: &BoxStates) -> Document {
                 doc.code.push(range);
                 html.push(range);
             }
-            Event::Html(_) => html.push(range),
             Event::Start(Tag::List(_)) => {
                 list_counter += 1;
                 lists.push(list_counter);
@@ -633,39 +632,52 @@ fn assign_sections(doc: &mut Document) {
     }
 }
 
-/// A legend is a list whose every item is `TAG - description` (or `–`, `—`, `:`).
+/// A legend is a run of consecutive sibling items that each read `TAG - description` (or
+/// `–`, `—`, `:`): the whole list, or at least two entries in a row.
 fn find_legend(text: &str, doc: &mut Document, item_lists: &[usize]) {
-    let mut candidates: Vec<(usize, ItemId, Level, String, String)> = Vec::new();
-    let mut failed: std::collections::HashSet<usize> = std::collections::HashSet::new();
-    for item in &doc.items {
-        let list = item_lists[item.id];
-        if item.checkbox.is_some() {
-            failed.insert(list);
-            continue;
-        }
-        match legend_entry(&text[item.text.as_range()]) {
-            Some((level, label, description)) => {
-                candidates.push((list, item.id, level, label, description))
+    // The direct items of each list, in order.
+    let mut lists: std::collections::BTreeMap<usize, Vec<ItemId>> =
+        std::collections::BTreeMap::new();
+    for (id, &list) in item_lists.iter().enumerate() {
+        lists.entry(list).or_default().push(id);
+    }
+    for members in lists.values() {
+        let entries: Vec<Option<(Level, String, String)>> = members
+            .iter()
+            .map(|&id| {
+                let item = &doc.items[id];
+                if item.checkbox.is_none() {
+                    legend_entry(&text[item.text.as_range()])
+                } else {
+                    None
+                }
+            })
+            .collect();
+        let mut i = 0;
+        while i < members.len() {
+            let run_end = (i..members.len())
+                .find(|&j| entries[j].is_none())
+                .unwrap_or(members.len());
+            let run = run_end - i;
+            if run >= 2 || (run == 1 && members.len() == 1) {
+                for j in i..run_end {
+                    let (level, label, description) = entries[j].clone().expect("in run");
+                    let id = members[j];
+                    doc.items[id].is_legend = true;
+                    doc.items[id].kind = ItemKind::Plain;
+                    doc.items[id].field = None;
+                    doc.legend.push(LegendEntry {
+                        level,
+                        label,
+                        description,
+                        item: id,
+                    });
+                }
             }
-            None => {
-                failed.insert(list);
-            }
+            i = run_end.max(i + 1);
         }
     }
-    for (list, id, level, label, description) in candidates {
-        if failed.contains(&list) {
-            continue;
-        }
-        doc.items[id].is_legend = true;
-        doc.items[id].kind = ItemKind::Plain;
-        doc.items[id].field = None;
-        doc.legend.push(LegendEntry {
-            level,
-            label,
-            description,
-            item: id,
-        });
-    }
+    doc.legend.sort_by_key(|e| e.item);
 }
 
 fn legend_entry(s: &str) -> Option<(Level, String, String)> {

@@ -49,7 +49,7 @@ mod tests {
         check_with(
             r"
 [a](./here.md) [b](./gone.md#x) [c](https://example.com/x.md) [d](#top)
-//                 ^^^^^^^^^^^^ warning: broken-link
+//                 ^^^^^^^^^^^ warning: broken-link
 ",
             &inputs,
         );

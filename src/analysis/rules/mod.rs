@@ -12,7 +12,7 @@ mod parent_completable;
 mod progress_claim;
 mod stale_date;
 mod status_mismatch;
-mod unknown_priority;
+pub mod unknown_priority;
 
 use super::diagnostic::{Code, Diagnostic};
 use super::model::{Document, Suppression};

@@ -51,7 +51,7 @@ mod tests {
     #[test]
     fn both_code_pages() {
         check_codes(
-            "### âœ… Completed\n## üî¥ Tier 1\n",
+            "### âœ… Completed\n## \u{F8FF}üî¥ Tier 1\n",
             &[(0, "mojibake"), (1, "mojibake")],
         );
         check_codes("`âœ…` in code\n\n    ðŸ”´\n", &[]);
