@@ -32,7 +32,7 @@ import { toggleArguments } from './toggle';
 const SERVER_TOGGLE_COMMAND = 'tickmark.toggleTask';
 const HISTORY_SCHEME = 'tickmark-history';
 
-let client: LanguageClient | undefined;
+let client: QuietLanguageClient | undefined;
 let serverPath: string | undefined;
 let selector: MarkdownFilter[] = [];
 let output: vscode.LogOutputChannel;
@@ -139,6 +139,9 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
   output.info(`server version ${verdict.version}`);
 
   selector = roadmapDocumentSelector(config.get('roadmaps'));
+  // Whether this client's server ever finished starting: one that dies while starting is a
+  // start failure (reported once, not restarted), not a crash.
+  const started = { hasRun: false };
   const serverOptions: ServerOptions = { command: lookup.path, args: ['lsp'], options: { env: { ...process.env, RUST_BACKTRACE: '1' } } };
   const clientOptions: LanguageClientOptions = {
     documentSelector: selector,
@@ -161,28 +164,47 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
         output.error(`connection error: ${errorText(error)}`);
         return { action: (count ?? 0) < 3 ? ErrorAction.Continue : ErrorAction.Shutdown, handled: true };
       },
-      closed: () => onServerClosed(),
+      closed: () => onServerClosed(started.hasRun),
     },
     initializationFailedHandler: (error) => {
-      reportStartFailure(`tickmark: the server failed to start (${errorText(error)}).`);
+      reportStartFailure(`tickmark: the server failed to start (${errorText(error)}).`, 'start-failed');
       return false;
     },
   };
 
-  const next = new LanguageClient('tickmark', 'tickmark', serverOptions, clientOptions);
+  const next = new QuietLanguageClient('tickmark', 'tickmark', serverOptions, clientOptions);
   client = next;
+  next.onDidChangeState((e) => {
+    if (e.newState === State.Running) started.hasRun = true;
+  });
   try {
     await next.start();
     output.info('server started');
     scheduleStatusUpdate(0);
   } catch (e) {
     if (client === next) client = undefined;
-    reportStartFailure(`tickmark: the server did not start (${errorText(e)}).`);
+    reportStartFailure(`tickmark: the server failed to start (${errorText(e)}).`, 'start-failed');
+  }
+}
+
+/**
+ * vscode-languageclient shows notifications of its own ("couldn't create connection to
+ * server", "crashed 5 times"); this extension reports those cases itself, once, so the
+ * client's messages only go to the output channel.
+ */
+class QuietLanguageClient extends LanguageClient {
+  override error(message: string, data?: unknown): void {
+    super.error(message, data, false);
   }
 }
 
 /** The crash policy: report once, restart a few times, then stop and let the user decide. */
-function onServerClosed(): { action: CloseAction; handled: boolean } {
+function onServerClosed(hasRun: boolean): { action: CloseAction; handled: boolean } {
+  if (!hasRun) {
+    // It died while starting: the start failure is reported (once) by startClient.
+    output.error('the server exited while starting');
+    return { action: CloseAction.DoNotRestart, handled: true };
+  }
   const decision = crashes.recordCrash();
   output.error(`the server stopped unexpectedly (crash ${decision.crashes})`);
   statusItem.hide();
@@ -202,9 +224,9 @@ function onServerClosed(): { action: CloseAction; handled: boolean } {
 }
 
 /** A server that cannot start is reported once (until the user restarts), with the fixes. */
-function reportStartFailure(message: string): void {
+function reportStartFailure(message: string, key = message): void {
   output.error(message);
-  if (!notices.shouldShow(message)) return;
+  if (!notices.shouldShow(key)) return;
   void vscode.window.showErrorMessage(message, 'Open Settings', 'Restart', 'Show Output').then((choice) => {
     if (choice === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'tickmark.server.path');
     if (choice === 'Restart') void vscode.commands.executeCommand('tickmark.restart');
