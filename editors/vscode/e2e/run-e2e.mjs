@@ -169,8 +169,20 @@ const runCommand = async (title) => {
 };
 // Code-action menu rows (the lightbulb and Ctrl+. open the same widget).
 const actionRows = () => page.locator('.action-widget .monaco-list-row.action');
-const pickAction = async (predicate) => {
-  await page.waitForSelector('.action-widget .monaco-list-row.action', { timeout: 15_000 });
+// `open` shows the menu; it is tried again if the menu does not come (the code actions of a
+// freshly moved cursor may still be on their way).
+const pickAction = async (open, predicate) => {
+  for (let attempt = 1; ; attempt++) {
+    await open();
+    try {
+      await page.waitForSelector('.action-widget .monaco-list-row.action', { timeout: 5_000 });
+      break;
+    } catch (e) {
+      if (attempt === 3) throw e;
+      await page.keyboard.press('Escape');
+      await sleep(500);
+    }
+  }
   await sleep(300);
   const titles = (await actionRows().allInnerTexts()).map((t) => t.trim());
   const index = titles.findIndex(predicate);
@@ -232,8 +244,7 @@ try {
   // The lightbulb sits in the gutter (recent releases) or over the text (older ones).
   const bulb = page.locator('.monaco-editor .codicon[class*="lightbulb"]:visible').first();
   await bulb.waitFor({ state: 'visible', timeout: 15_000 });
-  await bulb.click();
-  const fix = await pickAction((t) => !/^Ignore/i.test(t) && !/^(Check|Uncheck) item/.test(t));
+  const fix = await pickAction(() => bulb.click(), (t) => !/^Ignore/i.test(t) && !/^(Check|Uncheck) item/.test(t));
   await shot('03-lightbulb-quick-fix');
   if (check(fix.index >= 0, 'the lightbulb offers a fix for the malformed box', fix.titles.join(' | '))) {
     await actionRows().nth(fix.index).click();
@@ -252,8 +263,7 @@ try {
   // 11. the `Check item` code action with Ctrl+. on line 7
   await focusEditor();
   await goTo(7, 3);
-  await page.keyboard.press('Control+.');
-  const checkItem = await pickAction((t) => t === 'Check item' || t.startsWith('Check item\n'));
+  const checkItem = await pickAction(() => page.keyboard.press('Control+.'), (t) => t === 'Check item' || t.startsWith('Check item\n'));
   if (check(checkItem.index >= 0, 'Ctrl+. offers Check item', checkItem.titles.join(' | '))) {
     await actionRows().nth(checkItem.index).click();
     check(await editorHasLine('- [x] Write the README'), 'Check item checked line 7', await readEditor());
@@ -300,6 +310,32 @@ try {
   check(bound.length === 1 && bound[0].includes('Toggle Task at Cursor'), 'Ctrl+Alt+X is bound to the tickmark toggle only', bound.join(' | '));
   await shot('06-keybinding-no-clash');
   await page.keyboard.press('Control+W');
+
+  // 15b. the same on macOS: a second tab that reports a Mac user agent gets VS Code's macOS
+  // keybindings; searched for ⌥⌘X, only the tickmark toggle is listed
+  const mac = await context.newPage();
+  const cdp = await context.newCDPSession(mac);
+  await cdp.send('Emulation.setUserAgentOverride', {
+    userAgent: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36',
+    platform: 'MacIntel',
+  });
+  await mac.goto(`${base}/?folder=${encodeURIComponent(workspace)}`);
+  await mac.waitForSelector('.monaco-workbench .part.editor', { timeout: 120_000 });
+  await mac.waitForSelector('.explorer-folders-view .monaco-list-row', { timeout: 60_000 });
+  await mac.locator('.monaco-workbench').click({ position: { x: 640, y: 400 } });
+  await mac.keyboard.press('Meta+K'); // ⌘K ⌘S: only a workbench in macOS mode opens the editor with these
+  await mac.keyboard.press('Meta+S');
+  await mac.waitForSelector('.keybindings-editor', { timeout: 15_000 })
+    .catch(async (e) => { await mac.screenshot({ path: path.join(OUT, 'failure-macos.png') }); throw e; });
+  await sleep(500);
+  await mac.keyboard.type('"alt+cmd+x"');
+  await sleep(1000);
+  const macBound = (await mac.locator('.keybindings-editor .monaco-list-row').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+  fs.writeFileSync(path.join(OUT, 'keybindings-mac-alt-cmd-x.txt'), `${macBound.join('\n')}\n`);
+  check(macBound.length === 1 && macBound[0].includes('Toggle Task at Cursor') && macBound[0].includes('⌘'),
+    'on macOS, ⌥⌘X is bound to the tickmark toggle only', macBound.join(' | '));
+  await mac.screenshot({ path: path.join(OUT, '06b-keybinding-no-clash-macos.png') });
+  await mac.close();
 
   // 16. bad input: a server that crashes after starting is restarted four times, reported
   // once, and after the fifth crash left stopped with a Restart button (no restart loop)
