@@ -409,16 +409,13 @@ pub fn move_done_items(text: &str, doc: &Document) -> Option<Action> {
     let last_in_section = doc
         .items
         .iter()
-        .filter(|i| i.parent.is_none() && section.range.contains(i.range.start))
-        .last();
-    let mut insert_at = match last_in_section {
-        Some(item) => item_lines(text, doc, item.id).end,
-        None => {
-            // After the heading and any text below it, before trailing blank lines.
-            let body = &text[section.range.as_range()];
-            section.range.start + body.trim_end().len()
-        }
-    };
+        .rev()
+        .find(|i| i.parent.is_none() && section.range.contains(i.range.start));
+    // After the last list item, else after the heading and any text below it.
+    let mut insert_at = last_in_section.map_or_else(
+        || section.range.start + text[section.range.as_range()].trim_end().len(),
+        |item| item_lines(text, doc, item.id).end,
+    );
     insert_at = insert_at.min(text.len());
     let mut moved = String::new();
     let mut edits = Vec::new();
@@ -585,6 +582,7 @@ mod tests {
     use super::*;
     use crate::analysis::{analyze, fix, Inputs, Settings};
     use expect_test::{expect, Expect};
+    use std::fmt::Write as _;
 
     fn doc(text: &str) -> Document {
         analyze(text, &Inputs::default(), &Settings::default()).document
@@ -593,18 +591,16 @@ mod tests {
     /// `$0` marks the cursor (or `$0…$0` a selection); the rendering lists each action's
     /// title, kind and edits as `start..end "insert"`.
     #[track_caller]
+    #[allow(clippy::needless_pass_by_value)] // `check(.., expect![..])` reads best.
     fn check_actions(fixture: &str, expect: Expect) {
         let (text, range) = cursor(fixture);
         let d = doc(&text);
         let actions = actions(&text, &d, range, &[0, 1, 2, 3]);
         let mut out = String::new();
         for a in &actions {
-            out.push_str(&format!("{} ({:?})\n", a.title, a.kind));
+            let _ = writeln!(out, "{} ({:?})", a.title, a.kind);
             for e in &a.edits {
-                out.push_str(&format!(
-                    "  {}..{} {:?}\n",
-                    e.range.start, e.range.end, e.insert
-                ));
+                let _ = writeln!(out, "  {}..{} {:?}", e.range.start, e.range.end, e.insert);
             }
         }
         expect.assert_eq(&out);
@@ -641,7 +637,7 @@ mod tests {
                   3..4 "x"
                 Check item and subtasks (QuickFix)
                   3..4 "x"
-                  25..26 "x"
+                  23..24 "x"
                 Convert to plain item (Rewrite)
                   2..6 ""
                 Set priority P0 (Rewrite)
@@ -714,7 +710,7 @@ mod tests {
         );
         // One character per box.
         let edits = toggle(text, &doc(text), &[b], Cascade::None);
-        assert_eq!(edits, vec![Edit::replace(TextRange::new(24, 25), "x")]);
+        assert_eq!(edits, vec![Edit::replace(TextRange::new(23, 24), "x")]);
     }
 
     #[test]
@@ -764,7 +760,7 @@ mod tests {
             edits,
             vec![
                 Edit::insert(3, " "),
-                Edit::replace(TextRange::new(15, 16), "x")
+                Edit::replace(TextRange::new(14, 15), "x")
             ]
         );
     }

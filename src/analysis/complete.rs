@@ -145,18 +145,21 @@ mod tests {
     use super::*;
     use crate::analysis::{analyze, Inputs, Settings};
     use expect_test::{expect, Expect};
+    use std::fmt::Write as _;
 
     #[track_caller]
+    #[allow(clippy::needless_pass_by_value)] // `check(.., expect![..])` reads best.
     fn check(fixture: &str, expect: Expect) {
         let offset = fixture.find("$0").expect("cursor");
         let text = fixture.replacen("$0", "", 1);
         let doc = analyze(&text, &Inputs::default(), &Settings::default()).document;
         let mut out = String::new();
         for c in complete(&text, &doc, offset, &[0, 1, 2, 3]) {
-            out.push_str(&format!(
-                "{:?} {} {:?} {}..{} {:?}\n",
+            let _ = writeln!(
+                out,
+                "{:?} {} {:?} {}..{} {:?}",
                 c.kind, c.label, c.insert, c.replace.start, c.replace.end, c.detail
-            ));
+            );
         }
         expect.assert_eq(&out);
     }
@@ -166,8 +169,8 @@ mod tests {
         check(
             "- **[P0]** - Critical: now\n- **[P1]** - High\n\n- [ ] [$0]",
             expect![[r#"
-                Priority [P0] "[P0] " 51..53 Some("Critical: now")
-                Priority [P1] "[P1] " 51..53 Some("High")
+                Priority [P0] "[P0] " 52..54 Some("Critical: now")
+                Priority [P1] "[P1] " 52..54 Some("High")
             "#]],
         );
     }
@@ -190,8 +193,8 @@ mod tests {
         check(
             "- [ ] a\n  - **Impact:** big\n- [ ] b\n  - $0",
             expect![[r#"
-                TaskBox [ ] "[ ] " 41..41 Some("task box")
-                Field **Impact:** "**Impact:** " 41..41 Some("field")
+                TaskBox [ ] "[ ] " 40..40 Some("task box")
+                Field **Impact:** "**Impact:** " 40..40 Some("field")
             "#]],
         );
         check("Some $0", expect![""]);

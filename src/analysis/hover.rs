@@ -188,6 +188,7 @@ mod tests {
     use expect_test::{expect, Expect};
 
     #[track_caller]
+    #[allow(clippy::needless_pass_by_value)] // `check(.., expect![..])` reads best.
     fn check(text: &str, line: usize, history: Option<&str>, expect: Expect) {
         let doc = analyze(text, &Inputs::default(), &Settings::default()).document;
         let target = target_at_line(&doc, line).expect("a target");
@@ -216,7 +217,7 @@ mod tests {
             ROADMAP,
             5,
             Some("First added in `abc123` by Ann"),
-            expect![[r#"
+            expect![[r"
                 **Open**
 
                 Priority: **P0** — Critical: Must fix before production
@@ -228,7 +229,7 @@ mod tests {
 
                 ---
 
-                First added in `abc123` by Ann"#]],
+                First added in `abc123` by Ann"]],
         );
     }
 
@@ -238,14 +239,14 @@ mod tests {
             ROADMAP,
             4,
             None,
-            expect![[r#"
+            expect![[r"
                 **🔴 Tier 1**
 
                 Progress: 2/3 done · 67% (1 cancelled)
 
                 By priority: P0: 2/3
 
-                Estimate: 10–11 h"#]],
+                Estimate: 10–11 h"]],
         );
     }
 }

@@ -319,17 +319,17 @@ mod tests {
         let doc = analyze(ROADMAP, &Inputs::default(), &Settings::default()).document;
         let mut out = String::new();
         render(&symbols(ROADMAP, &doc), 0, &mut out);
-        expect![[r#"
-            Section Roadmap [2/4 done · 50%] 0..97
-              Section Now [1/3 done · 33%] 10..73
-                Task A [1/2 done · 50%] 17..65
+        expect![[r"
+            Section Roadmap [3/4 done · 75%] 0..101
+              Section Now [2/3 done · 67%] 10..73
+                Task A [1/2 done · 50%] 17..64
                   Task a1 [done] 27..35
                   Task a2 [open] 38..46
-                Task B [done] 66..73
-              Section ✅ Done [1/1 done · 100%] 73..97
-                Task C [done] 84..89
-                Item Plain [-] 90..97
-        "#]]
+                Task B [done] 65..72
+              Section ✅ Done [1/1 done · 100%] 73..101
+                Task C [done] 85..92
+                Item Plain [-] 93..100
+        "]]
         .assert_eq(&out);
     }
 
@@ -344,7 +344,7 @@ mod tests {
         let lenses: Vec<String> = lenses(ROADMAP, &doc).into_iter().map(|l| l.title).collect();
         assert_eq!(
             lenses,
-            vec!["2/4 done · 50%", "1/3 done · 33%", "1/1 done · 100%"]
+            vec!["3/4 done · 75%", "2/3 done · 67%", "1/1 done · 100%"]
         );
         let hints: Vec<(usize, String)> = inlay_hints(ROADMAP, &doc)
             .into_iter()
@@ -353,8 +353,8 @@ mod tests {
         assert_eq!(
             hints,
             vec![
-                (0, "2/4".to_owned()),
-                (1, "1/3".to_owned()),
+                (0, "3/4".to_owned()),
+                (1, "2/3".to_owned()),
                 (2, "1/2".to_owned()),
                 (7, "1/1".to_owned())
             ]
