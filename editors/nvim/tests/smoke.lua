@@ -65,11 +65,19 @@ vim.cmd.edit(roadmap)
 local buf = vim.api.nvim_get_current_buf()
 check(vim.bo[buf].filetype == 'markdown', 'ROADMAP.md is a markdown buffer')
 
+local exited = false
+vim.api.nvim_create_autocmd('LspDetach', {
+  callback = function()
+    exited = true
+  end,
+})
 vim.wait(timeout, function()
-  return #vim.lsp.get_clients({ bufnr = buf, name = 'tickmark' }) > 0
+  return exited or #vim.lsp.get_clients({ bufnr = buf, name = 'tickmark' }) > 0
 end, 20)
 local client = vim.lsp.get_clients({ bufnr = buf, name = 'tickmark' })[1]
 if not check(client ~= nil, 'tickmark attached to the buffer') then
+  local log = vim.fn.readfile(vim.lsp.log.get_filename())
+  out(table.concat(vim.list_slice(log, math.max(1, #log - 5)), '\n'))
   finish()
 end
 check(client.root_dir == vim.fs.normalize(vim.uv.fs_realpath(workdir)) or client.root_dir == workdir, 'root is the git repository', client.root_dir)

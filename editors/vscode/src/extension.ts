@@ -14,6 +14,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import {
   CloseAction,
+  DidChangeConfigurationNotification,
   ErrorAction,
   ExecuteCommandRequest,
   LanguageClient,
@@ -61,6 +62,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       if (e.affectsConfiguration('tickmark.server.path') || e.affectsConfiguration('tickmark.roadmaps') || e.affectsConfiguration('tickmark.trace.server')) {
         void restart(context, 'settings changed');
       } else if (e.affectsConfiguration('tickmark')) {
+        void notifySettingsChanged();
         scheduleStatusUpdate();
       }
     }),
@@ -148,7 +150,6 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
     outputChannel: output,
     revealOutputChannelOn: RevealOutputChannelOn.Never,
     initializationOptions: serverSettings(),
-    synchronize: { configurationSection: 'tickmark' },
     middleware: {
       workspace: {
         // The server asks for the `tickmark` section: answer with the SPEC §6 keys the user set.
@@ -232,6 +233,16 @@ function reportStartFailure(message: string, key = message): void {
     if (choice === 'Restart') void vscode.commands.executeCommand('tickmark.restart');
     if (choice === 'Show Output') output.show(true);
   });
+}
+
+/** Sends the settings the user set, the same object `workspace/configuration` answers with. */
+async function notifySettingsChanged(): Promise<void> {
+  if (!client || client.state !== State.Running) return;
+  try {
+    await client.sendNotification(DidChangeConfigurationNotification.type, { settings: { tickmark: serverSettings() } });
+  } catch (e) {
+    output.warn(`sending the settings: ${errorText(e)}`);
+  }
 }
 
 function serverSettings(): Record<string, unknown> {
