@@ -266,6 +266,10 @@ function runningClient(): LanguageClient | undefined {
 async function toggleTaskAtCursor(): Promise<void> {
   const editor = vscode.window.activeTextEditor;
   if (!editor) return;
+  if (selector.length > 0 && vscode.languages.match(selector, editor.document) === 0) {
+    void vscode.window.showInformationMessage('tickmark: this file is not a roadmap; the `tickmark.roadmaps` setting lists the files tickmark serves.');
+    return;
+  }
   const running = runningClient();
   if (!running) return;
   const uri = editor.document.uri.toString();
