@@ -8,7 +8,7 @@
 use std::collections::BTreeSet;
 
 use super::model::{Document, Level};
-use super::text::TextRange;
+use super::text::{Edit, TextRange};
 
 /// What a completion inserts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -140,6 +140,71 @@ fn has_item_above(doc: &Document, line: usize) -> bool {
     doc.items.iter().any(|i| i.line < line)
 }
 
+/// List continuation on Enter: when the previous line is a task, the new line starts the
+/// next task at the same depth (`- [ ] `, `2. [ ] `). After a task with no text, Enter ends
+/// the list instead: the empty box is removed. `offset` is the cursor after the newline.
+pub fn continue_list(text: &str, doc: &Document, offset: usize) -> Vec<Edit> {
+    let offset = offset.min(text.len());
+    let line = doc.line_index.line_of(offset);
+    let (Some(prev), Some(current)) = (
+        line.checked_sub(1)
+            .and_then(|l| doc.line_index.line_range(text, l)),
+        doc.line_index.line_range(text, line),
+    ) else {
+        return Vec::new();
+    };
+    if offset < current.start || !text[current.start..offset].trim().is_empty() {
+        return Vec::new();
+    }
+    let prev_text = &text[prev.as_range()];
+    let indent_len = prev_text.len() - prev_text.trim_start_matches([' ', '\t', '>']).len();
+    let indent = &prev_text[..indent_len];
+    let rest = &prev_text[indent_len..];
+    let (marker, after) = if let Some(after) = rest.strip_prefix(['-', '*', '+']) {
+        (rest[..1].to_owned(), after)
+    } else {
+        let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        let Some(delimiter) = rest[digits..]
+            .chars()
+            .next()
+            .filter(|c| matches!(c, '.' | ')'))
+        else {
+            return Vec::new();
+        };
+        let Ok(n) = rest[..digits].parse::<u64>() else {
+            return Vec::new();
+        };
+        (format!("{}{delimiter}", n + 1), &rest[digits + 1..])
+    };
+    let Some(item_text) = after.strip_prefix(' ').and_then(after_task_box_or_end) else {
+        return Vec::new();
+    };
+    if item_text.trim().is_empty() {
+        // An empty task ends the list: remove its marker and box.
+        return vec![Edit::delete(TextRange::new(
+            prev.start + indent_len,
+            prev.end,
+        ))];
+    }
+    vec![Edit::replace(
+        TextRange::new(current.start, offset),
+        format!("{indent}{marker} [ ] "),
+    )]
+}
+
+/// Like [`after_task_box`], also accepting a box at the end of the line.
+fn after_task_box_or_end(after_marker: &str) -> Option<&str> {
+    let rest = after_marker.strip_prefix('[')?;
+    let mut chars = rest.chars();
+    let _state = chars.next()?;
+    let tail = chars.as_str().strip_prefix(']')?;
+    if tail.is_empty() {
+        Some(tail)
+    } else {
+        tail.strip_prefix(' ')
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -198,5 +263,23 @@ mod tests {
             "#]],
         );
         check("Some $0", expect![""]);
+    }
+
+    #[track_caller]
+    fn check_enter(before: &str, after: &str) {
+        let offset = before.find("$0").expect("cursor");
+        let text = before.replacen("$0", "", 1);
+        let doc = analyze(&text, &Inputs::default(), &Settings::default()).document;
+        let edits = continue_list(&text, &doc, offset);
+        assert_eq!(crate::analysis::fix::apply_edits(&text, &edits).0, after);
+    }
+
+    #[test]
+    fn enter_continues_a_task_list() {
+        check_enter("- [x] a\n$0", "- [x] a\n- [ ] ");
+        check_enter("  - [ ] a\r\n  $0\r\n", "  - [ ] a\r\n  - [ ] \r\n");
+        check_enter("3. [ ] a\n$0", "3. [ ] a\n4. [ ] ");
+        check_enter("- [ ] \n$0", "\n");
+        check_enter("- plain\n$0", "- plain\n");
     }
 }

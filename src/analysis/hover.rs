@@ -122,8 +122,12 @@ fn section_hover(text: &str, doc: &Document, id: SectionId) -> Hover {
     if let Some(est) = sum_estimates(doc, |item| section.range.contains(item.range.start)) {
         let _ = writeln!(out, "Estimate: {}", format_estimate(est));
     }
+    let heading = &text[section.heading.as_range()];
     Hover {
-        range: section.heading,
+        range: TextRange::new(
+            section.heading.start,
+            section.heading.start + heading.trim_end().len(),
+        ),
         markdown: out.trim_end().to_owned(),
     }
 }

@@ -1,11 +1,474 @@
 //! The language server: the only module that knows LSP.
+//!
+//! [`Backend`] holds the open documents, what the client supports and the merged
+//! configuration; the [`LanguageServer`] impl delegates each method in one line to a module
+//! under `handlers`. Engine calls run inside `catch_unwind`: a panic becomes an
+//! internal-error response and a `window/logMessage`, never a crash.
+//!
+//! Logs go to stderr through `tracing` (`TICKMARK_LOG`, else `RUST_LOG`); stdout carries
+//! the protocol only.
 
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod capabilities;
+pub mod convert;
+pub mod documents;
+pub mod ext;
+mod handlers;
+
+use std::panic::AssertUnwindSafe;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, RwLock};
 
+use serde_json::Value;
+use tower_lsp::jsonrpc::{Error, Result};
+use tower_lsp::lsp_types::{
+    CodeActionParams, CodeActionResponse, CodeLens, CodeLensParams, CompletionParams,
+    CompletionResponse, DidChangeConfigurationParams, DidChangeTextDocumentParams,
+    DidCloseTextDocumentParams, DidOpenTextDocumentParams, DidSaveTextDocumentParams,
+    DocumentDiagnosticParams, DocumentDiagnosticReportResult, DocumentLink, DocumentLinkParams,
+    DocumentOnTypeFormattingParams, DocumentSymbolParams, DocumentSymbolResponse,
+    ExecuteCommandParams, FoldingRange, FoldingRangeParams, Hover, HoverParams, InitializeParams,
+    InitializeResult, InitializedParams, InlayHint, InlayHintParams, MessageType, TextEdit, Url,
+};
+use tower_lsp::{Client, LanguageServer, LspService, Server};
+
+use self::capabilities::ClientFeatures;
+use self::documents::{Documents, Snapshot};
+use crate::analysis::actions::Cascade;
+use crate::analysis::{self, Analysis, Document, Inputs, LineIndex, Settings};
 use crate::cli::LspArgs;
+use crate::config::Config;
+
+/// Documents larger than this are not analysed (a logged warning instead): the engine is
+/// linear, but a 20 MB "roadmap" is not one.
+pub const MAX_ANALYZED_BYTES: usize = 16 * 1024 * 1024;
 
 /// Runs the server on stdin/stdout until the client exits.
 pub fn run(_args: &LspArgs) -> ExitCode {
-    eprintln!("tickmark lsp: not built yet");
-    ExitCode::from(2)
+    init_tracing();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(error) => {
+            tracing::error!("cannot start the async runtime: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    let exited = Arc::new(tokio::sync::Notify::new());
+    let clean = runtime.block_on(async {
+        let (service, socket) = service();
+        let shut_down = Arc::clone(&service.inner().shut_down);
+        let watched = ExitWatch {
+            inner: service,
+            exited: Arc::clone(&exited),
+        };
+        let serve = Server::new(tokio::io::stdin(), tokio::io::stdout(), socket).serve(watched);
+        tokio::select! {
+            () = serve => {}
+            () = exited.notified() => {}
+        }
+        shut_down.load(Ordering::SeqCst)
+    });
+    // The stdin reader blocks in a thread that never returns; do not wait for it.
+    runtime.shutdown_background();
+    // LSP: exit code 0 after `shutdown`, else 1.
+    if clean {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+/// The service and its client socket, for `run`, tests and benchmarks.
+pub fn service() -> (LspService<Backend>, tower_lsp::ClientSocket) {
+    LspService::build(Backend::new)
+        .custom_method(ext::STATS_METHOD, Backend::stats)
+        .finish()
+}
+
+/// Passes every message through and signals when `exit` arrives: tower-lsp's serve loop
+/// only ends when stdin does.
+struct ExitWatch<S> {
+    inner: S,
+    exited: Arc<tokio::sync::Notify>,
+}
+
+impl<S> tower::Service<tower_lsp::jsonrpc::Request> for ExitWatch<S>
+where
+    S: tower::Service<tower_lsp::jsonrpc::Request>,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = S::Future;
+
+    fn poll_ready(
+        &mut self,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::result::Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: tower_lsp::jsonrpc::Request) -> Self::Future {
+        let exit = request.method() == "exit";
+        let future = self.inner.call(request);
+        if exit {
+            self.exited.notify_one();
+        }
+        future
+    }
+}
+
+fn init_tracing() {
+    let filter = std::env::var("TICKMARK_LOG")
+        .or_else(|_| std::env::var("RUST_LOG"))
+        .unwrap_or_else(|_| "warn".to_owned());
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+        .try_init();
+}
+
+/// The effective configuration, replaced whole on every reload.
+#[derive(Debug, Clone, Default)]
+pub struct Effective {
+    pub settings: Settings,
+    pub cascade: Cascade,
+    /// Grows on every reload; part of pull-diagnostic result ids.
+    pub generation: u64,
+}
+
+/// What the server knows about the session: the client, the workspace root, the editor's
+/// settings and the configuration errors already reported.
+#[derive(Debug, Default)]
+pub struct Session {
+    pub features: ClientFeatures,
+    pub root: Option<PathBuf>,
+    pub editor_settings: Option<Value>,
+    reported: std::collections::HashSet<String>,
+}
+
+/// State other parts of tickmark attach to the server (for example a history cache).
+#[derive(Debug, Default)]
+pub struct Shared {}
+
+/// The server state behind every handler.
+pub struct Backend {
+    pub client: Client,
+    pub documents: Documents,
+    pub session: RwLock<Session>,
+    pub config: RwLock<Arc<Effective>>,
+    pub shared: Shared,
+    /// Set by `shutdown`; decides the exit code.
+    pub shut_down: Arc<AtomicBool>,
+}
+
+impl Backend {
+    pub fn new(client: Client) -> Self {
+        Self {
+            client,
+            documents: Documents::default(),
+            session: RwLock::new(Session::default()),
+            config: RwLock::new(Arc::new(Effective::default())),
+            shared: Shared::default(),
+            shut_down: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
+    pub fn features(&self) -> ClientFeatures {
+        self.session.read().map(|s| s.features).unwrap_or_default()
+    }
+
+    pub fn effective(&self) -> Arc<Effective> {
+        self.config
+            .read()
+            .map(|c| Arc::clone(&c))
+            .unwrap_or_default()
+    }
+
+    /// The analysed current version of an open document.
+    pub fn snapshot(&self, uri: &Url) -> Result<Arc<Snapshot>> {
+        if let Some(snapshot) = self.documents.cached(uri) {
+            return Ok(snapshot);
+        }
+        let Some((version, text)) = self.documents.text(uri) else {
+            return Err(Error::invalid_params(format!("{uri} is not open")));
+        };
+        let analysis = self.analyze(uri, &text)?;
+        let snapshot = Arc::new(Snapshot {
+            version,
+            text,
+            analysis,
+        });
+        self.documents.store(uri, &snapshot);
+        Ok(snapshot)
+    }
+
+    /// Runs the engine on `text` with the facts it needs, catching panics.
+    pub fn analyze(&self, uri: &Url, text: &str) -> Result<Analysis> {
+        if text.len() > MAX_ANALYZED_BYTES {
+            tracing::warn!(
+                "{uri}: {} bytes, more than the {MAX_ANALYZED_BYTES} analysed; skipping",
+                text.len()
+            );
+            return Ok(Analysis {
+                document: Document {
+                    line_index: LineIndex::new(text),
+                    ..Document::default()
+                },
+                diagnostics: Vec::new(),
+            });
+        }
+        let config = self.effective();
+        self.with_inputs(uri, |inputs| {
+            guarded("analysis", || {
+                analysis::analyze(text, inputs, &config.settings)
+            })
+        })
+    }
+
+    /// Applies every safe fix to `text` (`source.fixAll.tickmark`).
+    pub fn fix_all(&self, uri: &Url, text: &str) -> Result<String> {
+        let config = self.effective();
+        self.with_inputs(uri, |inputs| {
+            guarded("fix all", || {
+                analysis::fix_all(text, inputs, &config.settings).text
+            })
+        })
+    }
+
+    /// Gathers the facts the engine may not fetch itself: which linked files exist (relative
+    /// to the document's folder, for `file://` documents), the last commit date, today.
+    pub fn with_inputs<T>(&self, uri: &Url, f: impl FnOnce(&Inputs<'_>) -> T) -> T {
+        let folder = document_folder(uri);
+        let exists = |relative: &str| folder.as_ref().is_none_or(|f| f.join(relative).exists());
+        let inputs = Inputs {
+            link_exists: folder.is_some().then_some(&exists as &dyn Fn(&str) -> bool),
+            last_commit: self.last_commit(uri),
+            today: Some(jiff::Zoned::now().date()),
+        };
+        f(&inputs)
+    }
+
+    /// The date of the file's last committed change, for `stale-date`. The history cache
+    /// answers this once it is wired in; until then the rule stays silent.
+    pub fn last_commit(&self, _uri: &Url) -> Option<jiff::civil::Date> {
+        None
+    }
+
+    /// Reads tickmark.toml from the workspace root and the editor's settings, merges them
+    /// (the file wins) and reports each bad setting once with `window/showMessage`.
+    pub async fn reload_config(&self) {
+        let (root, editor) = match self.session.read() {
+            Ok(s) => (s.root.clone(), s.editor_settings.clone()),
+            Err(_) => (None, None),
+        };
+        let mut errors = Vec::new();
+        let editor = match editor.as_ref().map(Config::from_editor) {
+            None => Config::default(),
+            Some(Ok(config)) => config,
+            Some(Err(error)) => {
+                errors.push(error.to_string());
+                Config::default()
+            }
+        };
+        let editor = match &root {
+            Some(root) => editor.with_root(root.clone()),
+            None => editor,
+        };
+        let file = match root.as_deref().map(Config::discover) {
+            None | Some(Ok(None)) => None,
+            Some(Ok(Some((_, config)))) => Some(config),
+            Some(Err(error)) => {
+                errors.push(error.to_string());
+                None
+            }
+        };
+        let merged = match &file {
+            Some(file) => Config::merged(&editor, file),
+            None => editor,
+        };
+        let cascade = match merged.toggle_cascade() {
+            crate::config::Cascade::None => Cascade::None,
+            crate::config::Cascade::Down => Cascade::Down,
+            crate::config::Cascade::Up => Cascade::Up,
+            crate::config::Cascade::Both => Cascade::Both,
+        };
+        if let Ok(mut config) = self.config.write() {
+            *config = Arc::new(Effective {
+                settings: merged.settings(),
+                cascade,
+                generation: config.generation + 1,
+            });
+        }
+        for error in errors {
+            let first_time = self
+                .session
+                .write()
+                .is_ok_and(|mut s| s.reported.insert(error.clone()));
+            tracing::warn!("configuration: {error}");
+            if first_time {
+                self.client
+                    .show_message(
+                        MessageType::WARNING,
+                        format!("tickmark: {error} (using the defaults for it)"),
+                    )
+                    .await;
+            }
+        }
+    }
+
+    /// Asks the editor for its `tickmark` settings when it supports `workspace/configuration`.
+    pub async fn fetch_editor_settings(&self) {
+        if !self.features().configuration {
+            return;
+        }
+        let item = tower_lsp::lsp_types::ConfigurationItem {
+            scope_uri: None,
+            section: Some("tickmark".to_owned()),
+        };
+        match self.client.configuration(vec![item]).await {
+            Ok(mut values) if !values.is_empty() => {
+                let value = values.swap_remove(0);
+                if let Ok(mut s) = self.session.write() {
+                    s.editor_settings = Some(value);
+                }
+            }
+            Ok(_) => {}
+            Err(error) => tracing::warn!("workspace/configuration failed: {error}"),
+        }
+    }
+
+    /// Logs an internal error to stderr and the client's log.
+    pub async fn log_error(&self, message: impl std::fmt::Display) {
+        tracing::error!("{message}");
+        self.client
+            .log_message(MessageType::ERROR, format!("tickmark: {message}"))
+            .await;
+    }
+
+    async fn stats(&self, params: ext::StatsParams) -> Result<Value> {
+        handlers::stats::stats(self, params).await
+    }
+}
+
+/// Runs an engine call, turning a panic into an internal error.
+pub fn guarded<T>(what: &str, f: impl FnOnce() -> T) -> Result<T> {
+    std::panic::catch_unwind(AssertUnwindSafe(f)).map_err(|panic| {
+        let message = panic
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".to_owned());
+        tracing::error!("{what} panicked: {message}");
+        Error {
+            code: tower_lsp::jsonrpc::ErrorCode::InternalError,
+            message: format!("tickmark {what} failed: {message}").into(),
+            data: None,
+        }
+    })
+}
+
+/// The folder of a `file://` document, for resolving relative links.
+pub fn document_folder(uri: &Url) -> Option<PathBuf> {
+    if uri.scheme() != "file" {
+        return None;
+    }
+    uri.to_file_path()
+        .ok()
+        .and_then(|p| p.parent().map(Path::to_owned))
+}
+
+#[tower_lsp::async_trait]
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        handlers::lifecycle::initialize(self, params)
+    }
+
+    async fn initialized(&self, params: InitializedParams) {
+        handlers::lifecycle::initialized(self, params).await;
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        self.shut_down.store(true, Ordering::SeqCst);
+        Ok(())
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        handlers::sync::did_open(self, params).await;
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        handlers::sync::did_change(self, params).await;
+    }
+
+    async fn did_save(&self, params: DidSaveTextDocumentParams) {
+        handlers::sync::did_save(self, params).await;
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        handlers::sync::did_close(self, params).await;
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        handlers::lifecycle::did_change_configuration(self, params).await;
+    }
+
+    async fn diagnostic(
+        &self,
+        params: DocumentDiagnosticParams,
+    ) -> Result<DocumentDiagnosticReportResult> {
+        handlers::diagnostics::pull(self, params)
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        handlers::code_action::code_action(self, params)
+    }
+
+    async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<Value>> {
+        handlers::commands::execute_command(self, params).await
+    }
+
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        handlers::completion::completion(self, params)
+    }
+
+    async fn on_type_formatting(
+        &self,
+        params: DocumentOnTypeFormattingParams,
+    ) -> Result<Option<Vec<TextEdit>>> {
+        handlers::completion::on_type_formatting(self, params)
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        handlers::hover::hover(self, params)
+    }
+
+    async fn document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> Result<Option<DocumentSymbolResponse>> {
+        handlers::outline::document_symbol(self, params)
+    }
+
+    async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
+        handlers::outline::folding_range(self, params)
+    }
+
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        handlers::outline::code_lens(self, params)
+    }
+
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        handlers::outline::inlay_hint(self, params)
+    }
+
+    async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
+        handlers::outline::document_link(self, params)
+    }
 }

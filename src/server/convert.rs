@@ -1,0 +1,154 @@
+//! The one seam between the engine and LSP: byte ranges to positions in the negotiated
+//! encoding and back, diagnostics, edits and workspace edits. Nothing else in the server
+//! converts positions.
+
+use std::collections::HashMap;
+
+use serde_json::{json, Value};
+use tower_lsp::lsp_types::{
+    self as lsp, DiagnosticRelatedInformation, DiagnosticSeverity, DocumentChanges, Location,
+    NumberOrString, OneOf, OptionalVersionedTextDocumentIdentifier, Position, PositionEncodingKind,
+    TextDocumentEdit, TextEdit, Url, WorkspaceEdit,
+};
+
+use crate::analysis::{Diagnostic, Edit, Encoding, LineCol, LineIndex, Severity, TextRange};
+
+/// A text with its line index, for conversions in one encoding.
+#[derive(Clone, Copy)]
+pub struct LineMap<'a> {
+    pub text: &'a str,
+    pub index: &'a LineIndex,
+    pub encoding: Encoding,
+}
+
+impl LineMap<'_> {
+    pub fn position(&self, offset: usize) -> Position {
+        let lc = self.index.line_col(self.text, offset, self.encoding);
+        Position::new(lc.line, lc.col)
+    }
+
+    pub fn range(&self, range: TextRange) -> lsp::Range {
+        lsp::Range::new(self.position(range.start), self.position(range.end))
+    }
+
+    pub fn offset(&self, pos: Position) -> usize {
+        self.index.offset(
+            self.text,
+            LineCol {
+                line: pos.line,
+                col: pos.character,
+            },
+            self.encoding,
+        )
+    }
+
+    pub fn text_range(&self, range: lsp::Range) -> TextRange {
+        let a = self.offset(range.start);
+        let b = self.offset(range.end);
+        TextRange::new(a.min(b), a.max(b))
+    }
+
+    pub fn text_edit(&self, edit: &Edit) -> TextEdit {
+        TextEdit::new(self.range(edit.range), edit.insert.clone())
+    }
+
+    pub fn text_edits(&self, edits: &[Edit]) -> Vec<TextEdit> {
+        edits.iter().map(|e| self.text_edit(e)).collect()
+    }
+}
+
+pub fn encoding_kind(encoding: Encoding) -> PositionEncodingKind {
+    match encoding {
+        Encoding::Utf8 => PositionEncodingKind::UTF8,
+        Encoding::Utf16 => PositionEncodingKind::UTF16,
+        Encoding::Utf32 => PositionEncodingKind::UTF32,
+    }
+}
+
+pub fn severity(severity: Severity) -> DiagnosticSeverity {
+    match severity {
+        Severity::Error => DiagnosticSeverity::ERROR,
+        Severity::Warning => DiagnosticSeverity::WARNING,
+        Severity::Information => DiagnosticSeverity::INFORMATION,
+        Severity::Hint => DiagnosticSeverity::HINT,
+    }
+}
+
+/// An engine diagnostic as LSP: code, `codeDescription.href`, source `tickmark`, related
+/// information, and every fix in `data` (`{ "fixes": [{ "title", "safe", "edits" }] }`).
+pub fn diagnostic(map: &LineMap<'_>, uri: &Url, d: &Diagnostic) -> lsp::Diagnostic {
+    let related: Vec<DiagnosticRelatedInformation> = d
+        .related
+        .iter()
+        .filter_map(|r| {
+            let location_uri = match &r.path {
+                None => uri.clone(),
+                Some(path) => Url::parse(path)
+                    .ok()
+                    .filter(|u| u.scheme().len() > 1)
+                    .or_else(|| Url::from_file_path(path).ok())?,
+            };
+            // Ranges in another file cannot be converted with this text; point at its start.
+            let range = if r.path.is_none() {
+                map.range(r.range)
+            } else {
+                lsp::Range::default()
+            };
+            Some(DiagnosticRelatedInformation {
+                location: Location::new(location_uri, range),
+                message: r.message.clone(),
+            })
+        })
+        .collect();
+    let fixes: Vec<Value> = d
+        .fixes
+        .iter()
+        .map(|f| {
+            json!({
+                "title": f.title,
+                "safe": f.is_safe(),
+                "edits": map.text_edits(&f.edits),
+            })
+        })
+        .collect();
+    lsp::Diagnostic {
+        range: map.range(d.range),
+        severity: Some(severity(d.severity)),
+        code: Some(NumberOrString::String(d.code.as_str().to_owned())),
+        code_description: Url::parse(&d.code.href())
+            .ok()
+            .map(|href| lsp::CodeDescription { href }),
+        source: Some("tickmark".to_owned()),
+        message: d.message.clone(),
+        related_information: (!related.is_empty()).then_some(related),
+        tags: None,
+        data: (!fixes.is_empty()).then(|| json!({ "fixes": fixes })),
+    }
+}
+
+/// A workspace edit on one document: versioned `documentChanges` when the client supports
+/// them, else `changes`.
+pub fn workspace_edit(
+    uri: &Url,
+    version: i32,
+    edits: Vec<TextEdit>,
+    versioned: bool,
+) -> WorkspaceEdit {
+    if versioned {
+        WorkspaceEdit {
+            document_changes: Some(DocumentChanges::Edits(vec![TextDocumentEdit {
+                text_document: OptionalVersionedTextDocumentIdentifier {
+                    uri: uri.clone(),
+                    version: Some(version),
+                },
+                edits: edits.into_iter().map(OneOf::Left).collect(),
+            }])),
+            ..WorkspaceEdit::default()
+        }
+    } else {
+        WorkspaceEdit {
+            changes: Some(HashMap::from([(uri.clone(), edits)])),
+            ..WorkspaceEdit::default()
+        }
+    }
+}

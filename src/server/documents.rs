@@ -1,0 +1,166 @@
+//! Open documents: a rope per document, edited in place by incremental `didChange`s.
+//!
+//! Every change is applied synchronously, before the handler's first `.await`, so edits are
+//! applied in the order the client sent them. Positions are converted with the negotiated
+//! encoding; a position past the end of a line or of the document is clamped, never an error.
+//! The rope counts lines at `\n` only, like the engine's `LineIndex` (a `\r` before it belongs
+//! to the line terminator).
+
+use std::sync::Arc;
+
+use dashmap::DashMap;
+use ropey::Rope;
+use tower_lsp::lsp_types::{Position, TextDocumentContentChangeEvent, Url};
+
+use crate::analysis::{Analysis, Encoding};
+
+/// One open document.
+#[derive(Debug)]
+pub struct Doc {
+    pub rope: Rope,
+    pub version: i32,
+    /// The analysis of the current version, once someone asked for it.
+    cached: Option<Arc<Snapshot>>,
+}
+
+/// One version of a document's text and its analysis, shared by every request on it.
+#[derive(Debug)]
+pub struct Snapshot {
+    pub version: i32,
+    pub text: String,
+    pub analysis: Analysis,
+}
+
+/// Why a `didChange` was not applied as sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChangeProblem {
+    /// The document is not open.
+    NotOpen,
+    /// The version did not grow; the edits were applied anyway, the client's text wins.
+    VersionWentBack { had: i32, got: i32 },
+}
+
+/// Every open document, keyed by URI.
+#[derive(Debug, Default)]
+pub struct Documents {
+    docs: DashMap<Url, Doc>,
+}
+
+impl Documents {
+    pub fn open(&self, uri: Url, text: &str, version: i32) {
+        self.docs.insert(
+            uri,
+            Doc {
+                rope: Rope::from_str(text),
+                version,
+                cached: None,
+            },
+        );
+    }
+
+    pub fn close(&self, uri: &Url) -> bool {
+        self.docs.remove(uri).is_some()
+    }
+
+    pub fn is_open(&self, uri: &Url) -> bool {
+        self.docs.contains_key(uri)
+    }
+
+    pub fn uris(&self) -> Vec<Url> {
+        self.docs.iter().map(|e| e.key().clone()).collect()
+    }
+
+    pub fn version(&self, uri: &Url) -> Option<i32> {
+        self.docs.get(uri).map(|d| d.version)
+    }
+
+    /// Applies `changes` in order and sets the new version. Synchronous by design.
+    pub fn apply_changes(
+        &self,
+        uri: &Url,
+        version: i32,
+        changes: &[TextDocumentContentChangeEvent],
+        encoding: Encoding,
+    ) -> Result<i32, ChangeProblem> {
+        let Some(mut doc) = self.docs.get_mut(uri) else {
+            return Err(ChangeProblem::NotOpen);
+        };
+        for change in changes {
+            match change.range {
+                None => doc.rope = Rope::from_str(&change.text),
+                Some(range) => {
+                    let mut start = byte_offset(&doc.rope, range.start, encoding);
+                    let mut end = byte_offset(&doc.rope, range.end, encoding);
+                    if start > end {
+                        std::mem::swap(&mut start, &mut end);
+                    }
+                    let rope = &mut doc.rope;
+                    let start_char = rope.byte_to_char(start);
+                    let end_char = rope.byte_to_char(end);
+                    rope.remove(start_char..end_char);
+                    rope.insert(start_char, &change.text);
+                }
+            }
+        }
+        doc.cached = None;
+        let had = doc.version;
+        doc.version = version;
+        if version <= had {
+            return Err(ChangeProblem::VersionWentBack { had, got: version });
+        }
+        Ok(version)
+    }
+
+    /// The current text and version.
+    pub fn text(&self, uri: &Url) -> Option<(i32, String)> {
+        self.docs.get(uri).map(|d| (d.version, d.rope.to_string()))
+    }
+
+    /// The cached snapshot of the current version, if analysed already.
+    pub fn cached(&self, uri: &Url) -> Option<Arc<Snapshot>> {
+        let doc = self.docs.get(uri)?;
+        doc.cached
+            .as_ref()
+            .filter(|s| s.version == doc.version)
+            .cloned()
+    }
+
+    /// Remembers `snapshot` when it is still the current version.
+    pub fn store(&self, uri: &Url, snapshot: &Arc<Snapshot>) {
+        if let Some(mut doc) = self.docs.get_mut(uri) {
+            if doc.version == snapshot.version {
+                doc.cached = Some(Arc::clone(snapshot));
+            }
+        }
+    }
+}
+
+/// Byte offset of an LSP position in `rope`, clamped like `LineIndex::offset`: a line past the
+/// end maps to the end of the text, a column past the end of its line to the end of the line
+/// (before `\r\n`), a column inside a character to the character's start.
+pub fn byte_offset(rope: &Rope, pos: Position, encoding: Encoding) -> usize {
+    let line = pos.line as usize;
+    if line >= rope.len_lines() {
+        return rope.len_bytes();
+    }
+    let mut offset = rope.line_to_byte(line);
+    let want = pos.character as usize;
+    let mut width = 0usize;
+    let mut chars = rope.line(line).chars().peekable();
+    while let Some(ch) = chars.next() {
+        if ch == '\n' || (ch == '\r' && chars.peek() == Some(&'\n')) {
+            break;
+        }
+        let w = match encoding {
+            Encoding::Utf8 => ch.len_utf8(),
+            Encoding::Utf16 => ch.len_utf16(),
+            Encoding::Utf32 => 1,
+        };
+        if width + w > want {
+            break;
+        }
+        width += w;
+        offset += ch.len_utf8();
+    }
+    offset
+}

@@ -1,0 +1,184 @@
+//! Code actions: each diagnostic's fixes and `Ignore CODE on this line` (kind `quickfix`),
+//! the task actions of SPEC §3 (`Check item`, …, kind `quickfix` or `refactor.rewrite`) and
+//! `Fix all tickmark problems` (`source.fixAll.tickmark`).
+//!
+//! Fixes come from the analysis of the current version, so their edits always match the
+//! text; the diagnostic the client sent is attached when it matches one of ours.
+
+use tower_lsp::jsonrpc::Result;
+use tower_lsp::lsp_types::{
+    self as lsp, CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams,
+    CodeActionResponse, NumberOrString,
+};
+
+use crate::analysis::actions::{self, Action, ActionKind};
+use crate::analysis::Edit;
+use crate::server::capabilities::FIX_ALL_KIND;
+use crate::server::convert::{self, LineMap};
+use crate::server::{guarded, Backend};
+
+pub fn code_action(
+    backend: &Backend,
+    params: CodeActionParams,
+) -> Result<Option<CodeActionResponse>> {
+    let uri = params.text_document.uri;
+    let snapshot = backend.snapshot(&uri)?;
+    let features = backend.features();
+    let config = backend.effective();
+    let text = snapshot.text.as_str();
+    let doc = &snapshot.analysis.document;
+    let map = LineMap {
+        text,
+        index: &doc.line_index,
+        encoding: features.encoding,
+    };
+    let range = map.text_range(params.range);
+    let only = params.context.only.unwrap_or_default();
+    let wanted = |kind: &CodeActionKind| {
+        only.is_empty()
+            || only.iter().any(|o| {
+                kind.as_str() == o.as_str()
+                    || kind.as_str().starts_with(&format!("{}.", o.as_str()))
+            })
+    };
+    let workspace_edit = |edits: &[Edit]| {
+        convert::workspace_edit(
+            &uri,
+            snapshot.version,
+            map.text_edits(edits),
+            features.versioned_edits,
+        )
+    };
+    let mut out: Vec<CodeActionOrCommand> = Vec::new();
+
+    let quickfix = CodeActionKind::QUICKFIX;
+    if wanted(&quickfix) {
+        let first_line = doc.line_index.line_of(range.start);
+        let last_line = doc.line_index.line_of(range.end);
+        let mut ignores = Vec::new();
+        for d in &snapshot.analysis.diagnostics {
+            let line = doc.line_index.line_of(d.range.start);
+            let overlaps = d.range.start <= range.end && range.start <= d.range.end;
+            if !overlaps && !(first_line..=last_line).contains(&line) {
+                continue;
+            }
+            let ours = convert::diagnostic(&map, &uri, d);
+            let sent = params
+                .context
+                .diagnostics
+                .iter()
+                .find(|c| {
+                    c.range == ours.range
+                        && c.code == Some(NumberOrString::String(d.code.as_str().to_owned()))
+                })
+                .cloned()
+                .unwrap_or(ours);
+            for (i, fix) in d.fixes.iter().enumerate() {
+                out.push(CodeActionOrCommand::CodeAction(CodeAction {
+                    title: fix.title.clone(),
+                    kind: Some(quickfix.clone()),
+                    diagnostics: Some(vec![sent.clone()]),
+                    edit: Some(workspace_edit(&fix.edits)),
+                    is_preferred: Some(i == 0 && fix.is_safe()),
+                    ..CodeAction::default()
+                }));
+            }
+            let ignore = guarded("ignore action", || actions::ignore_on_line(text, doc, d))?;
+            if !ignores
+                .iter()
+                .any(|(t, _, _): &(String, _, _)| *t == ignore.title)
+            {
+                ignores.push((ignore.title.clone(), ignore, sent));
+            }
+        }
+        let task_actions = guarded("code actions", || {
+            actions::actions(text, doc, range, &config.settings.default_priorities)
+        })?;
+        let (quick, rewrite): (Vec<Action>, Vec<Action>) = task_actions
+            .into_iter()
+            .partition(|a| a.kind == ActionKind::QuickFix);
+        for a in quick {
+            let duplicate = out.iter().any(|o| match o {
+                CodeActionOrCommand::CodeAction(c) => {
+                    c.title == a.title && c.edit == Some(workspace_edit(&a.edits))
+                }
+                CodeActionOrCommand::Command(_) => false,
+            });
+            if duplicate {
+                continue;
+            }
+            out.push(action(&a, quickfix.clone(), None, workspace_edit(&a.edits)));
+        }
+        for (_, a, sent) in ignores {
+            out.push(action(
+                &a,
+                quickfix.clone(),
+                Some(sent),
+                workspace_edit(&a.edits),
+            ));
+        }
+        push_rewrites(&mut out, rewrite, &wanted, &workspace_edit);
+    } else {
+        let rewrite: Vec<Action> = guarded("code actions", || {
+            actions::actions(text, doc, range, &config.settings.default_priorities)
+        })?
+        .into_iter()
+        .filter(|a| a.kind == ActionKind::Rewrite)
+        .collect();
+        push_rewrites(&mut out, rewrite, &wanted, &workspace_edit);
+    }
+
+    let fix_all_kind = CodeActionKind::from(FIX_ALL_KIND);
+    let explicitly = only
+        .iter()
+        .any(|o| fix_all_kind.as_str().starts_with(o.as_str()));
+    if (explicitly || only.is_empty())
+        && snapshot
+            .analysis
+            .diagnostics
+            .iter()
+            .any(crate::analysis::Diagnostic::is_fixable)
+    {
+        let fixed = backend.fix_all(&uri, text)?;
+        let edits = actions::diff(text, &fixed);
+        if !edits.is_empty() {
+            out.push(CodeActionOrCommand::CodeAction(CodeAction {
+                title: "Fix all tickmark problems".to_owned(),
+                kind: Some(fix_all_kind),
+                edit: Some(workspace_edit(&edits)),
+                ..CodeAction::default()
+            }));
+        }
+    }
+    Ok(Some(out))
+}
+
+fn push_rewrites(
+    out: &mut Vec<CodeActionOrCommand>,
+    rewrite: Vec<Action>,
+    wanted: &dyn Fn(&CodeActionKind) -> bool,
+    workspace_edit: &dyn Fn(&[Edit]) -> lsp::WorkspaceEdit,
+) {
+    let kind = CodeActionKind::REFACTOR_REWRITE;
+    if !wanted(&kind) {
+        return;
+    }
+    for a in rewrite {
+        out.push(action(&a, kind.clone(), None, workspace_edit(&a.edits)));
+    }
+}
+
+fn action(
+    a: &Action,
+    kind: CodeActionKind,
+    diagnostic: Option<lsp::Diagnostic>,
+    edit: lsp::WorkspaceEdit,
+) -> CodeActionOrCommand {
+    CodeActionOrCommand::CodeAction(CodeAction {
+        title: a.title.clone(),
+        kind: Some(kind),
+        diagnostics: diagnostic.map(|d| vec![d]),
+        edit: Some(edit),
+        ..CodeAction::default()
+    })
+}

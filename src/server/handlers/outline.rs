@@ -1,0 +1,161 @@
+//! Outline and progress: document symbols, folding ranges, code lenses, inlay hints, and
+//! document links.
+
+use tower_lsp::jsonrpc::Result;
+use tower_lsp::lsp_types::{
+    CodeLens, CodeLensParams, Command, DocumentLink, DocumentLinkParams, DocumentSymbol,
+    DocumentSymbolParams, DocumentSymbolResponse, FoldingRange, FoldingRangeKind,
+    FoldingRangeParams, InlayHint, InlayHintLabel, InlayHintParams, SymbolKind, Url,
+};
+
+use crate::analysis::outline::{self, Symbol};
+use crate::server::convert::LineMap;
+use crate::server::{document_folder, guarded, Backend};
+
+pub fn document_symbol(
+    backend: &Backend,
+    params: DocumentSymbolParams,
+) -> Result<Option<DocumentSymbolResponse>> {
+    let snapshot = backend.snapshot(&params.text_document.uri)?;
+    let text = snapshot.text.as_str();
+    let doc = &snapshot.analysis.document;
+    let map = LineMap {
+        text,
+        index: &doc.line_index,
+        encoding: backend.features().encoding,
+    };
+    let symbols = guarded("outline", || outline::symbols(text, doc))?;
+    Ok(Some(DocumentSymbolResponse::Nested(
+        symbols.iter().map(|s| symbol(&map, s)).collect(),
+    )))
+}
+
+#[allow(deprecated)] // `DocumentSymbol::deprecated` must be written out.
+fn symbol(map: &LineMap<'_>, s: &Symbol) -> DocumentSymbol {
+    DocumentSymbol {
+        name: s.name.clone(),
+        detail: s.detail.clone(),
+        kind: match s.kind {
+            outline::SymbolKind::Section => SymbolKind::NAMESPACE,
+            outline::SymbolKind::Task => SymbolKind::BOOLEAN,
+            outline::SymbolKind::Item => SymbolKind::STRING,
+        },
+        tags: None,
+        deprecated: None,
+        range: map.range(s.range),
+        selection_range: map.range(s.selection),
+        children: (!s.children.is_empty())
+            .then(|| s.children.iter().map(|c| symbol(map, c)).collect()),
+    }
+}
+
+pub fn folding_range(
+    backend: &Backend,
+    params: FoldingRangeParams,
+) -> Result<Option<Vec<FoldingRange>>> {
+    let snapshot = backend.snapshot(&params.text_document.uri)?;
+    let folds = guarded("folding", || {
+        outline::folding_ranges(&snapshot.text, &snapshot.analysis.document)
+    })?;
+    Ok(Some(
+        folds
+            .into_iter()
+            .map(|f| FoldingRange {
+                start_line: f.start_line as u32,
+                start_character: None,
+                end_line: f.end_line as u32,
+                end_character: None,
+                kind: Some(FoldingRangeKind::Region),
+                collapsed_text: None,
+            })
+            .collect(),
+    ))
+}
+
+pub fn code_lens(backend: &Backend, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+    let snapshot = backend.snapshot(&params.text_document.uri)?;
+    let text = snapshot.text.as_str();
+    let doc = &snapshot.analysis.document;
+    let map = LineMap {
+        text,
+        index: &doc.line_index,
+        encoding: backend.features().encoding,
+    };
+    let lenses = guarded("code lens", || outline::lenses(text, doc))?;
+    Ok(Some(
+        lenses
+            .into_iter()
+            .map(|l| CodeLens {
+                range: map.range(l.range),
+                command: Some(Command {
+                    title: l.title,
+                    command: String::new(),
+                    arguments: None,
+                }),
+                data: None,
+            })
+            .collect(),
+    ))
+}
+
+pub fn inlay_hint(backend: &Backend, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+    let snapshot = backend.snapshot(&params.text_document.uri)?;
+    let text = snapshot.text.as_str();
+    let doc = &snapshot.analysis.document;
+    let map = LineMap {
+        text,
+        index: &doc.line_index,
+        encoding: backend.features().encoding,
+    };
+    let wanted = map.text_range(params.range);
+    let hints = guarded("inlay hints", || outline::inlay_hints(text, doc))?;
+    Ok(Some(
+        hints
+            .into_iter()
+            .filter(|h| wanted.touches(h.offset))
+            .map(|h| InlayHint {
+                position: map.position(h.offset),
+                label: InlayHintLabel::String(h.label),
+                kind: None,
+                text_edits: None,
+                tooltip: None,
+                padding_left: Some(true),
+                padding_right: None,
+                data: None,
+            })
+            .collect(),
+    ))
+}
+
+pub fn document_link(
+    backend: &Backend,
+    params: DocumentLinkParams,
+) -> Result<Option<Vec<DocumentLink>>> {
+    let uri = params.text_document.uri;
+    let snapshot = backend.snapshot(&uri)?;
+    let Some(folder) = document_folder(&uri) else {
+        return Ok(Some(Vec::new()));
+    };
+    let text = snapshot.text.as_str();
+    let doc = &snapshot.analysis.document;
+    let map = LineMap {
+        text,
+        index: &doc.line_index,
+        encoding: backend.features().encoding,
+    };
+    Ok(Some(
+        doc.links
+            .iter()
+            .filter_map(|link| {
+                let path = link.relative_path.as_ref()?;
+                let target = Url::from_file_path(folder.join(path)).ok()?;
+                Some(DocumentLink {
+                    range: map.range(link.destination),
+                    target: Some(target),
+                    tooltip: None,
+                    data: None,
+                })
+            })
+            .collect(),
+    ))
+}

@@ -1,0 +1,16 @@
+//! The custom `tickmark/stats` request (see `ext`).
+
+use serde_json::Value;
+use tower_lsp::jsonrpc::Result;
+
+use crate::analysis::stats;
+use crate::server::ext::StatsParams;
+use crate::server::{guarded, Backend};
+
+#[allow(clippy::unused_async)] // Custom methods are registered as async fns.
+pub async fn stats(backend: &Backend, params: StatsParams) -> Result<Value> {
+    let snapshot = backend.snapshot(&params.uri)?;
+    guarded("stats", || {
+        crate::stats_json::to_json(&stats::stats(&snapshot.text, &snapshot.analysis.document))
+    })
+}

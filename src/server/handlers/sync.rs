@@ -1,0 +1,57 @@
+//! Text synchronisation: open, incremental change, save, close.
+
+use tower_lsp::lsp_types::{
+    DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams,
+    DidSaveTextDocumentParams,
+};
+
+use crate::server::documents::ChangeProblem;
+use crate::server::Backend;
+
+pub async fn did_open(backend: &Backend, params: DidOpenTextDocumentParams) {
+    let doc = params.text_document;
+    backend
+        .documents
+        .open(doc.uri.clone(), &doc.text, doc.version);
+    super::diagnostics::publish(backend, &doc.uri).await;
+}
+
+pub async fn did_change(backend: &Backend, params: DidChangeTextDocumentParams) {
+    let uri = params.text_document.uri;
+    // Applied before any `.await`, so changes land in the order they were sent.
+    let applied = backend.documents.apply_changes(
+        &uri,
+        params.text_document.version,
+        &params.content_changes,
+        backend.features().encoding,
+    );
+    match applied {
+        Ok(_) => {}
+        Err(ChangeProblem::NotOpen) => {
+            tracing::warn!("didChange for {uri}, which is not open: ignored");
+            return;
+        }
+        Err(ChangeProblem::VersionWentBack { had, got }) => {
+            tracing::warn!("{uri}: version went from {had} to {got}; applied the change anyway");
+        }
+    }
+    super::diagnostics::publish(backend, &uri).await;
+}
+
+pub async fn did_save(backend: &Backend, params: DidSaveTextDocumentParams) {
+    let uri = params.text_document.uri;
+    if uri.path().ends_with("/tickmark.toml") {
+        backend.reload_config().await;
+        super::diagnostics::refresh_all(backend).await;
+    }
+}
+
+pub async fn did_close(backend: &Backend, params: DidCloseTextDocumentParams) {
+    let uri = params.text_document.uri;
+    if backend.documents.close(&uri) && !backend.features().pull_diagnostics {
+        backend
+            .client
+            .publish_diagnostics(uri, Vec::new(), None)
+            .await;
+    }
+}
