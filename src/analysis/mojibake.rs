@@ -71,6 +71,15 @@ pub fn repair(text: &str) -> Cow<'_, str> {
 
 /// Looks for damage in a run of non-ASCII characters, trying Windows-1252 first.
 fn find_in_run(run: &str, base: usize, out: &mut Vec<Damage>) {
+    // Damage starts with a character standing for a UTF-8 lead byte (0xC2..=0xF4) in one of
+    // the code pages; runs of correct emoji or accents have none and are skipped cheaply.
+    let lead = |c: char| {
+        cp1252_byte(c).is_some_and(|b| (0xC2..=0xF4).contains(&b))
+            || mac_roman_byte(c).is_some_and(|b| (0xC2..=0xF4).contains(&b))
+    };
+    if run.chars().nth(1).is_none() || !run.chars().any(lead) {
+        return;
+    }
     let before = out.len();
     scan(run, base, Misread::Windows1252, out);
     if out.len() == before {

@@ -7,49 +7,66 @@ use super::parse::priority_tag_at;
 
 /// The comparison key of an item's text (the text after marker and box).
 pub fn normalize(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
     let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
     let mut i = 0;
-    while i < text.len() {
-        if let Some((len, _)) = priority_tag_at(text, i) {
-            i += len;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            match b {
+                b'[' => {
+                    if let Some((len, _)) = priority_tag_at(text, i) {
+                        i += len;
+                        continue;
+                    }
+                }
+                // Link destination: skip `(…)` right after `]`.
+                b']' if bytes.get(i + 1) == Some(&b'(') => {
+                    i = text[i + 2..]
+                        .find(')')
+                        .map_or(text.len(), |p| i + 2 + p + 1);
+                    continue;
+                }
+                b'*' | b'`' | b'~' => {}
+                b'_' => {
+                    let prev = text[..i].chars().next_back();
+                    let next = text[i + 1..].chars().next();
+                    if prev.is_some_and(char::is_alphanumeric)
+                        && next.is_some_and(char::is_alphanumeric)
+                    {
+                        out.push('_');
+                    }
+                }
+                b' ' | b'\t' | b'\n' | b'\r' | 0x0C => push_space(&mut out),
+                _ => out.push(b.to_ascii_lowercase() as char),
+            }
+            i += 1;
             continue;
         }
         let ch = text[i..].chars().next().unwrap_or(' ');
-        let len = ch.len_utf8();
-        match ch {
-            // Link destination: skip `(…)` right after `]`.
-            ']' if bytes.get(i + 1) == Some(&b'(') => {
-                i = text[i + 2..]
-                    .find(')')
-                    .map_or(text.len(), |p| i + 2 + p + 1);
-                continue;
-            }
-            '[' | ']' | '*' | '`' | '~' => {}
-            '_' => {
-                let prev = text[..i].chars().next_back();
-                let next = text[i + 1..].chars().next();
-                if prev.is_some_and(char::is_alphanumeric)
-                    && next.is_some_and(char::is_alphanumeric)
-                {
-                    out.push('_');
-                }
-            }
-            c if is_emoji(c) => {}
-            c if c.is_whitespace() => out.push(' '),
-            c => out.extend(c.to_lowercase()),
+        i += ch.len_utf8();
+        if is_emoji(ch) {
+            continue;
         }
-        i += len;
+        if ch.is_whitespace() {
+            push_space(&mut out);
+        } else {
+            out.extend(ch.to_lowercase());
+        }
     }
     let trimmed = out.trim_matches(|c: char| !c.is_alphanumeric());
-    let mut key = String::with_capacity(trimmed.len());
-    for word in trimmed.split_whitespace() {
-        if !key.is_empty() {
-            key.push(' ');
-        }
-        key.push_str(word);
+    if trimmed.len() == out.len() {
+        out
+    } else {
+        trimmed.to_owned()
     }
-    key
+}
+
+/// Appends one space unless the key is empty or already ends in one (white space collapses).
+fn push_space(out: &mut String) {
+    if !out.is_empty() && !out.ends_with(' ') {
+        out.push(' ');
+    }
 }
 
 /// Emoji, pictographs, dingbats, and the joiners and selectors that combine them.

@@ -145,6 +145,11 @@ fn read_item(
     }
     let mut i = text_start;
     while i < text_end {
+        // Tags start with `[` or are emoji, whose UTF-8 starts with 0xE2 or 0xF0.
+        if !matches!(bytes[i], b'[' | 0xE2 | 0xF0) {
+            i += 1;
+            continue;
+        }
         if let Some((len, (level, dialect))) = priority_tag_at(text, i) {
             if !doc.code.last().is_some_and(|c| c.contains(i)) && !in_code_span(text, text_start, i)
             {
@@ -156,7 +161,7 @@ fn read_item(
             }
             i += len;
         } else {
-            i += text[i..].chars().next().map_or(1, char::len_utf8);
+            i += 1;
         }
     }
     if let Some((len, level)) = malformed_tag_at(item_text) {
@@ -635,13 +640,13 @@ fn assign_sections(doc: &mut Document) {
 /// A legend is a run of consecutive sibling items that each read `TAG - description` (or
 /// `–`, `—`, `:`): the whole list, or at least two entries in a row.
 fn find_legend(text: &str, doc: &mut Document, item_lists: &[usize]) {
-    // The direct items of each list, in order.
-    let mut lists: std::collections::BTreeMap<usize, Vec<ItemId>> =
-        std::collections::BTreeMap::new();
+    // The direct items of each list, in order (list ids are dense counters).
+    let mut lists: Vec<Vec<ItemId>> =
+        vec![Vec::new(); item_lists.iter().max().map_or(0, |m| m + 1)];
     for (id, &list) in item_lists.iter().enumerate() {
-        lists.entry(list).or_default().push(id);
+        lists[list].push(id);
     }
-    for members in lists.values() {
+    for members in &lists {
         let entries: Vec<Option<(Level, String, String)>> = members
             .iter()
             .map(|&id| {

@@ -6,7 +6,6 @@
 
 use std::collections::BTreeMap;
 
-use super::estimate::sum_estimates;
 use super::model::{Document, Estimate, ItemId, Level, SectionId, State};
 
 /// Task counts. `open` includes in-progress and deferred tasks; `total` excludes cancelled.
@@ -81,12 +80,27 @@ pub fn stats(text: &str, doc: &Document) -> Stats {
     let leaves = counted_leaves(doc);
     let mut counts = Counts::default();
     let mut by_priority: BTreeMap<Option<Level>, Counts> = BTreeMap::new();
+    let mut per_section = vec![Counts::default(); doc.sections.len()];
+    let mut estimates: Vec<Option<Estimate>> = vec![None; doc.sections.len()];
     for &(id, state) in &leaves {
         counts.add_state(state);
         by_priority
             .entry(doc.priority(id))
             .or_default()
             .add_state(state);
+        for s in enclosing_sections(doc, doc.items[id].section) {
+            per_section[s].add_state(state);
+        }
+    }
+    for item in &doc.items {
+        let Some(est) = item.field.as_ref().and_then(|f| f.estimate) else {
+            continue;
+        };
+        for s in enclosing_sections(doc, item.section) {
+            let total = estimates[s].get_or_insert_with(Estimate::default);
+            total.low += est.low;
+            total.high += est.high;
+        }
     }
     let by_section = doc
         .sections
@@ -96,10 +110,8 @@ pub fn stats(text: &str, doc: &Document) -> Stats {
             title: text[s.title.as_range()].to_owned(),
             line: s.line,
             level: s.level,
-            counts: section_counts_from(doc, &leaves, s.id),
-            estimate: sum_estimates(doc, |item| {
-                doc.sections[s.id].range.contains(item.range.start)
-            }),
+            counts: per_section[s.id],
+            estimate: estimates[s.id],
         })
         .collect();
     Stats {
@@ -109,23 +121,33 @@ pub fn stats(text: &str, doc: &Document) -> Stats {
     }
 }
 
+/// A section and every section above it.
+fn enclosing_sections(
+    doc: &Document,
+    innermost: Option<SectionId>,
+) -> impl Iterator<Item = SectionId> + '_ {
+    std::iter::successors(innermost, |&s| doc.sections[s].parent)
+}
+
 /// The counted tasks (leaf-first), each with the state it counts as.
 pub fn counted_leaves(doc: &Document) -> Vec<(ItemId, State)> {
+    let below = tasks_below(doc);
     let mut out = Vec::new();
     for item in doc.items.iter().filter(|i| i.parent.is_none()) {
-        collect_leaves(doc, item.id, None, &mut out);
+        collect_leaves(doc, &below, item.id, false, &mut out);
     }
     out
 }
 
-/// Progress of one item's subtasks (leaf-first), or `None` when it has no subtasks.
+/// Progress of one item's subtasks (leaf-first), or `None` when no task is nested below it.
 pub fn item_counts(doc: &Document, id: ItemId) -> Option<Counts> {
-    if doc.subtasks(id).next().is_none() && !has_task_below(doc, id) {
+    let below = tasks_below(doc);
+    if !below[id] {
         return None;
     }
     let mut leaves = Vec::new();
     for &child in &doc.items[id].children {
-        collect_leaves(doc, child, None, &mut leaves);
+        collect_leaves(doc, &below, child, false, &mut leaves);
     }
     let mut counts = Counts::default();
     for (_, state) in leaves {
@@ -136,43 +158,47 @@ pub fn item_counts(doc: &Document, id: ItemId) -> Option<Counts> {
 
 /// Progress of one section, subsections included.
 pub fn section_counts(doc: &Document, section: SectionId) -> Counts {
-    section_counts_from(doc, &counted_leaves(doc), section)
-}
-
-fn section_counts_from(doc: &Document, leaves: &[(ItemId, State)], section: SectionId) -> Counts {
-    let range = doc.sections[section].range;
     let mut counts = Counts::default();
-    for &(id, state) in leaves {
-        if range.contains(doc.items[id].range.start) {
+    for (id, state) in counted_leaves(doc) {
+        if enclosing_sections(doc, doc.items[id].section).any(|s| s == section) {
             counts.add_state(state);
         }
     }
     counts
 }
 
-fn has_task_below(doc: &Document, id: ItemId) -> bool {
-    doc.descendants(id).iter().any(|&d| doc.items[d].is_task())
+/// For each item: is any task nested below it? Children follow their parent in document
+/// order, so one pass from the end settles every item.
+fn tasks_below(doc: &Document) -> Vec<bool> {
+    let mut below = vec![false; doc.items.len()];
+    for item in doc.items.iter().rev() {
+        below[item.id] = item
+            .children
+            .iter()
+            .any(|&c| doc.items[c].is_task() || below[c]);
+    }
+    below
 }
 
 /// A task counts through its task descendants when it has any; a cancelled task cancels its
 /// whole subtree. Plain items pass their task descendants through.
 fn collect_leaves(
     doc: &Document,
+    below: &[bool],
     id: ItemId,
-    cancelled_above: Option<()>,
+    cancelled_above: bool,
     out: &mut Vec<(ItemId, State)>,
 ) {
     let item = &doc.items[id];
     let state = item.state();
-    let cancelled = cancelled_above.is_some() || state == Some(State::Cancelled);
-    let has_tasks_below = has_task_below(doc, id);
+    let cancelled = cancelled_above || state == Some(State::Cancelled);
     if let Some(state) = state {
-        if !has_tasks_below {
+        if !below[id] {
             out.push((id, if cancelled { State::Cancelled } else { state }));
             return;
         }
     }
     for &child in &item.children {
-        collect_leaves(doc, child, cancelled.then_some(()), out);
+        collect_leaves(doc, below, child, cancelled, out);
     }
 }
