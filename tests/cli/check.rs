@@ -1,0 +1,197 @@
+//! `tickmark check`: every output format, exit codes, `--fix`, standard input.
+
+use insta::assert_snapshot;
+
+use crate::{Project, ROADMAP};
+
+fn project() -> Project {
+    let project = Project::new();
+    project.file("ROADMAP.md", ROADMAP);
+    project.file("notes.md", "notes\n");
+    project
+}
+
+#[test]
+fn human_format() {
+    assert_snapshot!(project().run(&["check", "ROADMAP.md"]).snapshot());
+}
+
+#[test]
+fn json_format() {
+    assert_snapshot!(project()
+        .run(&["check", "--format", "json", "ROADMAP.md"])
+        .snapshot());
+}
+
+#[test]
+fn github_format() {
+    assert_snapshot!(project()
+        .run(&["check", "--output-format", "github", "ROADMAP.md"])
+        .snapshot());
+}
+
+#[test]
+fn sarif_format() {
+    let out = project().run(&["check", "--format", "sarif", "ROADMAP.md"]);
+    assert_eq!(out.code, 1);
+    let log: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(log["version"], "2.1.0");
+    let run = &log["runs"][0];
+    assert_eq!(run["columnKind"], "unicodeCodePoints");
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    assert_eq!(rules.len(), tickmark::analysis::Code::ALL.len());
+    for rule in rules {
+        assert!(rule["shortDescription"]["text"].is_string());
+        assert!(rule["helpUri"].as_str().unwrap().starts_with("https://"));
+        assert!(!rule["help"]["markdown"].as_str().unwrap().is_empty());
+    }
+    // Results without the rule table, which `explain` covers.
+    let results: Vec<String> = run["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let region = &r["locations"][0]["physicalLocation"]["region"];
+            format!(
+                "{} {} {}:{}:{}-{}:{} {}{}",
+                r["level"].as_str().unwrap(),
+                r["ruleId"].as_str().unwrap(),
+                r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                    .as_str()
+                    .unwrap(),
+                region["startLine"],
+                region["startColumn"],
+                region["endLine"],
+                region["endColumn"],
+                r["message"]["text"].as_str().unwrap(),
+                if r["fixes"].is_array() { " [fix]" } else { "" },
+            )
+        })
+        .collect();
+    assert_snapshot!(results.join("\n"));
+}
+
+#[test]
+fn exit_codes() {
+    let project = Project::new();
+    project.file("clean.md", "# Plan\n\n- [x] Done\n- [ ] Open\n");
+    project.file(
+        "info.md",
+        "# Plan\n\n## ✅ Completed\n\n- [ ] Open in a done section\n",
+    );
+    project.file("warn.md", "- [] Broken box\n");
+    assert_eq!(project.run(&["check", "clean.md"]).code, 0);
+    // Information and hints do not fail a check.
+    assert_eq!(project.run(&["check", "info.md"]).code, 0);
+    assert_eq!(project.run(&["check", "warn.md"]).code, 1);
+    assert_eq!(project.run(&["check", "missing.md"]).code, 2);
+    // An I/O error wins over problems found in the other files.
+    assert_eq!(project.run(&["check", "warn.md", "missing.md"]).code, 2);
+    // A usage error.
+    assert_eq!(project.run(&["check", "--format", "xml"]).code, 2);
+}
+
+#[test]
+fn fix_then_check_again() {
+    let project = project();
+    let fixed = project.run(&["check", "--fix", "ROADMAP.md"]);
+    let after = project.read("ROADMAP.md");
+    let again = project.run(&["check", "ROADMAP.md"]);
+    assert_snapshot!(format!(
+        "{}\n===== ROADMAP.md after --fix =====\n{after}\n===== check again =====\n{}",
+        fixed.snapshot(),
+        again.snapshot()
+    ));
+    // Unsafe fixes are not applied: the duplicate and the inconsistent parent remain.
+    assert_eq!(again.code, 1);
+}
+
+#[cfg(unix)]
+#[test]
+fn fix_keeps_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let project = Project::new();
+    let path = project.file("TODO.md", "- [] Box\n");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+    assert_eq!(project.run(&["check", "--fix", "TODO.md"]).code, 0);
+    assert_eq!(project.read("TODO.md"), "- [ ] Box\n");
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o640);
+}
+
+#[test]
+fn stdin_is_reported_under_its_name() {
+    let project = project();
+    let out = project.run_with_stdin(
+        &[
+            "check",
+            "--format",
+            "json",
+            "--stdin-filename",
+            "ROADMAP.md",
+            "-",
+        ],
+        Some("- [] Box\n"),
+    );
+    assert_snapshot!(out.snapshot());
+}
+
+#[test]
+fn stdin_fix_prints_the_fixed_text() {
+    let project = project();
+    let out = project.run_with_stdin(
+        &["check", "--fix", "--stdin-filename", "TODO.md", "-"],
+        Some("- [] Box\n- [ ] [p1] Tag\n"),
+    );
+    assert_snapshot!(out.snapshot());
+}
+
+#[test]
+fn directories_honour_gitignore() {
+    let project = Project::new();
+    for name in [
+        "ROADMAP.md",
+        "docs/TODO.md",
+        "docs/guide.md",
+        "vendor/lib/ROADMAP.md",
+        "build/BACKLOG.md",
+    ] {
+        project.file(name, "- [] Box\n");
+    }
+    project.file(".gitignore", "vendor/\n/build\n");
+    let out = project.run(&["check", "--format", "github"]);
+    assert_snapshot!(out.snapshot());
+    // A file argument is checked whatever its name, ignored or not.
+    let out = project.run(&[
+        "check",
+        "--format",
+        "github",
+        "docs/guide.md",
+        "vendor/lib/ROADMAP.md",
+    ]);
+    assert_eq!(out.stdout.lines().count(), 2, "{}", out.stdout);
+}
+
+#[test]
+fn configuration_is_applied() {
+    let project = project();
+    project.file(
+        "tickmark.toml",
+        "[rules]\nmojibake = \"off\"\nmalformed-checkbox = \"error\"\n",
+    );
+    assert_snapshot!(project
+        .run(&["check", "--format", "github", "ROADMAP.md"])
+        .snapshot());
+}
+
+#[test]
+fn configuration_errors_name_file_and_line() {
+    let project = project();
+    project.file(
+        "tickmark.toml",
+        "[rules]\nduplicate-item = \"information\"\nduplicate-itme = \"hint\"\n",
+    );
+    assert_snapshot!(project.run(&["check", "ROADMAP.md"]).snapshot());
+    project.file("tickmark.toml", "[toggle]\ncascade = \"sideways\"\n");
+    assert_snapshot!(project.run(&["check", "ROADMAP.md"]).snapshot());
+}

@@ -1,0 +1,115 @@
+//! Bad input: unreadable, missing and non-UTF-8 files, a 20 MB roadmap, a 1 MB line.
+
+use std::fmt::Write as _;
+
+use insta::assert_snapshot;
+
+use crate::Project;
+
+#[test]
+fn unreadable_files_are_named_and_the_rest_still_checked() {
+    let project = Project::new();
+    project.file("good.md", "- [] Box\n");
+    project.file("latin1.md", b"- [ ] Caf\xe9 au lait\n");
+    let out = project.run(&[
+        "check",
+        "--format",
+        "github",
+        "missing.md",
+        "latin1.md",
+        "good.md",
+    ]);
+    assert_snapshot!(out.snapshot());
+}
+
+#[cfg(unix)]
+#[test]
+fn permission_denied_and_symlink_loops() {
+    use std::os::unix::fs::PermissionsExt;
+    let project = Project::new();
+    project.file("good.md", "- [] Box\n");
+    let secret = project.file("secret.md", "- [ ] Hidden\n");
+    std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o000)).unwrap();
+    std::os::unix::fs::symlink("loop.md", project.path().join("loop.md")).unwrap();
+    let out = project.run(&[
+        "check",
+        "--format",
+        "github",
+        "secret.md",
+        "loop.md",
+        "good.md",
+    ]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("loop.md"), "{}", out.stderr);
+    assert!(out.stdout.contains("file=good.md"), "{}", out.stdout);
+    // Permissions do not stop the superuser, so this part holds only for other users.
+    if std::fs::read(&secret).is_err() {
+        assert!(
+            out.stderr.contains("error: secret.md: permission denied"),
+            "{}",
+            out.stderr
+        );
+    }
+}
+
+#[test]
+fn fix_never_writes_what_it_cannot_read() {
+    let project = Project::new();
+    let bytes = b"- [] Caf\xe9\n";
+    project.file("TODO.md", bytes);
+    let out = project.run(&["check", "--fix", "TODO.md"]);
+    assert_eq!(out.code, 2);
+    assert_eq!(
+        std::fs::read(project.path().join("TODO.md")).unwrap(),
+        bytes
+    );
+}
+
+#[test]
+fn a_20_mb_roadmap() {
+    let project = Project::new();
+    let mut text = String::from("# Big\n\n");
+    let mut n = 0;
+    while text.len() < 20 * 1024 * 1024 {
+        let _ = write!(text, "## Section {n}\n\n");
+        for i in 0..50 {
+            let _ = writeln!(text, "- [x] Task {n}-{i} with some words to make it longer");
+        }
+        n += 1;
+    }
+    text.push_str("- [] The one problem\n");
+    project.file("ROADMAP.md", &text);
+    let out = project.run(&["check", "--format", "json", "ROADMAP.md"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let problems: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let problems = problems.as_array().unwrap();
+    assert_eq!(problems.len(), 1);
+    assert_eq!(problems[0]["code"], "malformed-checkbox");
+    assert_eq!(problems[0]["line"], text.lines().count());
+}
+
+#[test]
+fn a_1_mb_line() {
+    let project = Project::new();
+    let mut line = String::from("- [ ] ");
+    while line.len() < 1024 * 1024 {
+        line.push_str("word ✅ âœ… ");
+    }
+    project.file("TODO.md", format!("# Long\n\n{line}\n- [] after\n"));
+    let out = project.run(&["check", "--format", "json", "TODO.md"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let problems: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let problems = problems.as_array().unwrap();
+    let mojibake = problems.iter().filter(|p| p["code"] == "mojibake").count();
+    assert_eq!(mojibake, line.matches("âœ…").count());
+    let last = problems.last().unwrap();
+    assert_eq!(last["code"], "malformed-checkbox");
+    assert_eq!(last["line"], 4);
+    // Columns count Unicode scalars: the second mojibake run starts after
+    // "- [ ] word ✅ âœ… word ✅ " (24 scalars).
+    assert_eq!(problems[1]["column"], 25);
+    // The human report of the same file cuts the long line around each problem.
+    let human = project.run(&["check", "TODO.md"]);
+    assert_eq!(human.code, 1);
+    assert!(human.stdout.lines().all(|l| l.len() < 2000));
+}
