@@ -5,7 +5,8 @@
 //! the list marker) and `- [ ]Text` (no space after the box).
 //!
 //! **Why.** GitHub and every other renderer show these as literal brackets, so the task has
-//! no checkbox, cannot be ticked from the web UI, and is left out of progress counts.
+//! no checkbox, cannot be ticked from the web UI, and other task-list tools count it as
+//! prose. (tickmark itself counts it as the task the author meant.)
 //!
 //! **Example.**
 //! ```markdown
