@@ -54,7 +54,13 @@ fn describe(found: Option<(&Path, &Config)>) -> String {
         state(settings.states.cancelled),
         state(settings.states.deferred)
     );
-    let _ = writeln!(out, "toggle.cascade: {:?}", config.toggle_cascade());
+    let cascade = match config.toggle_cascade() {
+        crate::config::Cascade::None => "none",
+        crate::config::Cascade::Down => "down",
+        crate::config::Cascade::Up => "up",
+        crate::config::Cascade::Both => "both",
+    };
+    let _ = writeln!(out, "toggle.cascade: {cascade}");
     let _ = writeln!(out, "dates.stale-days: {}", settings.stale_days);
     let _ = writeln!(out, "rules:");
     for &code in Code::ALL {
