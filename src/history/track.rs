@@ -1,0 +1,687 @@
+//! Following items from one version of a roadmap to the next.
+//!
+//! Each version is read with the engine's own parser ([`analysis::parse`]) into a list of
+//! [`Snap`]s, one per item (fields and legend entries excluded). Two consecutive versions are
+//! paired in passes over what is still unpaired: an unchanged line (histogram diff on
+//! interned lines), equal normalised text (same hunk, then anywhere: a move), an in-place
+//! rewrite of a few lines with some similarity, then the most similar remaining texts. Each
+//! pair yields its events (box, priority, text, section); what is left is removed or added,
+//! and an added item whose text equals a removed one's is re-added on the old lineage.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use imara_diff::{Algorithm, Diff, Token};
+
+use crate::analysis::{self, normalize::normalize, BoxStates, ItemKind, Level, State};
+
+use super::{Change, Event};
+
+/// The lowest bigram similarity at which pass 3 pairs an in-place rewrite (a hunk replacing
+/// as many item lines as it removes, at most [`IN_PLACE_MAX_LINES`]).
+pub const IN_PLACE_SIMILARITY: f64 = 0.3;
+/// The lowest bigram similarity at which pass 4 pairs two remaining items anywhere.
+pub const SIMILAR_TEXT: f64 = 0.5;
+/// Hunks larger than this are not paired in place.
+pub const IN_PLACE_MAX_LINES: usize = 4;
+/// Pass 4 scores every remaining pair up to this many, else only pairs within one hunk.
+const MAX_SCORED_PAIRS: usize = 20_000;
+
+/// Index into [`Tracker::lineages`].
+pub type LineageId = usize;
+
+/// Strings seen in any version, each stored once.
+#[derive(Debug, Clone, Default)]
+pub struct Interner {
+    ids: HashMap<Arc<str>, u32>,
+    strings: Vec<Arc<str>>,
+}
+
+impl Interner {
+    pub fn intern(&mut self, s: &str) -> u32 {
+        if let Some(&id) = self.ids.get(s) {
+            return id;
+        }
+        let id = self.strings.len() as u32;
+        let shared: Arc<str> = Arc::from(s);
+        self.strings.push(shared.clone());
+        self.ids.insert(shared, id);
+        id
+    }
+
+    pub fn get(&self, id: u32) -> &Arc<str> {
+        &self.strings[id as usize]
+    }
+
+    pub fn len(&self) -> usize {
+        self.strings.len()
+    }
+}
+
+/// One item of one version, as borrowed from that version's text.
+#[derive(Debug, Clone)]
+pub struct RawItem<'a> {
+    pub line: usize,
+    /// The whole first line of the item, indentation and marker included.
+    pub raw: &'a str,
+    /// The item text after marker and box.
+    pub text: &'a str,
+    pub state: Option<State>,
+    pub priority: Option<Level>,
+    pub section: Option<&'a str>,
+}
+
+/// Reads the items of one version. `text` must already use `\n` line ends.
+pub fn extract(text: &str) -> Vec<RawItem<'_>> {
+    let document = analysis::parse::parse(text, &BoxStates::default());
+    let mut items = Vec::with_capacity(document.items.len());
+    for item in &document.items {
+        if item.kind == ItemKind::Field || item.is_legend {
+            continue;
+        }
+        let raw = document
+            .line_index
+            .line_range(text, item.line)
+            .map_or("", |range| &text[range.as_range()])
+            .trim_end();
+        let section = item
+            .section
+            .map(|id| text[document.sections[id].title.as_range()].trim());
+        items.push(RawItem {
+            line: item.line,
+            raw,
+            text: text[item.text.as_range()].trim(),
+            state: item.state(),
+            priority: item.tags.first().map(|tag| tag.level),
+            section,
+        });
+    }
+    items
+}
+
+/// Replaces CRLF with LF so that versions and buffers compare line by line.
+pub fn lf_text(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains('\r') {
+        std::borrow::Cow::Owned(text.replace("\r\n", "\n"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
+/// One item of one version, with its strings interned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Snap {
+    pub line: usize,
+    pub raw: u32,
+    pub text: u32,
+    pub norm: u32,
+    pub state: Option<State>,
+    pub priority: Option<Level>,
+    pub section: Option<u32>,
+}
+
+/// The items of one version, each with its lineage.
+#[derive(Debug, Clone, Default)]
+pub struct VersionState {
+    pub items: Vec<(Snap, LineageId)>,
+}
+
+/// One item's life: every event, in the order the versions were read.
+#[derive(Debug, Clone)]
+pub struct Lineage {
+    pub events: Vec<Event>,
+    pub alive: bool,
+    pub last: Snap,
+}
+
+/// Where the events of a step are attributed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// A commit, as an index into the history's commit list.
+    Commit(usize),
+}
+
+impl Origin {
+    fn commit(self) -> usize {
+        match self {
+            Origin::Commit(index) => index,
+        }
+    }
+}
+
+/// How the first version of a walk came to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Start {
+    /// The file was created here: every item is added.
+    Created,
+    /// History stops here (shallow clone): every item was already present.
+    Boundary,
+    /// The base of a range: items are known but carry no event.
+    Base,
+}
+
+/// The lineages of one file and what is needed to extend them.
+#[derive(Debug, Clone, Default)]
+pub struct Tracker {
+    pub interner: Interner,
+    pub lineages: Vec<Lineage>,
+    /// Removed lineages by their last normalised text, for re-adding.
+    dead: HashMap<u32, LineageId>,
+}
+
+/// How the items of a new version relate to the old one.
+#[derive(Debug, Clone, Default)]
+pub struct Pairing {
+    /// For each new item, the old item it continues.
+    pub new_to_old: Vec<Option<usize>>,
+    /// For each new item, whether it was paired on an unchanged line.
+    pub unchanged: Vec<bool>,
+    /// Old items left unpaired.
+    pub removed: Vec<usize>,
+}
+
+impl Tracker {
+    /// Interns one version's items.
+    pub fn snaps(&mut self, items: &[RawItem<'_>]) -> Vec<Snap> {
+        snaps(&mut self.interner, items)
+    }
+
+    /// Starts lineages for the items of a first version.
+    pub fn start(&mut self, new: &[Snap], origin: Origin, start: Start) -> VersionState {
+        let mut state = VersionState {
+            items: Vec::with_capacity(new.len()),
+        };
+        for snap in new {
+            let id = self.lineages.len();
+            let mut events = Vec::new();
+            match start {
+                Start::Created => {
+                    events.push(self.event(origin, added(&self.interner, snap, false)));
+                }
+                Start::Boundary => {
+                    events.push(self.event(origin, added(&self.interner, snap, true)));
+                }
+                Start::Base => {}
+            }
+            self.lineages.push(Lineage {
+                events,
+                alive: true,
+                last: *snap,
+            });
+            state.items.push((*snap, id));
+        }
+        state
+    }
+
+    /// Moves from `old` to the version `new`, recording events under `origin`. `others` are
+    /// the states of a merge's other parents: an item they already hold keeps their lineage.
+    pub fn step(
+        &mut self,
+        old: &VersionState,
+        new: &[Snap],
+        origin: Origin,
+        others: &[&VersionState],
+    ) -> VersionState {
+        let pairing = pair(&self.interner, old, new);
+        let sections_old: Vec<Option<u32>> = old.items.iter().map(|(s, _)| s.section).collect();
+        let sections_new: Vec<Option<u32>> = new.iter().map(|s| s.section).collect();
+        for &index in &pairing.removed {
+            let (snap, id) = old.items[index];
+            // In a merge, an item the other side had already removed was removed there.
+            if others
+                .iter()
+                .any(|other| !other.items.iter().any(|(_, other_id)| *other_id == id))
+            {
+                continue;
+            }
+            let event = self.event(origin, Change::Removed);
+            let lineage = &mut self.lineages[id];
+            lineage.events.push(event);
+            lineage.alive = false;
+            self.dead.insert(snap.norm, id);
+        }
+        let mut state = VersionState {
+            items: Vec::with_capacity(new.len()),
+        };
+        for (index, snap) in new.iter().enumerate() {
+            let id = if let Some(old_index) = pairing.new_to_old[index] {
+                let (before, id) = old.items[old_index];
+                let from_other = others.iter().any(|other| {
+                    other
+                        .items
+                        .iter()
+                        .any(|(s, other_id)| *other_id == id && s.raw == snap.raw)
+                });
+                if !from_other {
+                    let moved = !pairing.unchanged[index]
+                        && before.section != snap.section
+                        && is_move(before.section, snap.section, &sections_old, &sections_new);
+                    let changes = changes(&self.interner, &before, snap, moved);
+                    for change in changes {
+                        let event = self.event(origin, change);
+                        self.lineages[id].events.push(event);
+                    }
+                }
+                id
+            } else if let Some(id) = others
+                .iter()
+                .find_map(|other| other.items.iter().find(|(s, _)| s.norm == snap.norm))
+                .map(|(_, id)| *id)
+            {
+                id
+            } else if let Some(id) = self.dead.remove(&snap.norm) {
+                let event = self.event(
+                    origin,
+                    Change::Readded {
+                        text: self.interner.get(snap.text).clone(),
+                        section: snap.section.map(|s| self.interner.get(s).clone()),
+                        state: snap.state,
+                        priority: snap.priority,
+                    },
+                );
+                let lineage = &mut self.lineages[id];
+                lineage.events.push(event);
+                lineage.alive = true;
+                id
+            } else {
+                let id = self.lineages.len();
+                let event = self.event(origin, added(&self.interner, snap, false));
+                self.lineages.push(Lineage {
+                    events: vec![event],
+                    alive: true,
+                    last: *snap,
+                });
+                id
+            };
+            self.lineages[id].last = *snap;
+            self.lineages[id].alive = true;
+            state.items.push((*snap, id));
+        }
+        state
+    }
+
+    /// What a step to `new` would do to each new item, without recording anything: its
+    /// lineage (if it continues or re-adds one) and its events. For the working copy.
+    /// `interner` must hold every string of `new` (a clone of the tracker's, extended).
+    pub fn preview(
+        &self,
+        interner: &Interner,
+        old: &VersionState,
+        new: &[Snap],
+    ) -> Vec<(Option<LineageId>, Vec<Change>)> {
+        let pairing = pair(interner, old, new);
+        let sections_old: Vec<Option<u32>> = old.items.iter().map(|(s, _)| s.section).collect();
+        let sections_new: Vec<Option<u32>> = new.iter().map(|s| s.section).collect();
+        new.iter()
+            .enumerate()
+            .map(|(index, snap)| {
+                if let Some(old_index) = pairing.new_to_old[index] {
+                    let (before, id) = old.items[old_index];
+                    let moved = !pairing.unchanged[index]
+                        && before.section != snap.section
+                        && is_move(before.section, snap.section, &sections_old, &sections_new);
+                    (Some(id), changes(interner, &before, snap, moved))
+                } else if let Some(&id) = self.dead.get(&snap.norm) {
+                    let change = Change::Readded {
+                        text: interner.get(snap.text).clone(),
+                        section: snap.section.map(|s| interner.get(s).clone()),
+                        state: snap.state,
+                        priority: snap.priority,
+                    };
+                    (Some(id), vec![change])
+                } else {
+                    (None, vec![added(interner, snap, false)])
+                }
+            })
+            .collect()
+    }
+
+    #[allow(clippy::unused_self)]
+    fn event(&self, origin: Origin, change: Change) -> Event {
+        Event {
+            commit: Some(origin.commit()),
+            change,
+        }
+    }
+}
+
+/// Interns one version's items.
+pub fn snaps(interner: &mut Interner, items: &[RawItem<'_>]) -> Vec<Snap> {
+    items.iter().map(|item| snap(interner, item)).collect()
+}
+
+fn changes(interner: &Interner, before: &Snap, after: &Snap, moved: bool) -> Vec<Change> {
+    let mut changes = Vec::new();
+    if before.norm != after.norm {
+        changes.push(Change::Reworded {
+            from: interner.get(before.text).clone(),
+            to: interner.get(after.text).clone(),
+        });
+    }
+    if moved {
+        changes.push(Change::Moved {
+            from: before.section.map(|s| interner.get(s).clone()),
+            to: after.section.map(|s| interner.get(s).clone()),
+        });
+    }
+    if before.priority != after.priority {
+        changes.push(Change::Priority {
+            from: before.priority,
+            to: after.priority,
+        });
+    }
+    if before.state != after.state {
+        changes.push(Change::State {
+            from: before.state,
+            to: after.state,
+        });
+    }
+    changes
+}
+
+fn added(interner: &Interner, snap: &Snap, boundary: bool) -> Change {
+    let text = interner.get(snap.text).clone();
+    let section = snap.section.map(|s| interner.get(s).clone());
+    if boundary {
+        Change::FirstSeen {
+            text,
+            section,
+            state: snap.state,
+            priority: snap.priority,
+        }
+    } else {
+        Change::Added {
+            text,
+            section,
+            state: snap.state,
+            priority: snap.priority,
+        }
+    }
+}
+
+fn snap(interner: &mut Interner, item: &RawItem<'_>) -> Snap {
+    let raw = interner.intern(item.raw);
+    let text = interner.intern(item.text);
+    let norm = interner.intern(&normalize(item.text));
+    Snap {
+        line: item.line,
+        raw,
+        text,
+        norm,
+        state: item.state,
+        priority: item.priority,
+        section: item.section.map(|s| interner.intern(s)),
+    }
+}
+
+/// A section change is a move unless it looks like the heading itself was renamed: the old
+/// title is gone from the new version and the new title was absent from the old one.
+fn is_move(from: Option<u32>, to: Option<u32>, old: &[Option<u32>], new: &[Option<u32>]) -> bool {
+    let old_title_survives = new.contains(&from);
+    let new_title_existed = old.contains(&to);
+    old_title_survives || new_title_existed
+}
+
+/// Pairs the items of two versions (passes 1–4 of the module doc).
+pub fn pair(interner: &Interner, old: &VersionState, new: &[Snap]) -> Pairing {
+    let old_tokens: Vec<Token> = old.items.iter().map(|(s, _)| Token(s.raw)).collect();
+    let new_tokens: Vec<Token> = new.iter().map(|s| Token(s.raw)).collect();
+    let mut diff = Diff::default();
+    diff.compute_with(
+        Algorithm::Histogram,
+        &old_tokens,
+        &new_tokens,
+        interner.len() as u32 + 1,
+    );
+
+    let mut new_to_old: Vec<Option<usize>> = vec![None; new.len()];
+    let mut unchanged = vec![false; new.len()];
+    let mut old_used = vec![false; old.items.len()];
+    let mut old_hunk = vec![usize::MAX; old.items.len()];
+    let mut new_hunk = vec![usize::MAX; new.len()];
+
+    // Pass 1: unchanged lines, walking both sides between hunks.
+    let (mut i, mut j) = (0usize, 0usize);
+    let hunks: Vec<_> = diff.hunks().collect();
+    for (h, hunk) in hunks.iter().enumerate() {
+        while i < hunk.before.start as usize && j < hunk.after.start as usize {
+            new_to_old[j] = Some(i);
+            unchanged[j] = true;
+            old_used[i] = true;
+            i += 1;
+            j += 1;
+        }
+        for k in hunk.before.clone() {
+            old_hunk[k as usize] = h;
+        }
+        for k in hunk.after.clone() {
+            new_hunk[k as usize] = h;
+        }
+        i = hunk.before.end as usize;
+        j = hunk.after.end as usize;
+    }
+    while i < old.items.len() && j < new.len() {
+        new_to_old[j] = Some(i);
+        unchanged[j] = true;
+        old_used[i] = true;
+        i += 1;
+        j += 1;
+    }
+
+    // Pass 2: equal normalised text, same hunk first, then anywhere.
+    for (j, snap) in new.iter().enumerate() {
+        if new_to_old[j].is_some() {
+            continue;
+        }
+        let h = new_hunk[j];
+        if let Some(k) = hunks.get(h).and_then(|hunk| {
+            hunk.before
+                .clone()
+                .map(|k| k as usize)
+                .find(|&k| !old_used[k] && old.items[k].0.norm == snap.norm)
+        }) {
+            new_to_old[j] = Some(k);
+            old_used[k] = true;
+        }
+    }
+    let mut by_norm: HashMap<u32, Vec<usize>> = HashMap::new();
+    for (k, (snap, _)) in old.items.iter().enumerate().rev() {
+        if !old_used[k] {
+            by_norm.entry(snap.norm).or_default().push(k);
+        }
+    }
+    for (j, snap) in new.iter().enumerate() {
+        if new_to_old[j].is_some() {
+            continue;
+        }
+        if let Some(k) = by_norm.get_mut(&snap.norm).and_then(Vec::pop) {
+            new_to_old[j] = Some(k);
+            old_used[k] = true;
+        }
+    }
+
+    // Pass 3: in-place rewrites of a few lines.
+    for hunk in &hunks {
+        let olds: Vec<usize> = hunk
+            .before
+            .clone()
+            .map(|k| k as usize)
+            .filter(|&k| !old_used[k])
+            .collect();
+        let news: Vec<usize> = hunk
+            .after
+            .clone()
+            .map(|k| k as usize)
+            .filter(|&k| new_to_old[k].is_none())
+            .collect();
+        if olds.is_empty() || olds.len() != news.len() || olds.len() > IN_PLACE_MAX_LINES {
+            continue;
+        }
+        for (&k, &j) in olds.iter().zip(&news) {
+            let score = similarity(interner.get(old.items[k].0.norm), interner.get(new[j].norm));
+            if score >= IN_PLACE_SIMILARITY {
+                new_to_old[j] = Some(k);
+                old_used[k] = true;
+            }
+        }
+    }
+
+    // Pass 4: the most similar remaining texts, greedily.
+    let olds: Vec<usize> = (0..old.items.len()).filter(|&k| !old_used[k]).collect();
+    let news: Vec<usize> = (0..new.len())
+        .filter(|&j| new_to_old[j].is_none())
+        .collect();
+    if !olds.is_empty() && !news.is_empty() {
+        let everywhere = olds.len() * news.len() <= MAX_SCORED_PAIRS;
+        let mut scored = Vec::new();
+        let old_grams: Vec<Vec<u64>> = olds
+            .iter()
+            .map(|&k| bigrams(interner.get(old.items[k].0.norm)))
+            .collect();
+        for &j in &news {
+            let new_grams = bigrams(interner.get(new[j].norm));
+            for (slot, &k) in olds.iter().enumerate() {
+                if !everywhere && old_hunk[k] != new_hunk[j] {
+                    continue;
+                }
+                let score = dice(&old_grams[slot], &new_grams);
+                if score >= SIMILAR_TEXT {
+                    scored.push((score, k, j));
+                }
+            }
+        }
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+        for (_, k, j) in scored {
+            if !old_used[k] && new_to_old[j].is_none() {
+                new_to_old[j] = Some(k);
+                old_used[k] = true;
+            }
+        }
+    }
+
+    let removed = (0..old.items.len()).filter(|&k| !old_used[k]).collect();
+    Pairing {
+        new_to_old,
+        unchanged,
+        removed,
+    }
+}
+
+/// Dice coefficient over character bigrams: 1.0 for equal texts, 0.0 for nothing shared.
+pub fn similarity(a: &str, b: &str) -> f64 {
+    if a == b {
+        return 1.0;
+    }
+    dice(&bigrams(a), &bigrams(b))
+}
+
+fn bigrams(s: &str) -> Vec<u64> {
+    let chars: Vec<char> = s.chars().collect();
+    let mut grams: Vec<u64> = chars
+        .windows(2)
+        .map(|w| (u64::from(w[0]) << 32) | u64::from(w[1]))
+        .collect();
+    grams.sort_unstable();
+    grams
+}
+
+fn dice(a: &[u64], b: &[u64]) -> f64 {
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    let (mut i, mut j, mut shared) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                shared += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    #[allow(clippy::cast_precision_loss)]
+    let score = (2 * shared) as f64 / (a.len() + b.len()) as f64;
+    score
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn version(tracker: &mut Tracker, text: &str) -> Vec<Snap> {
+        let items = extract(text);
+        tracker.snaps(&items)
+    }
+
+    fn kinds(tracker: &Tracker, id: LineageId) -> Vec<String> {
+        tracker.lineages[id]
+            .events
+            .iter()
+            .map(|e| format!("{}:{}", e.commit.unwrap_or(99), e.change.kind()))
+            .collect()
+    }
+
+    #[test]
+    fn stepping_a_version_to_itself_yields_no_events() {
+        let mut tracker = Tracker::default();
+        let text = "# R\n\n- [ ] One thing\n- [x] [P1] Two things\n";
+        let first = version(&mut tracker, text);
+        let state = tracker.start(&first, Origin::Commit(0), Start::Created);
+        let again = version(&mut tracker, text);
+        tracker.step(&state, &again, Origin::Commit(1), &[]);
+        assert_eq!(kinds(&tracker, 0), ["0:added"]);
+        assert_eq!(kinds(&tracker, 1), ["0:added"]);
+    }
+
+    #[test]
+    fn check_reword_move_and_readd_keep_one_lineage() {
+        let mut tracker = Tracker::default();
+        let v0 = version(
+            &mut tracker,
+            "## A\n\n- [ ] Write the docs\n- [ ] Other\n\n## B\n\n- [ ] Keep\n",
+        );
+        let s0 = tracker.start(&v0, Origin::Commit(0), Start::Created);
+        let v1 = version(
+            &mut tracker,
+            "## A\n\n- [x] Write the docs\n- [ ] Other\n\n## B\n\n- [ ] Keep\n",
+        );
+        let s1 = tracker.step(&s0, &v1, Origin::Commit(1), &[]);
+        let v2 = version(
+            &mut tracker,
+            "## A\n\n- [x] Write the user docs\n- [ ] Other\n\n## B\n\n- [ ] Keep\n",
+        );
+        let s2 = tracker.step(&s1, &v2, Origin::Commit(2), &[]);
+        let v3 = version(
+            &mut tracker,
+            "## A\n\n- [ ] Other\n\n## B\n\n- [ ] Keep\n- [x] Write the user docs\n",
+        );
+        let s3 = tracker.step(&s2, &v3, Origin::Commit(3), &[]);
+        let v4 = version(&mut tracker, "## A\n\n- [ ] Other\n\n## B\n\n- [ ] Keep\n");
+        let s4 = tracker.step(&s3, &v4, Origin::Commit(4), &[]);
+        let v5 = version(
+            &mut tracker,
+            "## A\n\n- [ ] Other\n\n## B\n\n- [ ] Keep\n- [ ] Write the user docs\n",
+        );
+        tracker.step(&s4, &v5, Origin::Commit(5), &[]);
+        assert_eq!(
+            kinds(&tracker, 0),
+            [
+                "0:added",
+                "1:checked",
+                "2:reworded",
+                "3:moved",
+                "4:removed",
+                "5:readded"
+            ]
+        );
+    }
+
+    #[test]
+    fn similarity_thresholds() {
+        assert!(similarity("write the docs", "write the user docs") >= SIMILAR_TEXT);
+        assert!(similarity("write the docs", "fix login crash") < IN_PLACE_SIMILARITY);
+        assert!((similarity("same", "same") - 1.0).abs() < f64::EPSILON);
+    }
+}
