@@ -15,6 +15,8 @@
 //! problem covers are handed to it, and an overlong line is cut to a window around the span,
 //! so a 20 MB file or a 1 MB line costs no more than a short one.
 
+use std::borrow::Cow;
+
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
 use super::{plural, FileReport};
@@ -152,9 +154,10 @@ fn level(severity: Severity) -> Level<'static> {
     }
 }
 
-/// The source handed to the snippet renderer: whole lines, or a window of one long line.
+/// The source handed to the snippet renderer: whole lines, or a window of one long line
+/// marked with `…` where it was cut.
 struct Excerpt<'a> {
-    source: &'a str,
+    source: Cow<'a, str>,
     /// 1-based number of the first line of `source`.
     line: usize,
     /// The span, relative to `source`.
@@ -173,20 +176,26 @@ fn excerpt<'a>(file: &FileReport<'a>, range: TextRange) -> Excerpt<'a> {
         .line_range(text, last)
         .map_or(text.len(), |r| r.end)
         .max(range.end.min(text.len()));
-    let (mut from, mut to) = (start, end);
-    let mut span_end = range.end.min(end);
-    let cut = to - from > MAX_LINE_BYTES;
-    if cut {
-        span_end = span_end.min(range.start + MAX_SPAN_BYTES);
-        from = floor_char(text, range.start.saturating_sub(CONTEXT_BYTES).max(start));
-        to = ceil_char(text, (span_end + CONTEXT_BYTES).min(end));
-        span_end = ceil_char(text, span_end);
+    let span_end = range.end.min(end);
+    if end - start <= MAX_LINE_BYTES {
+        return Excerpt {
+            source: Cow::Borrowed(&text[start..end]),
+            line: first + 1,
+            span: range.start - start..span_end - start,
+            cut: false,
+        };
     }
+    let span_end = ceil_char(text, span_end.min(range.start + MAX_SPAN_BYTES));
+    let from = floor_char(text, range.start.saturating_sub(CONTEXT_BYTES).max(start));
+    let to = ceil_char(text, (span_end + CONTEXT_BYTES).min(end));
+    let before = if from > start { "…" } else { "" };
+    let after = if to < end { "…" } else { "" };
+    let offset = before.len();
     Excerpt {
-        source: &text[from..to],
-        line: index.line_of(from) + 1,
-        span: range.start - from..span_end - from,
-        cut,
+        source: Cow::Owned(format!("{before}{}{after}", &text[from..to])),
+        line: first + 1,
+        span: range.start - from + offset..span_end - from + offset,
+        cut: true,
     }
 }
 
