@@ -359,6 +359,27 @@ try {
   await mac.screenshot({ path: path.join(OUT, '06b-keybinding-no-clash-macos.png') });
   await mac.close();
 
+  // 15c. and on Windows (a tab with a Windows user agent gets VS Code's Windows keymap)
+  const win = await context.newPage();
+  await (await context.newCDPSession(win)).send('Emulation.setUserAgentOverride', {
+    userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36',
+    platform: 'Win32',
+  });
+  await win.goto(`${base}/?folder=${encodeURIComponent(workspace)}`);
+  await win.waitForSelector('.explorer-folders-view .monaco-list-row', { timeout: 120_000 });
+  check(/Windows/.test(await win.evaluate(() => navigator.userAgent)), 'the second tab reports Windows');
+  await win.locator('.monaco-workbench').click({ position: { x: 640, y: 400 } });
+  await win.keyboard.press('Control+K');
+  await win.keyboard.press('Control+S');
+  await win.waitForSelector('.keybindings-editor', { timeout: 15_000 });
+  await sleep(500);
+  await win.keyboard.type('"ctrl+alt+x"');
+  const winBound = await filteredShortcuts(win);
+  fs.writeFileSync(path.join(OUT, 'keybindings-windows-ctrl-alt-x.txt'), `${winBound.join('\n')}\n`);
+  check(winBound.length === 1 && winBound[0].includes('Toggle Task at Cursor'),
+    'on Windows, Ctrl+Alt+X is bound to the tickmark toggle only', winBound.join(' | '));
+  await win.close();
+
   // 16. bad input: a server that crashes after starting is restarted four times, reported
   // once, and after the fifth crash left stopped with a Restart button (no restart loop)
   // Point tickmark.server.path at a binary (the extension restarts), collect the notifications.
