@@ -27,6 +27,8 @@ pub struct Doc {
 #[derive(Debug)]
 pub struct Snapshot {
     pub version: i32,
+    /// The configuration generation it was analysed with.
+    pub generation: u64,
     pub text: String,
     pub analysis: Analysis,
 }
@@ -116,12 +118,13 @@ impl Documents {
         self.docs.get(uri).map(|d| (d.version, d.rope.to_string()))
     }
 
-    /// The cached snapshot of the current version, if analysed already.
-    pub fn cached(&self, uri: &Url) -> Option<Arc<Snapshot>> {
+    /// The cached snapshot of the current version, if analysed already with the
+    /// configuration `generation`.
+    pub fn cached(&self, uri: &Url, generation: u64) -> Option<Arc<Snapshot>> {
         let doc = self.docs.get(uri)?;
         doc.cached
             .as_ref()
-            .filter(|s| s.version == doc.version)
+            .filter(|s| s.version == doc.version && s.generation == generation)
             .cloned()
     }
 

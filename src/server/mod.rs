@@ -14,6 +14,7 @@ pub mod capabilities;
 pub mod convert;
 pub mod documents;
 pub mod ext;
+pub mod framing;
 mod handlers;
 
 use std::panic::AssertUnwindSafe;
@@ -67,7 +68,7 @@ pub fn run(_args: &LspArgs) -> ExitCode {
             inner: service,
             exited: Arc::clone(&exited),
         };
-        let serve = Server::new(tokio::io::stdin(), tokio::io::stdout(), socket).serve(watched);
+        let serve = serve_guarded(tokio::io::stdin(), tokio::io::stdout(), socket, watched);
         tokio::select! {
             () = serve => {}
             () = exited.notified() => {}
@@ -89,6 +90,40 @@ pub fn service() -> (LspService<Backend>, tower_lsp::ClientSocket) {
     LspService::build(Backend::new)
         .custom_method(ext::STATS_METHOD, Backend::stats)
         .finish()
+}
+
+/// Serves `service` over `input`/`output` behind the [`framing`] guard, so a malformed
+/// message is answered with an error instead of ending the session.
+pub async fn serve_guarded<S>(
+    input: impl tokio::io::AsyncRead + Unpin + Send + 'static,
+    output: impl tokio::io::AsyncWrite + Unpin + Send + 'static,
+    socket: tower_lsp::ClientSocket,
+    service: S,
+) where
+    S: tower::Service<tower_lsp::jsonrpc::Request, Response = Option<tower_lsp::jsonrpc::Response>>
+        + Send
+        + 'static,
+    S::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+    S::Future: Send,
+{
+    let (to_server, server_input) = tokio::io::duplex(1 << 20);
+    let (server_output, from_server) = tokio::io::duplex(1 << 20);
+    let (errors, error_replies) = tokio::sync::mpsc::unbounded_channel();
+    let reader = tokio::spawn(framing::pump_input(
+        tokio::io::BufReader::new(input),
+        to_server,
+        errors,
+    ));
+    let writer = tokio::spawn(framing::pump_output(
+        tokio::io::BufReader::new(from_server),
+        error_replies,
+        output,
+    ));
+    Server::new(server_input, server_output, socket)
+        .serve(service)
+        .await;
+    reader.abort();
+    let _ = writer.await;
 }
 
 /// Passes every message through and signals when `exit` arrives: tower-lsp's serve loop
@@ -193,7 +228,8 @@ impl Backend {
 
     /// The analysed current version of an open document.
     pub fn snapshot(&self, uri: &Url) -> Result<Arc<Snapshot>> {
-        if let Some(snapshot) = self.documents.cached(uri) {
+        let generation = self.effective().generation;
+        if let Some(snapshot) = self.documents.cached(uri, generation) {
             return Ok(snapshot);
         }
         let Some((version, text)) = self.documents.text(uri) else {
@@ -202,6 +238,7 @@ impl Backend {
         let analysis = self.analyze(uri, &text)?;
         let snapshot = Arc::new(Snapshot {
             version,
+            generation,
             text,
             analysis,
         });

@@ -1,0 +1,155 @@
+//! A guard in front of tower-lsp's framing. tower-lsp ends the whole session on the first
+//! message it cannot decode (its framed reader stops after an error), so every message from
+//! the client is checked here first: a body that is not JSON is answered with a parse error,
+//! one that is not a JSON-RPC message with an invalid-request error, and the session goes on.
+//! Valid messages are passed through unchanged, and the server's own output is forwarded
+//! message by message so the error replies never interleave with it.
+
+use serde_json::{json, Value};
+use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::sync::mpsc;
+
+/// The framed messages on one side, or why one could not be read.
+enum Frame {
+    Message(Vec<u8>),
+    /// Headers without a usable `Content-Length`.
+    BadHeader,
+    End,
+}
+
+async fn read_frame(reader: &mut (impl AsyncBufRead + Unpin)) -> Frame {
+    let mut length: Option<usize> = None;
+    let mut saw_header = false;
+    loop {
+        let mut line = String::new();
+        match reader.read_line(&mut line).await {
+            Ok(0) | Err(_) => return Frame::End,
+            Ok(_) => {}
+        }
+        let line = line.trim_end_matches(['\r', '\n']);
+        if line.is_empty() {
+            if saw_header {
+                break;
+            }
+            continue;
+        }
+        saw_header = true;
+        if let Some((name, value)) = line.split_once(':') {
+            if name.trim().eq_ignore_ascii_case("content-length") {
+                length = value.trim().parse().ok();
+            }
+        }
+    }
+    let Some(length) = length else {
+        return Frame::BadHeader;
+    };
+    let mut body = vec![0; length];
+    match reader.read_exact(&mut body).await {
+        Ok(_) => Frame::Message(body),
+        Err(_) => Frame::End,
+    }
+}
+
+async fn write_frame(writer: &mut (impl AsyncWrite + Unpin), body: &[u8]) -> bool {
+    let header = format!("Content-Length: {}\r\n\r\n", body.len());
+    writer.write_all(header.as_bytes()).await.is_ok()
+        && writer.write_all(body).await.is_ok()
+        && writer.flush().await.is_ok()
+}
+
+/// The error reply for a body tower-lsp would choke on, or `None` when it is fine.
+fn check(body: &[u8]) -> Option<Value> {
+    let error = |id: Value, code: i64, message: &str| {
+        Some(json!({ "jsonrpc": "2.0", "id": id, "error": { "code": code, "message": message } }))
+    };
+    let Ok(value) = serde_json::from_slice::<Value>(body) else {
+        return error(Value::Null, -32700, "Parse error: the message is not JSON");
+    };
+    let id = value.get("id").cloned().unwrap_or(Value::Null);
+    let valid = if value.get("method").is_some() {
+        serde_json::from_value::<tower_lsp::jsonrpc::Request>(value).is_ok()
+    } else {
+        serde_json::from_value::<tower_lsp::jsonrpc::Response>(value).is_ok()
+    };
+    if valid {
+        None
+    } else {
+        error(id, -32600, "Invalid request: not a JSON-RPC 2.0 message")
+    }
+}
+
+/// Copies client messages from `input` to `server`, answering bad ones through `errors`.
+pub async fn pump_input(
+    input: impl AsyncBufRead + Unpin,
+    mut server: impl AsyncWrite + Unpin,
+    errors: mpsc::UnboundedSender<Vec<u8>>,
+) {
+    let mut input = input;
+    loop {
+        match read_frame(&mut input).await {
+            Frame::End => break,
+            Frame::BadHeader => {
+                tracing::warn!("a message without Content-Length; skipped");
+                let reply = json!({ "jsonrpc": "2.0", "id": null,
+                    "error": { "code": -32700, "message": "Parse error: no Content-Length" } });
+                let _ = errors.send(reply.to_string().into_bytes());
+            }
+            Frame::Message(body) => match check(&body) {
+                None => {
+                    if !write_frame(&mut server, &body).await {
+                        break;
+                    }
+                }
+                Some(reply) => {
+                    tracing::warn!("malformed message from the client; answered with an error");
+                    let _ = errors.send(reply.to_string().into_bytes());
+                }
+            },
+        }
+    }
+    let _ = server.shutdown().await;
+}
+
+/// Copies the server's messages to `output`, with the error replies between them.
+pub async fn pump_output(
+    server: impl AsyncBufRead + Unpin,
+    mut errors: mpsc::UnboundedReceiver<Vec<u8>>,
+    mut output: impl AsyncWrite + Unpin,
+) {
+    let mut server = server;
+    loop {
+        tokio::select! {
+            frame = read_frame(&mut server) => match frame {
+                Frame::Message(body) => {
+                    if !write_frame(&mut output, &body).await {
+                        break;
+                    }
+                }
+                Frame::BadHeader => {}
+                Frame::End => break,
+            },
+            Some(reply) = errors.recv() => {
+                if !write_frame(&mut output, &reply).await {
+                    break;
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check;
+
+    #[test]
+    fn bad_bodies_get_the_json_rpc_error_codes() {
+        assert_eq!(check(b"{ nope").unwrap()["error"]["code"], -32700);
+        assert_eq!(
+            check(br#"{"id":4,"method":7}"#).unwrap()["error"]["code"],
+            -32600
+        );
+        assert_eq!(check(br#"{"id":4,"method":7}"#).unwrap()["id"], 4);
+        assert!(check(br#"{"jsonrpc":"2.0","id":1,"method":"x","params":{}}"#).is_none());
+        assert!(check(br#"{"jsonrpc":"2.0","id":1,"result":null}"#).is_none());
+    }
+}

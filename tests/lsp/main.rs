@@ -1,0 +1,13 @@
+//! The language server, driven through its protocol: in process through `LspService`, and
+//! once through the real binary over stdio.
+
+mod code_actions;
+mod commands;
+mod config;
+mod diagnostics;
+mod features;
+mod lifecycle;
+mod robustness;
+mod stdio;
+mod support;
+mod sync;
