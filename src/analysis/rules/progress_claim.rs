@@ -19,21 +19,25 @@
 use super::{Ctx, Diagnostic};
 use crate::analysis::diagnostic::Code;
 use crate::analysis::fix::Fix;
-use crate::analysis::stats::{item_counts, section_counts, Counts};
+use crate::analysis::stats::{item_counts, stats, Counts};
 use crate::analysis::text::{Edit, TextRange};
 
 pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let doc = ctx.doc;
+    // Every section's counts in one linear pass, computed on the first claim: counting per
+    // claimed heading would walk the whole document once per heading.
+    let mut per_section: Option<Vec<Counts>> = None;
     for section in &doc.sections {
         let title = &ctx.text[section.title.as_range()];
         if let Some(claim) = find_claim(title) {
-            compare(
-                ctx,
-                section.title.start,
-                &claim,
-                section_counts(doc, section.id),
-                out,
-            );
+            let counts = per_section.get_or_insert_with(|| {
+                stats(ctx.text, doc)
+                    .by_section
+                    .iter()
+                    .map(|s| s.counts)
+                    .collect()
+            })[section.id];
+            compare(ctx, section.title.start, &claim, counts, out);
         }
     }
     for item in doc.items.iter().filter(|i| !i.children.is_empty()) {
