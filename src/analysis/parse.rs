@@ -297,40 +297,36 @@ fn read_box(text: &str, at: usize, line_end: usize, states: &BoxStates) -> Optio
 pub fn priority_tag_at(text: &str, i: usize) -> Option<(usize, (Level, TagDialect))> {
     let rest = &text[i..];
     let bytes = rest.as_bytes();
-    match bytes.first()? {
-        b'[' => {
-            if bytes.get(1) == Some(&b'P') {
-                let digits = bytes[2..].iter().take_while(|b| b.is_ascii_digit()).count();
-                if (1..=2).contains(&digits) && bytes.get(2 + digits) == Some(&b']') {
-                    let level: Level = rest[2..2 + digits].parse().ok()?;
-                    return Some((digits + 3, (level, TagDialect::Bracket)));
-                }
-            } else if bytes.get(1) == Some(&b'#') {
-                if let (Some(&c), Some(b']')) = (bytes.get(2), bytes.get(3)) {
-                    if c.is_ascii_uppercase() {
-                        return Some((4, (c - b'A', TagDialect::Org)));
-                    }
+    if *bytes.first()? == b'[' {
+        if bytes.get(1) == Some(&b'P') {
+            let digits = bytes[2..].iter().take_while(|b| b.is_ascii_digit()).count();
+            if (1..=2).contains(&digits) && bytes.get(2 + digits) == Some(&b']') {
+                let level: Level = rest[2..2 + digits].parse().ok()?;
+                return Some((digits + 3, (level, TagDialect::Bracket)));
+            }
+        } else if bytes.get(1) == Some(&b'#') {
+            if let (Some(&c), Some(b']')) = (bytes.get(2), bytes.get(3)) {
+                if c.is_ascii_uppercase() {
+                    return Some((4, (c - b'A', TagDialect::Org)));
                 }
             }
-            None
         }
-        _ => {
-            let ch = rest.chars().next()?;
-            let level = match ch {
-                '🔺' => 0,
-                '⏫' => 1,
-                '🔼' => 2,
-                '🔽' => 3,
-                '⏬' => 4,
-                _ => return None,
-            };
-            let mut len = ch.len_utf8();
-            if rest[len..].starts_with('\u{FE0F}') {
-                len += '\u{FE0F}'.len_utf8();
-            }
-            Some((len, (level, TagDialect::Emoji)))
-        }
+        return None;
     }
+    let ch = rest.chars().next()?;
+    let level = match ch {
+        '🔺' => 0,
+        '⏫' => 1,
+        '🔼' => 2,
+        '🔽' => 3,
+        '⏬' => 4,
+        _ => return None,
+    };
+    let mut len = ch.len_utf8();
+    if rest[len..].starts_with('\u{FE0F}') {
+        len += '\u{FE0F}'.len_utf8();
+    }
+    Some((len, (level, TagDialect::Emoji)))
 }
 
 /// todo.txt `(A) ` at the very start of a task's text.
@@ -490,7 +486,7 @@ fn percent_decode(s: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() + 0 && i + 2 <= bytes.len() - 1 {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
             if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
                 out.push(b);
                 i += 3;
@@ -797,10 +793,8 @@ fn read_date_field(text: &str, range: TextRange) -> Option<DateField> {
     }
     let after = s[colon + 1..].trim_start_matches(['*', '_']);
     let value = after.trim_start();
-    let offset = range.end - value.len() - (line.len() - line.trim_end().len()).min(0);
     let start =
         range.start + (line.len() - s.len()) + colon + 1 + (s[colon + 1..].len() - value.len());
-    let _ = offset;
     let (date, len, style) = parse_date(value)?;
     Some(DateField {
         range: TextRange::new(start, start + len),
@@ -833,15 +827,15 @@ pub fn parse_date(s: &str) -> Option<(jiff::civil::Date, usize, DateStyle)> {
         && (b[4] == b'-' || b[4] == b'/')
         && b[7] == b[4]
     {
-        let y: i16 = s[..4].parse().ok()?;
-        let m: i8 = s[5..7].parse().ok()?;
-        let d: i8 = s[8..10].parse().ok()?;
+        let year: i16 = s[..4].parse().ok()?;
+        let month: i8 = s[5..7].parse().ok()?;
+        let day: i8 = s[8..10].parse().ok()?;
         let style = if b[4] == b'-' {
             DateStyle::Iso
         } else {
             DateStyle::Slashes
         };
-        return Some((jiff::civil::Date::new(y, m, d).ok()?, 10, style));
+        return Some((jiff::civil::Date::new(year, month, day).ok()?, 10, style));
     }
     let words: Vec<(usize, &str)> = s
         .split_inclusive([' ', ','])
@@ -894,7 +888,7 @@ pub fn parse_date(s: &str) -> Option<(jiff::civil::Date, usize, DateStyle)> {
 
 /// Formats `date` in the given style (for rewriting a stale date).
 pub fn format_date(date: jiff::civil::Date, style: DateStyle) -> String {
-    let month = MONTHS[(date.month() - 1) as usize];
+    let month = MONTHS[usize::from(date.month().unsigned_abs()) - 1];
     let month = format!("{}{}", month[..1].to_uppercase(), &month[1..]);
     match style {
         DateStyle::Iso => format!("{:04}-{:02}-{:02}", date.year(), date.month(), date.day()),

@@ -47,6 +47,7 @@ impl TextRange {
         self.start..self.end
     }
 
+    #[must_use]
     pub const fn shift(self, by: usize) -> Self {
         Self {
             start: self.start + by,

@@ -38,7 +38,7 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         let earlier = seen.entry(key).or_default();
         let first = earlier.iter().copied().find(|&e| {
             let other = &doc.items[e];
-            !(item.parent.is_some() && other.parent.is_some() && item.parent != other.parent)
+            (item.parent.is_none() || other.parent.is_none() || item.parent == other.parent)
                 && !is_ancestor(doc, e, item.id)
         });
         if let Some(first) = first {
