@@ -31,7 +31,11 @@ fn generate(bytes: usize) -> String {
         for section in 0..4 {
             let _ = writeln!(text, "### {n}.{section} Area [2/5]\n");
             for item in 0..6 {
-                let state = if matches!((n + item) % 3, 0) { 'x' } else { ' ' };
+                let state = if matches!((n + item) % 3, 0) {
+                    'x'
+                } else {
+                    ' '
+                };
                 let _ = writeln!(
                     text,
                     "- [{state}] [P{}] **Feature {n}-{section}-{item}** with rate limiting and caching",
