@@ -120,6 +120,8 @@ pub struct Item {
     pub field: Option<Field>,
     /// True for the entries of the priority legend.
     pub is_legend: bool,
+    /// True when a task is nested somewhere below this item.
+    pub has_tasks_below: bool,
 }
 
 impl Item {

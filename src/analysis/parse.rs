@@ -81,6 +81,15 @@ pub fn parse(text: &str, states: &BoxStates) -> Document {
 
     doc.code.sort_unstable();
     merge_ranges(&mut doc.code);
+    // Children follow their parent in document order: one pass from the end settles which
+    // items have tasks below them.
+    for id in (0..doc.items.len()).rev() {
+        let below = doc.items[id]
+            .children
+            .iter()
+            .any(|&c| doc.items[c].is_task() || doc.items[c].has_tasks_below);
+        doc.items[id].has_tasks_below = below;
+    }
     build_sections(text, &mut doc, &headings);
     assign_sections(&mut doc);
     find_legend(text, &mut doc, &item_lists);
@@ -194,6 +203,7 @@ fn read_item(
         tags,
         field,
         is_legend: false,
+        has_tasks_below: false,
     }
 }
 

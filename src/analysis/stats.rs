@@ -131,23 +131,21 @@ fn enclosing_sections(
 
 /// The counted tasks (leaf-first), each with the state it counts as.
 pub fn counted_leaves(doc: &Document) -> Vec<(ItemId, State)> {
-    let below = tasks_below(doc);
     let mut out = Vec::new();
     for item in doc.items.iter().filter(|i| i.parent.is_none()) {
-        collect_leaves(doc, &below, item.id, false, &mut out);
+        collect_leaves(doc, item.id, false, &mut out);
     }
     out
 }
 
 /// Progress of one item's subtasks (leaf-first), or `None` when no task is nested below it.
 pub fn item_counts(doc: &Document, id: ItemId) -> Option<Counts> {
-    let below = tasks_below(doc);
-    if !below[id] {
+    if !doc.items[id].has_tasks_below {
         return None;
     }
     let mut leaves = Vec::new();
     for &child in &doc.items[id].children {
-        collect_leaves(doc, &below, child, false, &mut leaves);
+        collect_leaves(doc, child, false, &mut leaves);
     }
     let mut counts = Counts::default();
     for (_, state) in leaves {
@@ -167,24 +165,10 @@ pub fn section_counts(doc: &Document, section: SectionId) -> Counts {
     counts
 }
 
-/// For each item: is any task nested below it? Children follow their parent in document
-/// order, so one pass from the end settles every item.
-fn tasks_below(doc: &Document) -> Vec<bool> {
-    let mut below = vec![false; doc.items.len()];
-    for item in doc.items.iter().rev() {
-        below[item.id] = item
-            .children
-            .iter()
-            .any(|&c| doc.items[c].is_task() || below[c]);
-    }
-    below
-}
-
 /// A task counts through its task descendants when it has any; a cancelled task cancels its
 /// whole subtree. Plain items pass their task descendants through.
 fn collect_leaves(
     doc: &Document,
-    below: &[bool],
     id: ItemId,
     cancelled_above: bool,
     out: &mut Vec<(ItemId, State)>,
@@ -193,12 +177,12 @@ fn collect_leaves(
     let state = item.state();
     let cancelled = cancelled_above || state == Some(State::Cancelled);
     if let Some(state) = state {
-        if !below[id] {
+        if !item.has_tasks_below {
             out.push((id, if cancelled { State::Cancelled } else { state }));
             return;
         }
     }
     for &child in &item.children {
-        collect_leaves(doc, below, child, cancelled, out);
+        collect_leaves(doc, child, cancelled, out);
     }
 }

@@ -29,19 +29,14 @@ use crate::analysis::text::Edit;
 
 pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let doc = ctx.doc;
-    let mut seen: HashMap<String, Vec<ItemId>> = HashMap::new();
+    let mut seen: HashMap<String, Earlier> = HashMap::new();
     for item in doc.items.iter().filter(|i| !i.is_field() && !i.is_legend) {
         let key = normalize(&ctx.text[item.text.as_range()]);
         if key.is_empty() {
             continue;
         }
         let earlier = seen.entry(key).or_default();
-        let first = earlier.iter().copied().find(|&e| {
-            let other = &doc.items[e];
-            (item.parent.is_none() || other.parent.is_none() || item.parent == other.parent)
-                && !is_ancestor(doc, e, item.id)
-        });
-        if let Some(first) = first {
+        if let Some(first) = earlier.first_match(doc, item.id) {
             let line = doc.items[first].line + 1;
             let mut d = Diagnostic::new(
                 Code::DuplicateItem,
@@ -60,18 +55,65 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             }
             out.push(d);
         }
-        earlier.push(item.id);
+        earlier.add(doc, item.id);
     }
 }
 
-fn is_ancestor(doc: &Document, ancestor: ItemId, mut id: ItemId) -> bool {
-    while let Some(p) = doc.items[id].parent {
-        if p == ancestor {
-            return true;
+/// The earlier occurrences of one key that can still be the first of a duplicate, so each
+/// lookup is constant time however often a text repeats.
+#[derive(Default)]
+struct Earlier {
+    /// The first occurrence of all.
+    first: Option<ItemId>,
+    /// The first two top-level occurrences (one of them may be the new item's own root).
+    top_level: [Option<ItemId>; 2],
+    /// The first occurrence under each parent item.
+    by_parent: HashMap<ItemId, ItemId>,
+}
+
+impl Earlier {
+    fn add(&mut self, doc: &Document, id: ItemId) {
+        self.first.get_or_insert(id);
+        match doc.items[id].parent {
+            None => {
+                if self.top_level[0].is_none() {
+                    self.top_level[0] = Some(id);
+                } else if self.top_level[1].is_none() {
+                    self.top_level[1] = Some(id);
+                }
+            }
+            Some(parent) => {
+                self.by_parent.entry(parent).or_insert(id);
+            }
         }
+    }
+
+    /// The first earlier occurrence `id` duplicates: any item when `id` is top-level; else a
+    /// sibling, or a top-level item that is not `id`'s own ancestor.
+    fn first_match(&self, doc: &Document, id: ItemId) -> Option<ItemId> {
+        let Some(parent) = doc.items[id].parent else {
+            return self.first;
+        };
+        let root = root_of(doc, id);
+        let top = self
+            .top_level
+            .iter()
+            .flatten()
+            .copied()
+            .find(|&t| t != root);
+        let sibling = self.by_parent.get(&parent).copied();
+        match (top, sibling) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+}
+
+fn root_of(doc: &Document, mut id: ItemId) -> ItemId {
+    while let Some(p) = doc.items[id].parent {
         id = p;
     }
-    false
+    id
 }
 
 /// True when every descendant of `dup` has a same-key counterpart below `first`.
@@ -116,6 +158,19 @@ mod tests {
 //    ^^^^^^^^^^^ warning: duplicate-item
 - **Time:** 1 hour
 - **Time:** 1 hour
+",
+        );
+    }
+
+    #[test]
+    fn an_item_is_not_a_duplicate_of_its_own_ancestor() {
+        check(
+            r"
+- [ ] Caching
+  - [ ] Caching
+- [ ] Other
+  - [ ] Caching
+//      ^^^^^^^ warning: duplicate-item
 ",
         );
     }
