@@ -2,6 +2,7 @@
 //! diagnostic's `codeDescription.href` points at) is rendered from each rule's doc comment,
 //! and the README's rule table from the registry. Run with `UPDATE_DOCS=1` to rewrite them.
 
+use std::fmt::Write as _;
 use std::path::Path;
 
 use tickmark::analysis::Code;
@@ -18,10 +19,11 @@ fn render_rules_md() -> String {
     for code in Code::ALL {
         out.push('\n');
         out.push_str(&code.docs());
-        out.push_str(&format!(
+        let _ = write!(
+            out,
             "\n\n**Default severity:** {}.\n",
             code.default_severity().as_str()
-        ));
+        );
     }
     out
 }
@@ -29,13 +31,14 @@ fn render_rules_md() -> String {
 fn render_table() -> String {
     let mut out = String::from("| code | default severity | what it flags |\n|---|---|---|\n");
     for code in Code::ALL {
-        out.push_str(&format!(
-            "| [`{}`](docs/rules.md#{}) | {} | {} |\n",
+        let _ = writeln!(
+            out,
+            "| [`{}`](docs/rules.md#{}) | {} | {} |",
             code.as_str(),
             code.as_str(),
             code.default_severity().as_str(),
             code.summary()
-        ));
+        );
     }
     out
 }

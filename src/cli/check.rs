@@ -118,12 +118,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         let _ = std::io::stderr().write_all(out.as_bytes());
         out = fixed;
     }
-    let mut stdout = std::io::stdout().lock();
-    if stdout
-        .write_all(out.as_bytes())
-        .and_then(|()| stdout.flush())
-        .is_err()
-    {
+    if super::write_stdout(&out).is_err() {
         return ExitCode::from(2);
     }
     let fails = checked

@@ -12,17 +12,10 @@ use crate::config::Config;
 pub fn run(args: &ConfigArgs) -> ExitCode {
     if args.schema {
         let schema = serde_json::to_string_pretty(&Config::json_schema()).expect("plain data");
-        println!("{schema}");
-        return ExitCode::SUCCESS;
+        return super::print_all(&format!("{schema}\n"));
     }
     match Config::discover(Path::new(".")) {
-        Ok(found) => {
-            print!(
-                "{}",
-                describe(found.as_ref().map(|(p, c)| (p.as_path(), c)))
-            );
-            ExitCode::SUCCESS
-        }
+        Ok(found) => super::print_all(&describe(found.as_ref().map(|(p, c)| (p.as_path(), c)))),
         Err(error) => {
             eprintln!("error: {error}");
             ExitCode::from(2)

@@ -48,7 +48,9 @@ pub fn run(args: &DiffArgs) -> ExitCode {
             serde_json::to_string_pretty(&json(&range)).unwrap_or_default()
         ),
     };
-    print!("{out}");
+    if super::write_stdout(&out).is_err() {
+        return ExitCode::from(2);
+    }
     ExitCode::SUCCESS
 }
 

@@ -9,8 +9,7 @@ use crate::analysis::Code;
 
 pub fn run(args: &ExplainArgs) -> ExitCode {
     let Some(name) = &args.code else {
-        print!("{}", list());
-        return ExitCode::SUCCESS;
+        return super::print_all(&list());
     };
     let Some(code) = Code::parse(name.trim()) else {
         let known: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
@@ -20,13 +19,12 @@ pub fn run(args: &ExplainArgs) -> ExitCode {
         );
         return ExitCode::from(2);
     };
-    println!(
-        "{}\n\nDefault severity: {}.\nSee also: {}",
+    super::print_all(&format!(
+        "{}\n\nDefault severity: {}.\nSee also: {}\n",
         code.docs(),
         code.default_severity().as_str(),
         code.href()
-    );
-    ExitCode::SUCCESS
+    ))
 }
 
 /// One line per rule: code, default severity, summary.

@@ -58,6 +58,8 @@ pub fn run(args: &HistoryArgs) -> ExitCode {
             )
         }
     };
-    print!("{out}");
+    if super::write_stdout(&out).is_err() {
+        return ExitCode::from(2);
+    }
     ExitCode::SUCCESS
 }

@@ -11,7 +11,28 @@ pub mod stats;
 
 use std::path::PathBuf;
 
+use std::io::Write;
+
 use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Writes `text` to standard output. A reader that stops early (`tickmark … | head`) ends the
+/// output quietly, where `print!` would panic on the closed pipe.
+pub fn write_stdout(text: &str) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
+}
+
+/// Writes `text` to standard output and exits 0, or 2 when it could not be written.
+pub fn print_all(text: &str) -> std::process::ExitCode {
+    if write_stdout(text).is_ok() {
+        std::process::ExitCode::SUCCESS
+    } else {
+        std::process::ExitCode::from(2)
+    }
+}
 
 /// Checks roadmap markdown (ROADMAP.md, TODO.md, BACKLOG.md, tech-debt lists) and serves it
 /// to editors as a language server.

@@ -48,7 +48,9 @@ pub fn run(args: &StatsArgs) -> ExitCode {
             out
         }
     };
-    print!("{out}");
+    if super::write_stdout(&out).is_err() {
+        return ExitCode::from(2);
+    }
     status.exit_code(false)
 }
 

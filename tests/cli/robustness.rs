@@ -113,3 +113,43 @@ fn a_1_mb_line() {
     assert_eq!(human.code, 1);
     assert!(human.stdout.lines().all(|l| l.len() < 2000));
 }
+
+/// `tickmark … | head`: a reader that closes the pipe early ends the output quietly, with
+/// the exit code the command would have had.
+#[test]
+fn a_closed_pipe_is_not_a_crash() {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+
+    let project = Project::new();
+    let mut text = String::new();
+    for i in 0..20_000 {
+        let _ = writeln!(text, "- [] task {i}");
+    }
+    project.file("TODO.md", text.as_str());
+    for (args, expected) in [
+        (&["check", "TODO.md"][..], 1),
+        (&["config", "--schema"][..], 0),
+        (&["explain"][..], 0),
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_tickmark"))
+            .args(args)
+            .current_dir(project.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("tickmark runs");
+        let mut first = [0u8; 1];
+        child
+            .stdout
+            .take()
+            .expect("piped")
+            .read_exact(&mut first)
+            .expect("some output");
+        // The reading end is dropped here: further writes hit a closed pipe.
+        let output = child.wait_with_output().expect("tickmark exits");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_eq!(output.status.code(), Some(expected), "{args:?}: {stderr}");
+    }
+}
