@@ -18,7 +18,9 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 use support::{pos, range, TestServer};
 use tower_lsp::lsp_types::request as req;
-use tower_lsp::lsp_types::*;
+use tower_lsp::lsp_types::{
+    DocumentSymbolParams, PartialResultParams, TextDocumentIdentifier, Url, WorkDoneProgressParams,
+};
 
 const KEYSTROKES: usize = 500;
 

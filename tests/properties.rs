@@ -96,7 +96,7 @@ proptest! {
         let fixed = fix_all(&text, &inputs(), &Settings::default());
         prop_assert!(fixed.converged, "did not converge in {} rounds", fixed.rounds);
         let after = analyze(&fixed.text, &inputs(), &Settings::default());
-        prop_assert!(!after.diagnostics.iter().any(|d| d.is_fixable()), "fixable left: {:?}", after.diagnostics.iter().filter(|d| d.is_fixable()).map(|d| &d.message).collect::<Vec<_>>());
+        prop_assert!(!after.diagnostics.iter().any(tickmark::analysis::Diagnostic::is_fixable), "fixable left: {:?}", after.diagnostics.iter().filter(|d| d.is_fixable()).map(|d| &d.message).collect::<Vec<_>>());
         // Safe fixes never add or remove lines, so diagnostics can be compared by line.
         prop_assert_eq!(text.lines().count(), fixed.text.lines().count());
         let mut allowed = census(&text);

@@ -115,7 +115,7 @@ async fn hover_on_a_task_and_on_a_heading() {
     let HoverContents::Markup(markup) = hover.contents else {
         panic!()
     };
-    expect![[r#"
+    expect![[r"
         **Open**
 
         Priority: **P0** — Critical: Must fix
@@ -123,21 +123,21 @@ async fn hover_on_a_task_and_on_a_heading() {
         Subtasks: 1/2 done · 50%
 
         - Impact: 10x safer
-        - Time: 2-3 hours"#]]
+        - Time: 2-3 hours"]]
     .assert_eq(&markup.value);
     assert_eq!(span(hover.range.unwrap()), "5:0-5:24");
     let hover = server.hover(&doc, pos(4, 1)).await.unwrap();
     let HoverContents::Markup(markup) = hover.contents else {
         panic!()
     };
-    expect![[r#"
+    expect![[r"
         **Now**
 
         Progress: 2/3 done · 67%
 
         By priority: P0: 2/3
 
-        Estimate: 2–3 h"#]]
+        Estimate: 2–3 h"]]
     .assert_eq(&markup.value);
     assert!(server.hover(&doc, pos(3, 0)).await.is_none());
 }
@@ -158,7 +158,7 @@ async fn outline_folds_lenses_hints_and_links() {
     };
     let mut out = String::new();
     render_symbols(&symbols, 0, &mut out);
-    expect![[r#"
+    expect![[r"
         🔴 Roadmap [2/3 done · 67%] 0:0-12:0
           **[P0]** - Critical: Must fix [-] 1:0-1:31
           **[P1]** - High: Soon [-] 2:0-2:23
@@ -167,7 +167,7 @@ async fn outline_folds_lenses_hints_and_links() {
               Design [done] 6:2-6:14
               Build [open] 7:2-7:13
             Logging [done] 10:0-11:24
-    "#]]
+    "]]
     .assert_eq(&out);
 
     let folds = server

@@ -1,7 +1,7 @@
 //! The real binary over stdio framing: `tickmark lsp` starts, answers, and exits 0 after
 //! shutdown and exit.
 
-use std::io::{BufRead, BufReader, Read as _, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 

@@ -16,6 +16,7 @@ use tower_lsp::jsonrpc::Id;
 use tower_lsp::jsonrpc::{self, Request, Response};
 use tower_lsp::lsp_types::notification::{self as note, Notification};
 use tower_lsp::lsp_types::request::{self as req, Request as LspRequest};
+#[allow(clippy::wildcard_imports)] // The test DSL speaks lsp-types' vocabulary throughout.
 use tower_lsp::lsp_types::*;
 use tower_lsp::LspService;
 
@@ -26,6 +27,7 @@ pub struct ServerMessage {
     pub params: Value,
 }
 
+#[allow(clippy::struct_excessive_bools)] // One flag per client capability the builder can offer.
 pub struct Builder {
     utf8: bool,
     pull: bool,
