@@ -112,8 +112,7 @@ fn diff_file(
     let mut tracker = Tracker::default();
     let base_state = match git::file_text(repo, base, path)? {
         Some(text) => {
-            let items = track::extract(&text);
-            let snaps = tracker.snaps(&items);
+            let snaps = tracker.read_version(&text);
             tracker.start(&snaps, Origin::Commit(0), Start::Base)
         }
         None => VersionState::default(),

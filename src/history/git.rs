@@ -570,7 +570,7 @@ pub struct Seed<'a> {
     pub state: &'a VersionState,
 }
 
-/// Versions read per round; each round's versions are parsed on all cores.
+/// Versions read per round, between checks for cancellation.
 const CHUNK: usize = 64;
 
 /// Reads and tracks the versions of a walk, oldest first. Returns the tracker, the commits
@@ -634,14 +634,13 @@ pub fn track(
             }
             texts.push(read_text(repo, version.blob)?);
         }
-        let parsed = parse_all(&texts);
-        for ((&index, items), _text) in chunk.iter().zip(parsed).zip(&texts) {
+        for (&index, text) in chunk.iter().zip(&texts) {
             let version = &walk.versions[index];
             let info = commit_info(repo, version.commit)?;
             let commit = commits.len();
             commits.push(info);
             let origin = Origin::Commit(commit);
-            let snaps = tracker.snaps(&items);
+            let snaps = tracker.read_version(text);
             let state = if version.boundary {
                 tracker.start(&snaps, origin, Start::Boundary)
             } else if version.parents.is_empty() {
@@ -674,29 +673,6 @@ pub fn track(
         }
     }
     Ok((tracker, commits, newest_state, last))
-}
-
-/// Parses each text into its items on every available core.
-fn parse_all(texts: &[String]) -> Vec<Vec<track::RawItem<'_>>> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZero::get)
-        .clamp(1, 4);
-    if threads == 1 || texts.len() < 4 {
-        return texts.iter().map(|t| track::extract(t)).collect();
-    }
-    let per = texts.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = texts
-            .chunks(per)
-            .map(|part| {
-                scope.spawn(move || part.iter().map(|t| track::extract(t)).collect::<Vec<_>>())
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
-            .collect()
-    })
 }
 
 /// Builds the whole history of `path` from HEAD.

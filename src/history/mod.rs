@@ -255,10 +255,9 @@ impl FileHistory {
     /// starts on that line.
     pub fn timeline(&self, text: &str, line: usize) -> Option<ItemTimeline> {
         let text = track::lf_text(text);
-        let items = track::extract(&text);
-        let index = items.iter().position(|item| item.line == line)?;
         let mut interner = self.tracker.interner.clone();
-        let snaps = track::snaps(&mut interner, &items);
+        let snaps = track::snaps_lookup(&mut interner, &self.tracker.memo, &text);
+        let index = snaps.iter().position(|snap| snap.line == line)?;
         let previews = self.tracker.preview(&interner, &self.head_state, &snaps);
         let (lineage, uncommitted) = previews.into_iter().nth(index)?;
         let mut events: Vec<Event> = lineage
@@ -268,11 +267,11 @@ impl FileHistory {
             commit: None,
             change,
         }));
-        let item = &items[index];
+        let snap = &snaps[index];
         Some(ItemTimeline {
-            text: item.text.to_owned(),
+            text: interner.get(snap.text).to_string(),
             line,
-            state: item.state,
+            state: snap.state,
             events,
         })
     }

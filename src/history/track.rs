@@ -99,6 +99,98 @@ pub fn extract(text: &str) -> Vec<RawItem<'_>> {
     items
 }
 
+/// Parsed pieces of versions, by text: a version is cut before each ATX heading at column 0
+/// (a block boundary in CommonMark outside fences and HTML blocks), and a piece seen in an
+/// earlier version is not parsed again. Most commits change one or two sections, so most of
+/// each version comes from here.
+#[derive(Debug, Clone, Default)]
+pub struct ChunkMemo {
+    chunks: HashMap<Box<str>, Arc<[Snap]>>,
+}
+
+/// Cuts `text` into (first line, piece) before each heading, or `None` when the document has
+/// something a cut could split (a fence, an HTML block, front matter): parse it whole then.
+pub fn chunks(text: &str) -> Option<Vec<(usize, &str)>> {
+    if text.starts_with("---") {
+        return None;
+    }
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut start_line = 0;
+    let mut offset = 0;
+    for (line_number, line) in text.split_inclusive('\n').enumerate() {
+        let trimmed = line.trim_start_matches(' ');
+        let indent = line.len() - trimmed.len();
+        if indent <= 3
+            && (trimmed.starts_with("```")
+                || trimmed.starts_with("~~~")
+                || (trimmed.starts_with('<')
+                    && !(trimmed.starts_with("<!--") && trimmed.contains("-->"))))
+        {
+            return None;
+        }
+        if is_atx_heading(line) && offset > start {
+            out.push((start_line, &text[start..offset]));
+            start = offset;
+            start_line = line_number;
+        }
+        offset += line.len();
+    }
+    out.push((start_line, &text[start..]));
+    Some(out)
+}
+
+fn is_atx_heading(line: &str) -> bool {
+    let hashes = line.bytes().take_while(|&b| b == b'#').count();
+    (1..=6).contains(&hashes)
+        && line[hashes..]
+            .chars()
+            .next()
+            .is_none_or(|c| c == ' ' || c == '\t' || c == '\n' || c == '\r')
+}
+
+/// The items of one version (LF line ends), interned, reusing and filling `memo`.
+pub fn snaps_memo(interner: &mut Interner, memo: &mut ChunkMemo, text: &str) -> Vec<Snap> {
+    let Some(pieces) = chunks(text) else {
+        return snaps(interner, &extract(text));
+    };
+    let mut out = Vec::new();
+    for (first_line, piece) in pieces {
+        let parsed = if let Some(found) = memo.chunks.get(piece) {
+            found.clone()
+        } else {
+            let parsed: Arc<[Snap]> = snaps(interner, &extract(piece)).into();
+            memo.chunks.insert(piece.into(), parsed.clone());
+            parsed
+        };
+        out.extend(parsed.iter().map(|snap| Snap {
+            line: snap.line + first_line,
+            ..*snap
+        }));
+    }
+    out
+}
+
+/// [`snaps_memo`] without filling the memo (for the working copy).
+pub fn snaps_lookup(interner: &mut Interner, memo: &ChunkMemo, text: &str) -> Vec<Snap> {
+    let Some(pieces) = chunks(text) else {
+        return snaps(interner, &extract(text));
+    };
+    let mut out = Vec::new();
+    for (first_line, piece) in pieces {
+        let shift = |snap: &Snap| Snap {
+            line: snap.line + first_line,
+            ..*snap
+        };
+        if let Some(found) = memo.chunks.get(piece) {
+            out.extend(found.iter().map(shift));
+        } else {
+            out.extend(snaps(interner, &extract(piece)).iter().map(shift));
+        }
+    }
+    out
+}
+
 /// Replaces CRLF with LF so that versions and buffers compare line by line.
 pub fn lf_text(text: &str) -> std::borrow::Cow<'_, str> {
     if text.contains('\r') {
@@ -164,6 +256,7 @@ pub enum Start {
 #[derive(Debug, Clone, Default)]
 pub struct Tracker {
     pub interner: Interner,
+    pub memo: ChunkMemo,
     pub lineages: Vec<Lineage>,
     /// Removed lineages by their last normalised text, for re-adding.
     dead: HashMap<u32, LineageId>,
@@ -181,9 +274,9 @@ pub struct Pairing {
 }
 
 impl Tracker {
-    /// Interns one version's items.
-    pub fn snaps(&mut self, items: &[RawItem<'_>]) -> Vec<Snap> {
-        snaps(&mut self.interner, items)
+    /// Reads and interns one version (LF line ends), parsing only pieces not seen before.
+    pub fn read_version(&mut self, text: &str) -> Vec<Snap> {
+        snaps_memo(&mut self.interner, &mut self.memo, text)
     }
 
     /// Starts lineages for the items of a first version.
@@ -611,8 +704,7 @@ mod tests {
     use super::*;
 
     fn version(tracker: &mut Tracker, text: &str) -> Vec<Snap> {
-        let items = extract(text);
-        tracker.snaps(&items)
+        tracker.read_version(text)
     }
 
     fn kinds(tracker: &Tracker, id: LineageId) -> Vec<String> {
@@ -676,6 +768,44 @@ mod tests {
                 "5:readded"
             ]
         );
+    }
+
+    #[test]
+    fn pieces_read_the_same_items_as_the_whole_document() {
+        let texts = [
+            "# R\n\n- [ ] A [P1]\n  - [x] A.1\n\n## S\n\n- **Impact:** big\n- Plain\n### T\n- [ ] B\n",
+            "Intro\n- [ ] Before any heading\n# H1\nSetext\n------\n- [ ] Under setext\n#NotAHeading\n- [x] X\n",
+            "# Legend\n\n- **[P0]** - Critical\n- **[P1]** - High\n\n# Work\n\n- [ ] [P0] Fix\n<!-- tickmark-disable-next-line duplicate-item -->\n- [ ] Fix\n",
+        ];
+        let mut corpus: Vec<String> = texts.iter().map(|t| (*t).to_owned()).collect();
+        for dir in ["tests/corpus", "../shared/seeds"] {
+            for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                if let Ok(text) = std::fs::read_to_string(entry.path()) {
+                    corpus.push(lf_text(&text).into_owned());
+                }
+            }
+        }
+        for text in &corpus {
+            let mut whole = Interner::default();
+            let expected = snaps(&mut whole, &extract(text));
+            let mut pieces = Interner::default();
+            let got = snaps_memo(&mut pieces, &mut ChunkMemo::default(), text);
+            let show = |interner: &Interner, list: &[Snap]| -> Vec<String> {
+                list.iter()
+                    .map(|s| {
+                        format!(
+                            "{} {} {:?} {:?} {:?}",
+                            s.line,
+                            interner.get(s.raw),
+                            s.state,
+                            s.priority,
+                            s.section.map(|id| interner.get(id).clone())
+                        )
+                    })
+                    .collect()
+            };
+            assert_eq!(show(&pieces, &got), show(&whole, &expected), "{text}");
+        }
     }
 
     #[test]
