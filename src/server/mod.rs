@@ -16,6 +16,7 @@ pub mod documents;
 pub mod ext;
 pub mod framing;
 mod handlers;
+mod history;
 
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
@@ -188,9 +189,12 @@ pub struct Session {
     reported: std::collections::HashSet<String>,
 }
 
-/// State other parts of tickmark attach to the server (for example a history cache).
-#[derive(Debug, Default)]
-pub struct Shared {}
+/// State other parts of tickmark attach to the server.
+#[derive(Default)]
+pub struct Shared {
+    /// Item histories, warmed on open and save (see `history`).
+    pub history: Arc<crate::history::HistoryCache>,
+}
 
 /// The server state behind every handler.
 pub struct Backend {
@@ -294,8 +298,8 @@ impl Backend {
 
     /// The date of the file's last committed change, for `stale-date`. The history cache
     /// answers this once it is wired in; until then the rule stays silent.
-    pub fn last_commit(&self, _uri: &Url) -> Option<jiff::civil::Date> {
-        None
+    pub fn last_commit(&self, uri: &Url) -> Option<jiff::civil::Date> {
+        self.history_last_commit(uri)
     }
 
     /// Reads tickmark.toml from the workspace root and the editor's settings, merges them

@@ -45,7 +45,7 @@ impl Backend {
     /// The history of the task on `item_line` (0-based) as Markdown, appended to its hover
     /// (SPEC §4). Answered from the history cache only, never by reading git here; `None`
     /// until that cache is wired in.
-    pub fn history_markdown(&self, _uri: &Url, _item_line: usize, _text: &str) -> Option<String> {
-        None
+    pub fn history_markdown(&self, uri: &Url, item_line: usize, text: &str) -> Option<String> {
+        self.history_hover(uri, item_line, text)
     }
 }

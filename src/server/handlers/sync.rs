@@ -13,6 +13,7 @@ pub async fn did_open(backend: &Backend, params: DidOpenTextDocumentParams) {
     backend
         .documents
         .open(doc.uri.clone(), &doc.text, doc.version);
+    backend.warm_history(&doc.uri);
     super::diagnostics::publish(backend, &doc.uri).await;
 }
 
@@ -40,6 +41,7 @@ pub async fn did_change(backend: &Backend, params: DidChangeTextDocumentParams) 
 
 pub async fn did_save(backend: &Backend, params: DidSaveTextDocumentParams) {
     let uri = params.text_document.uri;
+    backend.warm_history(&uri);
     if uri.path().ends_with("/tickmark.toml") {
         backend.reload_config().await;
         super::diagnostics::refresh_all(backend).await;
@@ -48,6 +50,7 @@ pub async fn did_save(backend: &Backend, params: DidSaveTextDocumentParams) {
 
 pub async fn did_close(backend: &Backend, params: DidCloseTextDocumentParams) {
     let uri = params.text_document.uri;
+    backend.forget_history(&uri);
     if backend.documents.close(&uri) && !backend.features().pull_diagnostics {
         backend
             .client
