@@ -180,7 +180,8 @@ fn main() {
         let start = Instant::now();
         let history = FileHistory::build(&path, &AtomicBool::new(false)).expect("history");
         ours.push(start.elapsed());
-        assert!(history.commits.len() >= roadmap_commits);
+        // Some commits of the generator leave the file as it was (a box toggled twice).
+        assert!(history.commits.len() >= roadmap_commits * 9 / 10);
         let start = Instant::now();
         assert!(git_cli_history(&dir, None) > 0);
         theirs.push(start.elapsed());

@@ -115,6 +115,7 @@ struct Walker<'r> {
     paths: Vec<String>,
 }
 
+#[derive(Clone)]
 struct CommitFacts {
     tree: ObjectId,
     parents: Vec<ObjectId>,
@@ -376,6 +377,8 @@ pub fn walk(
         },
     );
     let mut steps = 0usize;
+    // Facts read for a commit as a parent, kept until the commit itself is walked.
+    let mut known: HashMap<ObjectId, CommitFacts> = HashMap::new();
     while let Some((time, _, id, path_id)) = queue.pop() {
         steps += 1;
         if steps % 1024 == 0 && cancel.load(Ordering::Relaxed) {
@@ -393,7 +396,10 @@ pub fn walk(
                 return Ok(result);
             }
         }
-        let facts = walker.facts(id)?;
+        let facts = match known.remove(&id) {
+            Some(facts) => facts,
+            None => walker.facts(id)?,
+        };
         let blob = walker
             .blob_at(facts.tree, path_id)?
             .ok_or_else(|| HistoryError::Git(format!("commit {id} lost the file")))?;
@@ -403,8 +409,12 @@ pub fn walk(
         if !boundary {
             let mut with_file = Vec::new();
             for parent in &facts.parents {
-                let parent_facts = walker.facts(*parent)?;
+                let parent_facts = match known.get(parent) {
+                    Some(facts) => facts.clone(),
+                    None => walker.facts(*parent)?,
+                };
                 let parent_blob = walker.blob_at(parent_facts.tree, path_id)?;
+                known.insert(*parent, parent_facts.clone());
                 if parent_blob == Some(blob) {
                     follow = vec![(*parent, path_id, parent_facts.time)];
                     changed = false;

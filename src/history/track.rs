@@ -108,6 +108,16 @@ pub struct ChunkMemo {
     chunks: HashMap<Box<str>, Arc<[Snap]>>,
 }
 
+impl ChunkMemo {
+    fn get(&self, piece: &str) -> Option<Arc<[Snap]>> {
+        self.chunks.get(piece).cloned()
+    }
+
+    fn insert(&mut self, piece: &str, snaps: Arc<[Snap]>) {
+        self.chunks.insert(piece.into(), snaps);
+    }
+}
+
 /// Cuts `text` into (first line, piece) before each heading, or `None` when the document has
 /// something a cut could split (a fence, an HTML block, front matter): parse it whole then.
 pub fn chunks(text: &str) -> Option<Vec<(usize, &str)>> {
@@ -156,11 +166,11 @@ pub fn snaps_memo(interner: &mut Interner, memo: &mut ChunkMemo, text: &str) -> 
     };
     let mut out = Vec::new();
     for (first_line, piece) in pieces {
-        let parsed = if let Some(found) = memo.chunks.get(piece) {
-            found.clone()
+        let parsed = if let Some(found) = memo.get(piece) {
+            found
         } else {
             let parsed: Arc<[Snap]> = snaps(interner, &extract(piece)).into();
-            memo.chunks.insert(piece.into(), parsed.clone());
+            memo.insert(piece, parsed.clone());
             parsed
         };
         out.extend(parsed.iter().map(|snap| Snap {
@@ -182,7 +192,7 @@ pub fn snaps_lookup(interner: &mut Interner, memo: &ChunkMemo, text: &str) -> Ve
             line: snap.line + first_line,
             ..*snap
         };
-        if let Some(found) = memo.chunks.get(piece) {
+        if let Some(found) = memo.get(piece) {
             out.extend(found.iter().map(shift));
         } else {
             out.extend(snaps(interner, &extract(piece)).iter().map(shift));
