@@ -110,36 +110,88 @@ pub async fn pump_input(
     let _ = server.shutdown().await;
 }
 
-/// Copies the server's messages to `output`, with the error replies between them.
+/// Copies the server's messages to `output`, with the error replies between them: both go
+/// through `queue`/`outgoing`, and `pump_input` holds a sender of the same channel.
+///
+/// Frames are read from the server in a task of their own and meet the error replies in one
+/// channel: reading a frame is not cancel-safe (a header line half read would be lost), so
+/// it must never be a losing branch of a `select!`.
 pub async fn pump_output(
-    server: impl AsyncBufRead + Unpin,
-    mut errors: mpsc::UnboundedReceiver<Vec<u8>>,
+    server: impl AsyncBufRead + Unpin + Send + 'static,
+    queue: mpsc::UnboundedSender<Vec<u8>>,
+    mut outgoing: mpsc::UnboundedReceiver<Vec<u8>>,
     mut output: impl AsyncWrite + Unpin,
 ) {
-    let mut server = server;
-    loop {
-        tokio::select! {
-            frame = read_frame(&mut server) => match frame {
+    let forward = tokio::spawn(async move {
+        let mut server = server;
+        loop {
+            match read_frame(&mut server).await {
                 Frame::Message(body) => {
-                    if !write_frame(&mut output, &body).await {
+                    if queue.send(body).is_err() {
                         break;
                     }
                 }
                 Frame::BadHeader => {}
                 Frame::End => break,
-            },
-            Some(reply) = errors.recv() => {
-                if !write_frame(&mut output, &reply).await {
-                    break;
-                }
             }
         }
+    });
+    // Ends when every sender is gone: the server's output has ended and the input pump
+    // (which sends the error replies) has stopped.
+    while let Some(body) = outgoing.recv().await {
+        if !write_frame(&mut output, &body).await {
+            break;
+        }
     }
+    forward.abort();
 }
 
 #[cfg(test)]
 mod tests {
-    use super::check;
+    use super::{check, pump_output, read_frame, Frame};
+    use std::time::Duration;
+    use tokio::io::{AsyncWriteExt, BufReader};
+
+    async fn next_body(reader: &mut (impl tokio::io::AsyncBufRead + Unpin)) -> Vec<u8> {
+        let frame = tokio::time::timeout(Duration::from_secs(5), read_frame(reader))
+            .await
+            .expect("a frame within 5 s");
+        match frame {
+            Frame::Message(body) => body,
+            Frame::BadHeader | Frame::End => panic!("no frame"),
+        }
+    }
+
+    #[tokio::test]
+    async fn an_error_reply_in_the_middle_of_a_server_frame_loses_nothing() {
+        let (mut server, from_server) = tokio::io::duplex(1024);
+        let (output, client) = tokio::io::duplex(1024);
+        let (queue, outgoing) = tokio::sync::mpsc::unbounded_channel();
+        let errors = queue.clone();
+        let pump = tokio::spawn(pump_output(
+            BufReader::new(from_server),
+            queue,
+            outgoing,
+            output,
+        ));
+        let mut client = BufReader::new(client);
+
+        // The server has written half of its frame's header when an error reply is due.
+        server.write_all(b"Content-Length: 2\r\n").await.unwrap();
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        errors.send(b"{\"error\":1}".to_vec()).unwrap();
+        assert_eq!(next_body(&mut client).await, b"{\"error\":1}");
+
+        server.write_all(b"\r\n{}").await.unwrap();
+        assert_eq!(next_body(&mut client).await, b"{}");
+
+        drop(errors);
+        server.shutdown().await.unwrap();
+        tokio::time::timeout(Duration::from_secs(5), pump)
+            .await
+            .unwrap()
+            .unwrap();
+    }
 
     #[test]
     fn bad_bodies_get_the_json_rpc_error_codes() {

@@ -109,15 +109,16 @@ pub async fn serve_guarded<S>(
 {
     let (to_server, server_input) = tokio::io::duplex(1 << 20);
     let (server_output, from_server) = tokio::io::duplex(1 << 20);
-    let (errors, error_replies) = tokio::sync::mpsc::unbounded_channel();
+    let (queue, outgoing) = tokio::sync::mpsc::unbounded_channel();
     let reader = tokio::spawn(framing::pump_input(
         tokio::io::BufReader::new(input),
         to_server,
-        errors,
+        queue.clone(),
     ));
     let writer = tokio::spawn(framing::pump_output(
         tokio::io::BufReader::new(from_server),
-        error_replies,
+        queue,
+        outgoing,
         output,
     ));
     Server::new(server_input, server_output, socket)

@@ -199,6 +199,11 @@ async fn malformed_json_rpc_gets_an_error_and_the_session_goes_on() {
     .await;
     let reply = receive(&mut reader).await;
     assert_eq!(reply["id"], 3);
-    drop(client_write);
-    serve.await.unwrap();
+    // Closing the write half is end of input for the server (dropping one half of a
+    // `split` stream closes nothing while the other half lives).
+    client_write.shutdown().await.unwrap();
+    tokio::time::timeout(std::time::Duration::from_secs(10), serve)
+        .await
+        .expect("the session ends when its input does")
+        .unwrap();
 }
