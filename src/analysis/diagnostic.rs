@@ -1,7 +1,7 @@
 //! Diagnostic codes (the registry of SPEC §2), severities and the diagnostic value itself.
 
 use super::fix::Fix;
-use super::text::TextRange;
+use super::text::{LineCol, TextRange};
 
 /// Where rule documentation is published; `Code::href` appends the code.
 pub const DOCS_BASE: &str = "https://github.com/tickmark-lsp/tickmark/blob/main/docs/rules.md#";
@@ -123,10 +123,24 @@ fn module_docs(source: &str) -> String {
 /// Another place involved in a diagnostic.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Related {
-    /// `None` for the same document; a path or URI for another file.
-    pub path: Option<String>,
-    pub range: TextRange,
+    pub place: Place,
     pub message: String,
+}
+
+/// Where a [`Related`] place is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Place {
+    /// A range of the same document.
+    Here(TextRange),
+    /// A place in another file of the workspace: `file` as the caller named it in the
+    /// [`crate::analysis::index::WorkspaceIndex`] (a path or a URI), 0-based lines, columns
+    /// in the encoding that index was built with; `label` is how a message names the file.
+    Elsewhere {
+        file: String,
+        label: String,
+        start: LineCol,
+        end: LineCol,
+    },
 }
 
 /// One problem found in a document.
@@ -162,8 +176,7 @@ impl Diagnostic {
     #[must_use]
     pub fn with_related(mut self, range: TextRange, message: impl Into<String>) -> Self {
         self.related.push(Related {
-            path: None,
-            range,
+            place: Place::Here(range),
             message: message.into(),
         });
         self

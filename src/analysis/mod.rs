@@ -11,6 +11,7 @@ pub mod diagnostic;
 pub mod estimate;
 pub mod fix;
 pub mod hover;
+pub mod index;
 pub mod model;
 pub mod mojibake;
 pub mod normalize;
@@ -25,7 +26,7 @@ mod tests;
 
 use std::collections::BTreeMap;
 
-pub use diagnostic::{Code, Diagnostic, Related, Severity};
+pub use diagnostic::{Code, Diagnostic, Place, Related, Severity};
 pub use fix::{Applicability, Fix};
 pub use model::{Document, Item, ItemId, ItemKind, Level, Section, SectionId, State};
 pub use text::{Edit, Encoding, LineCol, LineIndex, TextRange};
@@ -105,6 +106,9 @@ pub struct Inputs<'a> {
     pub last_commit: Option<jiff::civil::Date>,
     /// Today's date, for fixes that write it; `None` offers no such fix.
     pub today: Option<jiff::civil::Date>,
+    /// The other roadmap files of the workspace, for the cross-file `duplicate-item`;
+    /// `None` checks the document alone.
+    pub elsewhere: Option<&'a dyn index::OtherFiles>,
 }
 
 impl std::fmt::Debug for Inputs<'_> {
@@ -113,6 +117,7 @@ impl std::fmt::Debug for Inputs<'_> {
             .field("link_exists", &self.link_exists.is_some())
             .field("last_commit", &self.last_commit)
             .field("today", &self.today)
+            .field("elsewhere", &self.elsewhere.is_some())
             .finish()
     }
 }

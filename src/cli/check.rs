@@ -19,7 +19,8 @@ use std::process::ExitCode;
 
 use super::render::{self, FileReport};
 use super::{CheckArgs, CheckFormat};
-use crate::analysis::{self, Diagnostic, LineIndex};
+use crate::analysis::index::{FileIndex, OtherFiles, WorkspaceIndex};
+use crate::analysis::{self, Diagnostic, Encoding, LineIndex};
 use crate::config::Config;
 use crate::workspace;
 
@@ -36,10 +37,13 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     let mut fixed_problems = 0;
     let mut fixed_files = 0;
     let mut stdin_fixed: Option<String> = None;
-    for input in &gathered {
-        let Some(text) = read_input(input, &mut status) else {
-            continue;
-        };
+    let read: Vec<(&Input, String)> = gathered
+        .iter()
+        .filter_map(|input| Some((input, read_input(input, &mut status)?)))
+        .collect();
+    let index = workspace_index(&read);
+    for (input, text) in read {
+        let others = index.as_ref().map(|ws| ws.others(&input.display));
         let settings = input.config.settings();
         let base = input.base_dir();
         let exists = |relative: &str| base.join(relative).exists();
@@ -49,6 +53,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
                 .history_path()
                 .and_then(crate::history::last_commit_date),
             today: Some(today),
+            elsewhere: others.as_ref().map(|o| o as &dyn OtherFiles),
         };
         let mut text = text;
         if args.fix {
@@ -126,6 +131,22 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         .flat_map(|c| &c.diagnostics)
         .any(|d| d.severity.fails_check());
     status.exit_code(fails)
+}
+
+/// The items of every file of this run, for the cross-file `duplicate-item`: the files
+/// checked together are the workspace. `None` for a single file (nothing to compare with).
+fn workspace_index(read: &[(&Input, String)]) -> Option<WorkspaceIndex> {
+    if read.len() < 2 {
+        return None;
+    }
+    let mut index = WorkspaceIndex::default();
+    for (input, text) in read {
+        let doc = analysis::parse::parse(text, &input.config.settings().states);
+        // Columns in code points, as every output format of `check` counts them.
+        let items = FileIndex::new(text, &doc, Encoding::Utf32);
+        index.update(&input.display, &input.display, items);
+    }
+    Some(index)
 }
 
 /// Errors seen so far; any makes the exit code 2.

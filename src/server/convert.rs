@@ -11,7 +11,7 @@ use tower_lsp::lsp_types::{
     TextDocumentEdit, TextEdit, Url, WorkspaceEdit,
 };
 
-use crate::analysis::{Diagnostic, Edit, Encoding, LineCol, LineIndex, Severity, TextRange};
+use crate::analysis::{Diagnostic, Edit, Encoding, LineCol, LineIndex, Place, Severity, TextRange};
 
 /// A text with its line index, for conversions in one encoding.
 #[derive(Clone, Copy)]
@@ -21,10 +21,14 @@ pub struct LineMap<'a> {
     pub encoding: Encoding,
 }
 
+/// A position the engine already counted in the negotiated encoding.
+pub fn position(lc: LineCol) -> Position {
+    Position::new(lc.line, lc.col)
+}
+
 impl LineMap<'_> {
     pub fn position(&self, offset: usize) -> Position {
-        let lc = self.index.line_col(self.text, offset, self.encoding);
-        Position::new(lc.line, lc.col)
+        position(self.index.line_col(self.text, offset, self.encoding))
     }
 
     pub fn range(&self, range: TextRange) -> lsp::Range {
@@ -81,21 +85,19 @@ pub fn diagnostic(map: &LineMap<'_>, uri: &Url, d: &Diagnostic) -> lsp::Diagnost
         .related
         .iter()
         .filter_map(|r| {
-            let location_uri = match &r.path {
-                None => uri.clone(),
-                Some(path) => Url::parse(path)
-                    .ok()
-                    .filter(|u| u.scheme().len() > 1)
-                    .or_else(|| Url::from_file_path(path).ok())?,
-            };
-            // Ranges in another file cannot be converted with this text; point at its start.
-            let range = if r.path.is_none() {
-                map.range(r.range)
-            } else {
-                lsp::Range::default()
+            let location = match &r.place {
+                Place::Here(range) => Location::new(uri.clone(), map.range(*range)),
+                // The server's workspace index names files by URI and counts columns in the
+                // negotiated encoding.
+                Place::Elsewhere {
+                    file, start, end, ..
+                } => Location::new(
+                    Url::parse(file).ok()?,
+                    lsp::Range::new(position(*start), position(*end)),
+                ),
             };
             Some(DiagnosticRelatedInformation {
-                location: Location::new(location_uri, range),
+                location,
                 message: r.message.clone(),
             })
         })

@@ -27,10 +27,24 @@ pub struct Doc {
 #[derive(Debug)]
 pub struct Snapshot {
     pub version: i32,
-    /// The configuration generation it was analysed with.
-    pub generation: u64,
+    /// What it was analysed with besides its text.
+    pub generation: Generation,
     pub text: String,
     pub analysis: Analysis,
+}
+
+/// What an analysis depends on besides the text: the configuration and the workspace index
+/// (another file's items decide the cross-file `duplicate-item`). Each grows on every change.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Generation {
+    pub config: u64,
+    pub workspace: u64,
+}
+
+impl std::fmt::Display for Generation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}", self.config, self.workspace)
+    }
 }
 
 /// Why a `didChange` was not applied as sent.
@@ -119,13 +133,22 @@ impl Documents {
     }
 
     /// The cached snapshot of the current version, if analysed already with the
-    /// configuration `generation`.
-    pub fn cached(&self, uri: &Url, generation: u64) -> Option<Arc<Snapshot>> {
+    /// configuration of `generation`. A snapshot of another workspace generation is still
+    /// good: the documents a change of the index affects are invalidated one by one.
+    pub fn cached(&self, uri: &Url, generation: Generation) -> Option<Arc<Snapshot>> {
         let doc = self.docs.get(uri)?;
         doc.cached
             .as_ref()
-            .filter(|s| s.version == doc.version && s.generation == generation)
+            .filter(|s| s.version == doc.version && s.generation.config == generation.config)
             .cloned()
+    }
+
+    /// Forgets the analysis of `uri`, so the next request redoes it (another file changed
+    /// what it depends on).
+    pub fn invalidate(&self, uri: &Url) {
+        if let Some(mut doc) = self.docs.get_mut(uri) {
+            doc.cached = None;
+        }
     }
 
     /// Remembers `snapshot` when it is still the current version.

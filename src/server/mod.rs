@@ -17,6 +17,7 @@ pub mod ext;
 pub mod framing;
 mod handlers;
 mod history;
+pub mod workspace;
 
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
@@ -33,13 +34,15 @@ use tower_lsp::lsp_types::{
     DocumentDiagnosticParams, DocumentDiagnosticReportResult, DocumentLink, DocumentLinkParams,
     DocumentOnTypeFormattingParams, DocumentSymbolParams, DocumentSymbolResponse,
     ExecuteCommandParams, FoldingRange, FoldingRangeParams, Hover, HoverParams, InitializeParams,
-    InitializeResult, InitializedParams, InlayHint, InlayHintParams, MessageType, TextEdit, Url,
+    InitializeResult, InitializedParams, InlayHint, InlayHintParams, MessageType,
+    SymbolInformation, TextEdit, Url, WorkspaceSymbolParams,
 };
 use tower_lsp::{Client, LanguageServer, LspService, Server};
 
 use self::capabilities::ClientFeatures;
 use self::documents::{Documents, Snapshot};
 use crate::analysis::actions::Cascade;
+use crate::analysis::index::OtherFiles;
 use crate::analysis::{self, Analysis, Document, Inputs, LineIndex, Settings};
 use crate::cli::LspArgs;
 use crate::config::Config;
@@ -174,6 +177,8 @@ fn init_tracing() {
 /// The effective configuration, replaced whole on every reload.
 #[derive(Debug, Clone, Default)]
 pub struct Effective {
+    /// The merged configuration (roadmap globs for the workspace index).
+    pub config: Config,
     pub settings: Settings,
     pub cascade: Cascade,
     /// Grows on every reload; part of pull-diagnostic result ids.
@@ -195,6 +200,8 @@ pub struct Session {
 pub struct Shared {
     /// Item histories, warmed on open and save (see `history`).
     pub history: Arc<crate::history::HistoryCache>,
+    /// The items of every roadmap of the workspace (see `workspace`).
+    pub workspace: workspace::WorkspaceState,
 }
 
 /// The server state behind every handler.
@@ -233,7 +240,10 @@ impl Backend {
 
     /// The analysed current version of an open document.
     pub fn snapshot(&self, uri: &Url) -> Result<Arc<Snapshot>> {
-        let generation = self.effective().generation;
+        let generation = documents::Generation {
+            config: self.effective().generation,
+            workspace: self.shared.workspace.generation(),
+        };
         if let Some(snapshot) = self.documents.cached(uri, generation) {
             return Ok(snapshot);
         }
@@ -285,16 +295,21 @@ impl Backend {
     }
 
     /// Gathers the facts the engine may not fetch itself: which linked files exist (relative
-    /// to the document's folder, for `file://` documents), the last commit date, today.
+    /// to the document's folder, for `file://` documents), the last commit date, today, and
+    /// the other roadmaps of the workspace (read under the index's lock).
     pub fn with_inputs<T>(&self, uri: &Url, f: impl FnOnce(&Inputs<'_>) -> T) -> T {
         let folder = document_folder(uri);
         let exists = |relative: &str| folder.as_ref().is_none_or(|f| f.join(relative).exists());
-        let inputs = Inputs {
-            link_exists: folder.is_some().then_some(&exists as &dyn Fn(&str) -> bool),
-            last_commit: self.last_commit(uri),
-            today: Some(jiff::Zoned::now().date()),
-        };
-        f(&inputs)
+        self.shared.workspace.with(|index| {
+            let others = index.others(uri.as_str());
+            let inputs = Inputs {
+                link_exists: folder.is_some().then_some(&exists as &dyn Fn(&str) -> bool),
+                last_commit: self.last_commit(uri),
+                today: Some(jiff::Zoned::now().date()),
+                elsewhere: (!index.is_empty()).then_some(&others as &dyn OtherFiles),
+            };
+            f(&inputs)
+        })
     }
 
     /// The date of the file's last committed change, for `stale-date`. The history cache
@@ -344,6 +359,7 @@ impl Backend {
         if let Ok(mut config) = self.config.write() {
             *config = Arc::new(Effective {
                 settings: merged.settings(),
+                config: merged,
                 cascade,
                 generation: config.generation + 1,
             });
@@ -496,6 +512,13 @@ impl LanguageServer for Backend {
         params: DocumentSymbolParams,
     ) -> Result<Option<DocumentSymbolResponse>> {
         handlers::outline::document_symbol(self, params)
+    }
+
+    async fn symbol(
+        &self,
+        params: WorkspaceSymbolParams,
+    ) -> Result<Option<Vec<SymbolInformation>>> {
+        handlers::outline::workspace_symbol(self, params)
     }
 
     async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {

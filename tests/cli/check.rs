@@ -156,7 +156,8 @@ fn directories_honour_gitignore() {
         "vendor/lib/ROADMAP.md",
         "build/BACKLOG.md",
     ] {
-        project.file(name, "- [] Box\n");
+        // Distinct items, so no file is a duplicate of another.
+        project.file(name, format!("- [] Box of {name}\n"));
     }
     project.file(".gitignore", "vendor/\n/build\n");
     let out = project.run(&["check", "--format", "github"]);
@@ -194,4 +195,36 @@ fn configuration_errors_name_file_and_line() {
     assert_snapshot!(project.run(&["check", "ROADMAP.md"]).snapshot());
     project.file("tickmark.toml", "[toggle]\ncascade = \"sideways\"\n");
     assert_snapshot!(project.run(&["check", "ROADMAP.md"]).snapshot());
+}
+
+#[test]
+fn an_item_in_two_checked_files_is_a_duplicate_in_each() {
+    let project = Project::new();
+    project.file(
+        "ROADMAP.md",
+        "# Roadmap\n\n- [ ] **API Documentation**\n- [ ] Rate limiting\n  - [ ] Write tests\n",
+    );
+    project.file(
+        "docs/TODO.md",
+        "# Todo\n\n- [ ] Onboarding\n  - [ ] Write tests\n- [ ] API documentation.\n",
+    );
+    let out = project.run(&["check", "."]);
+    // Information only: the run passes. The two `Write tests` subtasks are not duplicates.
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    assert_snapshot!(out.snapshot());
+
+    let out = project.run(&["check", "--format", "sarif", "ROADMAP.md", "docs/TODO.md"]);
+    let log: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 2);
+    let related = &results[0]["relatedLocations"][0]["physicalLocation"];
+    assert_eq!(results[0]["level"], "note");
+    assert_eq!(related["artifactLocation"]["uri"], "docs/TODO.md");
+    assert_eq!(related["region"]["startLine"], 5);
+    assert_eq!(related["region"]["startColumn"], 7);
+    assert_eq!(related["region"]["endColumn"], 25);
+
+    // One file alone has nothing to be a duplicate of.
+    let out = project.run(&["check", "--format", "json", "ROADMAP.md"]);
+    assert_eq!(out.stdout.trim(), "[]");
 }

@@ -11,3 +11,4 @@ mod robustness;
 mod stdio;
 mod support;
 mod sync;
+mod workspace;

@@ -6,6 +6,11 @@
 //! two different parent items are not duplicates (`Write tests` under two features is fine).
 //! The diagnostic sits on every later occurrence and points at the first.
 //!
+//! The same item in two roadmap files of one workspace (the files of one `tickmark check`
+//! run, or the roadmaps below the editor's workspace folder) is flagged too, at information
+//! severity (never above the rule's configured severity), pointing at the other file. As in
+//! one file, two subtasks are never duplicates of each other across files.
+//!
 //! **Why.** A roadmap that lists the same work twice gets ticked in one place and left open
 //! in the other, and its progress counts are wrong.
 //!
@@ -16,16 +21,18 @@
 //! ```
 //!
 //! **Fix (unsafe).** Remove the later duplicate. Offered only when that loses nothing: the
-//! duplicate's subtasks and fields all appear under the first occurrence too.
+//! duplicate's subtasks and fields all appear under the first occurrence too. A duplicate in
+//! another file has no fix: which file should keep the item is the team's call.
 
 use std::collections::HashMap;
 
 use super::{item_lines, quote, Ctx, Diagnostic};
-use crate::analysis::diagnostic::Code;
+use crate::analysis::diagnostic::{Code, Place, Related, Severity};
 use crate::analysis::fix::Fix;
+use crate::analysis::index::Elsewhere;
 use crate::analysis::model::{Document, ItemId};
 use crate::analysis::normalize::normalize;
-use crate::analysis::text::Edit;
+use crate::analysis::text::{Edit, TextRange};
 
 pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let doc = ctx.doc;
@@ -35,8 +42,15 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         if key.is_empty() {
             continue;
         }
+        let local = seen.get(&key).and_then(|e| e.first_match(doc, item.id));
+        if local.is_none() {
+            let other = ctx.inputs.elsewhere;
+            if let Some(other) = other.and_then(|o| o.same_item(&key, item.parent.is_none())) {
+                out.push(in_another_file(ctx, item.text, other));
+            }
+        }
         let earlier = seen.entry(key).or_default();
-        if let Some(first) = earlier.first_match(doc, item.id) {
+        if let Some(first) = local {
             let line = doc.items[first].line + 1;
             let mut d = Diagnostic::new(
                 Code::DuplicateItem,
@@ -57,6 +71,31 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         }
         earlier.add(doc, item.id);
     }
+}
+
+/// The diagnostic for an item that another file of the workspace lists too.
+fn in_another_file(ctx: &Ctx<'_>, text: TextRange, other: Elsewhere) -> Diagnostic {
+    let mut d = Diagnostic::new(
+        Code::DuplicateItem,
+        text,
+        format!(
+            "“{}” is also listed in {} on line {}: keep it in one roadmap",
+            quote(ctx.text, text),
+            other.label,
+            other.start.line + 1
+        ),
+    );
+    d.severity = Severity::Information;
+    d.related.push(Related {
+        place: Place::Elsewhere {
+            file: other.file,
+            label: other.label,
+            start: other.start,
+            end: other.end,
+        },
+        message: "also listed here".to_owned(),
+    });
+    d
 }
 
 /// The earlier occurrences of one key that can still be the first of a duplicate, so each
@@ -131,7 +170,85 @@ fn loses_nothing(ctx: &Ctx<'_>, dup: ItemId, first: ItemId) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use crate::analysis::tests::{check, check_fix, check_no_fix};
+    use crate::analysis::index::{FileIndex, WorkspaceIndex};
+    use crate::analysis::parse::parse;
+    use crate::analysis::tests::{check, check_fix, check_no_fix, check_with};
+    use crate::analysis::{analyze, BoxStates, Code, Encoding, Inputs, Place, Settings, Severity};
+
+    fn workspace(files: &[(&str, &str)]) -> WorkspaceIndex {
+        let mut ws = WorkspaceIndex::default();
+        for (name, text) in files {
+            let doc = parse(text, &BoxStates::default());
+            ws.update(name, name, FileIndex::new(text, &doc, Encoding::Utf32));
+        }
+        ws
+    }
+
+    #[test]
+    fn an_item_another_file_lists_is_information_pointing_there() {
+        let ws = workspace(&[
+            (
+                "ROADMAP.md",
+                "# Plan\n\n- [ ] **API Documentation**\n- Feature\n  - [ ] Write tests\n",
+            ),
+            ("TODO.md", ""),
+        ]);
+        let others = ws.others("TODO.md");
+        let inputs = Inputs {
+            elsewhere: Some(&others),
+            ..Inputs::default()
+        };
+        check_with(
+            r"
+- [ ] API documentation.
+//    ^^^^^^^^^^^^^^^^^^ information: duplicate-item
+- [ ] API documentation
+//    ^^^^^^^^^^^^^^^^^ warning: duplicate-item
+- Other feature
+  - [ ] Write tests
+",
+            &inputs,
+        );
+        let text = "- [ ] API documentation.\n";
+        let analysis = analyze(text, &inputs, &Settings::default());
+        let d = &analysis.diagnostics[0];
+        assert_eq!(
+            d.message,
+            "“API documentation.” is also listed in ROADMAP.md on line 3: keep it in one roadmap"
+        );
+        assert!(d.fixes.is_empty());
+        match &d.related[0].place {
+            Place::Elsewhere {
+                file, start, end, ..
+            } => {
+                assert_eq!(file, "ROADMAP.md");
+                assert_eq!((start.line, start.col, end.col), (2, 6, 27));
+            }
+            Place::Here(_) => panic!("related should be in the other file"),
+        }
+    }
+
+    #[test]
+    fn the_configured_severity_never_raises_a_cross_file_duplicate() {
+        let ws = workspace(&[("a.md", "- [ ] Ship it\n"), ("b.md", "")]);
+        let others = ws.others("b.md");
+        let inputs = Inputs {
+            elsewhere: Some(&others),
+            ..Inputs::default()
+        };
+        let graded = |severity: Option<Severity>| {
+            let mut settings = Settings::default();
+            settings.severities.insert(Code::DuplicateItem, severity);
+            analyze("- [ ] Ship it\n", &inputs, &settings)
+                .diagnostics
+                .iter()
+                .map(|d| d.severity)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(graded(Some(Severity::Error)), [Severity::Information]);
+        assert_eq!(graded(Some(Severity::Hint)), [Severity::Hint]);
+        assert_eq!(graded(None), []);
+    }
 
     #[test]
     fn later_occurrences_are_flagged() {

@@ -68,7 +68,13 @@ pub fn run(
         rule(&ctx, &mut out);
         for d in &mut out[start..] {
             debug_assert_eq!(d.code, code);
-            d.severity = severity;
+            // A rule may grade a diagnostic below its code's default (a duplicate in another
+            // file is information); the configured severity never raises it above that.
+            d.severity = if d.severity == code.default_severity() {
+                severity
+            } else {
+                d.severity.max(severity)
+            };
         }
     }
     if !doc.suppressions.is_empty() {

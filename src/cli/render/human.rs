@@ -20,7 +20,7 @@ use std::borrow::Cow;
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
 use super::{plural, FileReport};
-use crate::analysis::{Diagnostic, Severity, TextRange};
+use crate::analysis::{Diagnostic, Place, Severity, TextRange};
 
 /// A line longer than this is cut to a window around the span.
 const MAX_LINE_BYTES: usize = 2048;
@@ -92,33 +92,39 @@ fn render_one(renderer: &Renderer, file: &FileReport<'_>, d: &Diagnostic) -> Str
     }
     elements.push(snippet.into());
     for related in &d.related {
-        let here = excerpt(file, related.range);
-        match &related.path {
-            None if !primary.cut && !here.cut => {
-                elements.push(
-                    Snippet::source(here.source)
-                        .line_start(here.line)
-                        .path(file.path)
-                        .annotation(
-                            AnnotationKind::Context
-                                .span(here.span)
-                                .label(related.message.as_str()),
-                        )
-                        .into(),
-                );
+        match &related.place {
+            Place::Here(range) => {
+                let here = excerpt(file, *range);
+                if !primary.cut && !here.cut {
+                    elements.push(
+                        Snippet::source(here.source)
+                            .line_start(here.line)
+                            .path(file.path)
+                            .annotation(
+                                AnnotationKind::Context
+                                    .span(here.span)
+                                    .label(related.message.as_str()),
+                            )
+                            .into(),
+                    );
+                } else {
+                    let at = file.span(*range);
+                    elements.push(
+                        Level::NOTE
+                            .message(format!("{}: line {}", related.message, at.line))
+                            .into(),
+                    );
+                }
             }
-            None => {
-                let at = file.span(related.range);
+            Place::Elsewhere { label, start, .. } => {
                 elements.push(
                     Level::NOTE
-                        .message(format!("{}: line {}", related.message, at.line))
-                        .into(),
-                );
-            }
-            Some(path) => {
-                elements.push(
-                    Level::NOTE
-                        .message(format!("{}: {path}", related.message))
+                        .message(format!(
+                            "{}: {label}:{}:{}",
+                            related.message,
+                            start.line + 1,
+                            start.col + 1
+                        ))
                         .into(),
                 );
             }

@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 use serde_json::{json, Value};
 
 use super::FileReport;
-use crate::analysis::{Code, Diagnostic, Severity};
+use crate::analysis::{Code, Diagnostic, Place, Severity};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const INFORMATION_URI: &str = "https://github.com/tickmark-lsp/tickmark";
@@ -69,10 +69,25 @@ fn result(file: &FileReport<'_>, d: &Diagnostic) -> Value {
     let related: Vec<Value> = d
         .related
         .iter()
-        .filter(|r| r.path.is_none())
         .enumerate()
         .map(|(i, r)| {
-            let mut loc = location(file, r.range);
+            let mut loc = match &r.place {
+                Place::Here(range) => location(file, *range),
+                // The workspace index of `check` counts columns in code points, as this log.
+                Place::Elsewhere {
+                    file, start, end, ..
+                } => json!({
+                    "physicalLocation": {
+                        "artifactLocation": { "uri": uri(file) },
+                        "region": {
+                            "startLine": start.line + 1,
+                            "startColumn": start.col + 1,
+                            "endLine": end.line + 1,
+                            "endColumn": end.col + 1,
+                        },
+                    }
+                }),
+            };
             loc["id"] = json!(i);
             loc["message"] = json!({ "text": r.message });
             loc

@@ -76,7 +76,7 @@ pub fn pull(
 ) -> Result<DocumentDiagnosticReportResult> {
     let uri = params.text_document.uri;
     let snapshot = backend.snapshot(&uri)?;
-    let result_id = format!("{}:{}", backend.effective().generation, snapshot.version);
+    let result_id = format!("{}:{}", snapshot.generation, snapshot.version);
     if params.previous_result_id.as_deref() == Some(result_id.as_str()) {
         return Ok(DocumentDiagnosticReportResult::Report(
             DocumentDiagnosticReport::Unchanged(RelatedUnchangedDocumentDiagnosticReport {

@@ -35,6 +35,7 @@ pub fn initialize(backend: &Backend, params: InitializeParams) -> Result<Initial
 pub async fn initialized(backend: &Backend, _params: InitializedParams) {
     backend.fetch_editor_settings().await;
     backend.reload_config().await;
+    backend.index_workspace().await;
 }
 
 pub async fn did_change_configuration(backend: &Backend, params: DidChangeConfigurationParams) {
@@ -52,4 +53,5 @@ pub async fn did_change_configuration(backend: &Backend, params: DidChangeConfig
     }
     backend.reload_config().await;
     super::diagnostics::refresh_all(backend).await;
+    backend.index_workspace().await;
 }

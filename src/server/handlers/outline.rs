@@ -1,15 +1,17 @@
-//! Outline and progress: document symbols, folding ranges, code lenses, inlay hints, and
-//! document links.
+//! Outline and progress: document and workspace symbols, folding ranges, code lenses, inlay
+//! hints, and document links.
 
 use tower_lsp::jsonrpc::Result;
 use tower_lsp::lsp_types::{
     CodeLens, CodeLensParams, Command, DocumentLink, DocumentLinkParams, DocumentSymbol,
     DocumentSymbolParams, DocumentSymbolResponse, FoldingRange, FoldingRangeKind,
-    FoldingRangeParams, InlayHint, InlayHintLabel, InlayHintParams, SymbolKind, Url,
+    FoldingRangeParams, InlayHint, InlayHintLabel, InlayHintParams, Location, Range,
+    SymbolInformation, SymbolKind, Url, WorkspaceSymbolParams,
 };
 
+use crate::analysis::index::{self, FileIndex};
 use crate::analysis::outline::{self, Symbol};
-use crate::server::convert::LineMap;
+use crate::server::convert::{self, LineMap};
 use crate::server::{document_folder, guarded, Backend};
 
 pub fn document_symbol(
@@ -28,6 +30,67 @@ pub fn document_symbol(
     Ok(Some(DocumentSymbolResponse::Nested(
         symbols.iter().map(|s| symbol(&map, s)).collect(),
     )))
+}
+
+/// Most items one `workspace/symbol` answer lists; the editor narrows as the user types.
+const MAX_WORKSPACE_SYMBOLS: usize = 500;
+
+/// Items across every roadmap of the workspace matching the query (see [`index::search`]):
+/// open documents as they are now, the others as the workspace index read them.
+pub fn workspace_symbol(
+    backend: &Backend,
+    params: WorkspaceSymbolParams,
+) -> Result<Option<Vec<SymbolInformation>>> {
+    let encoding = backend.features().encoding;
+    let open: Vec<(String, FileIndex)> = backend
+        .documents
+        .uris()
+        .into_iter()
+        .filter_map(|uri| {
+            let snapshot = backend.snapshot(&uri).ok()?;
+            let items = FileIndex::new(&snapshot.text, &snapshot.analysis.document, encoding);
+            Some((uri.to_string(), items))
+        })
+        .collect();
+    let symbols = guarded("workspace symbols", || {
+        backend
+            .shared
+            .workspace
+            .with(|workspace| search(workspace, &open, &params.query))
+    })?;
+    Ok(Some(symbols))
+}
+
+#[allow(deprecated)] // `SymbolInformation::deprecated` must be written out.
+fn search(
+    workspace: &index::WorkspaceIndex,
+    open: &[(String, FileIndex)],
+    query: &str,
+) -> Vec<SymbolInformation> {
+    let on_disk = workspace
+        .files()
+        .filter(|(name, _)| !open.iter().any(|(n, _)| n == name));
+    let files = open.iter().map(|(n, i)| (n.as_str(), i)).chain(on_disk);
+    index::search(files, query, MAX_WORKSPACE_SYMBOLS)
+        .into_iter()
+        .filter_map(|(file, item)| {
+            Some(SymbolInformation {
+                name: item.name.clone(),
+                kind: if item.state.is_some() {
+                    SymbolKind::BOOLEAN
+                } else {
+                    SymbolKind::STRING
+                },
+                tags: None,
+                deprecated: None,
+                location: Location::new(
+                    Url::parse(file).ok()?,
+                    Range::new(convert::position(item.start), convert::position(item.end)),
+                ),
+                container_name: item.section.clone(),
+            })
+        })
+        .collect()
 }
 
 #[allow(deprecated)] // `DocumentSymbol::deprecated` must be written out.

@@ -2,7 +2,7 @@
 
 use tower_lsp::lsp_types::{
     DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams,
-    DidSaveTextDocumentParams,
+    DidSaveTextDocumentParams, Url,
 };
 
 use crate::server::documents::ChangeProblem;
@@ -15,6 +15,17 @@ pub async fn did_open(backend: &Backend, params: DidOpenTextDocumentParams) {
         .open(doc.uri.clone(), &doc.text, doc.version);
     backend.warm_history(&doc.uri);
     super::diagnostics::publish(backend, &doc.uri).await;
+    reindex(backend, &doc.uri).await;
+}
+
+/// Puts an open document's items in the workspace index; when that changes what other
+/// documents see, their diagnostics are redone.
+async fn reindex(backend: &Backend, uri: &Url) {
+    let Ok(snapshot) = backend.snapshot(uri) else {
+        return;
+    };
+    let delta = backend.index_document(uri, &snapshot);
+    backend.after_index_change(&delta, Some(uri)).await;
 }
 
 pub async fn did_change(backend: &Backend, params: DidChangeTextDocumentParams) {
@@ -45,6 +56,9 @@ pub async fn did_save(backend: &Backend, params: DidSaveTextDocumentParams) {
     if uri.path().ends_with("/tickmark.toml") {
         backend.reload_config().await;
         super::diagnostics::refresh_all(backend).await;
+        backend.index_workspace().await;
+    } else if backend.documents.is_open(&uri) {
+        reindex(backend, &uri).await;
     }
 }
 
@@ -54,7 +68,9 @@ pub async fn did_close(backend: &Backend, params: DidCloseTextDocumentParams) {
     if backend.documents.close(&uri) && !backend.features().pull_diagnostics {
         backend
             .client
-            .publish_diagnostics(uri, Vec::new(), None)
+            .publish_diagnostics(uri.clone(), Vec::new(), None)
             .await;
     }
+    let delta = backend.reindex_from_disk(&uri);
+    backend.after_index_change(&delta, None).await;
 }

@@ -1,0 +1,362 @@
+//! Items across the roadmap files of one workspace, as plain data: the index behind
+//! `workspace/symbol` and the cross-file `duplicate-item`.
+//!
+//! Each file contributes a [`FileIndex`]: every item that is not a field or a legend entry,
+//! with its normalised text (the duplicate key of SPEC §1), its text as written, its section
+//! and its place, in the column encoding the caller asked for. A [`WorkspaceIndex`] holds one
+//! per file under a name the caller chooses (a path for the CLI, a URI for the server) and
+//! answers two questions: which item of another file has this key ([`OtherFiles`], read by
+//! the `duplicate-item` rule through [`super::Inputs::elsewhere`]), and which items match a
+//! search ([`search`]).
+
+use std::collections::HashMap;
+
+use super::model::{Document, State};
+use super::normalize::normalize;
+use super::text::{Encoding, LineCol};
+
+/// One item of a file, as the workspace sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct IndexedItem {
+    /// The normalised text (SPEC §1), the key two items are compared by.
+    pub key: String,
+    /// The item's text on its first line, as written.
+    pub name: String,
+    /// The title of the innermost section holding it.
+    pub section: Option<String>,
+    /// `None` for a plain item.
+    pub state: Option<State>,
+    /// True when the item is not nested under another item.
+    pub top_level: bool,
+    /// The item's text, 0-based lines, columns in the index's encoding.
+    pub start: LineCol,
+    pub end: LineCol,
+}
+
+/// The items of one file, in document order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FileIndex {
+    pub items: Vec<IndexedItem>,
+}
+
+impl FileIndex {
+    /// Indexes the items of `doc` (parsed from `text`), with columns in `encoding`.
+    pub fn new(text: &str, doc: &Document, encoding: Encoding) -> Self {
+        let items = doc
+            .items
+            .iter()
+            .filter(|i| !i.is_field() && !i.is_legend)
+            .filter_map(|item| {
+                let written = &text[item.text.as_range()];
+                let key = normalize(written);
+                if key.is_empty() {
+                    return None;
+                }
+                let (start, end) = doc.line_index.range(text, item.text, encoding);
+                Some(IndexedItem {
+                    key,
+                    name: written.trim().to_owned(),
+                    section: item
+                        .section
+                        .map(|s| text[doc.sections[s].title.as_range()].trim().to_owned()),
+                    state: item.state(),
+                    top_level: item.parent.is_none(),
+                    start,
+                    end,
+                })
+            })
+            .collect();
+        Self { items }
+    }
+}
+
+/// An item of another file with the same key as one of this document's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Elsewhere {
+    /// The file's name in the index (what `Related` points at).
+    pub file: String,
+    /// How messages name the file.
+    pub label: String,
+    pub name: String,
+    pub start: LineCol,
+    pub end: LineCol,
+}
+
+/// What the `duplicate-item` rule asks of the rest of the workspace.
+pub trait OtherFiles {
+    /// The first item of another file whose key is `key`. Two subtasks are never duplicates
+    /// across files (they belong to different parents), so when `top_level` is false only a
+    /// top-level item of another file is a match.
+    fn same_item(&self, key: &str, top_level: bool) -> Option<Elsewhere>;
+}
+
+struct Entry {
+    name: String,
+    label: String,
+    index: FileIndex,
+}
+
+/// The indexed files of a workspace, with a lookup from key to the items that have it.
+#[derive(Default)]
+pub struct WorkspaceIndex {
+    ids: HashMap<String, usize>,
+    /// By id; `None` once a file is removed (ids are not reused).
+    files: Vec<Option<Entry>>,
+    /// Key → (file id, item position) of every item with that key.
+    by_key: HashMap<String, Vec<(usize, usize)>>,
+}
+
+impl std::fmt::Debug for WorkspaceIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WorkspaceIndex")
+            .field("files", &self.ids.len())
+            .field("keys", &self.by_key.len())
+            .finish()
+    }
+}
+
+impl WorkspaceIndex {
+    /// Adds or replaces the file `name`; `label` is how messages name it.
+    pub fn update(&mut self, name: &str, label: &str, index: FileIndex) {
+        self.remove(name);
+        let id = self.files.len();
+        for (position, item) in index.items.iter().enumerate() {
+            self.by_key
+                .entry(item.key.clone())
+                .or_default()
+                .push((id, position));
+        }
+        self.files.push(Some(Entry {
+            name: name.to_owned(),
+            label: label.to_owned(),
+            index,
+        }));
+        self.ids.insert(name.to_owned(), id);
+    }
+
+    /// Drops the file `name`, if indexed.
+    pub fn remove(&mut self, name: &str) {
+        let Some(id) = self.ids.remove(name) else {
+            return;
+        };
+        if let Some(entry) = self.files[id].take() {
+            for item in &entry.index.items {
+                if let Some(places) = self.by_key.get_mut(&item.key) {
+                    places.retain(|&(file, _)| file != id);
+                    if places.is_empty() {
+                        self.by_key.remove(&item.key);
+                    }
+                }
+            }
+        }
+    }
+
+    pub fn contains(&self, name: &str) -> bool {
+        self.ids.contains_key(name)
+    }
+
+    /// The items indexed for `name`.
+    pub fn get(&self, name: &str) -> Option<&FileIndex> {
+        let id = *self.ids.get(name)?;
+        self.files[id].as_ref().map(|e| &e.index)
+    }
+
+    /// Number of indexed files.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    /// Every indexed file as `(name, index)`, in no particular order.
+    pub fn files(&self) -> impl Iterator<Item = (&str, &FileIndex)> + '_ {
+        self.files
+            .iter()
+            .flatten()
+            .map(|e| (e.name.as_str(), &e.index))
+    }
+
+    /// The index seen from the file `name`: every other file.
+    pub fn others<'a>(&'a self, name: &str) -> Others<'a> {
+        Others {
+            index: self,
+            this: self.ids.get(name).copied(),
+        }
+    }
+}
+
+/// [`WorkspaceIndex`] without one of its files, as that file's [`OtherFiles`].
+pub struct Others<'a> {
+    index: &'a WorkspaceIndex,
+    this: Option<usize>,
+}
+
+impl OtherFiles for Others<'_> {
+    fn same_item(&self, key: &str, top_level: bool) -> Option<Elsewhere> {
+        let places = self.index.by_key.get(key)?;
+        // The first match in the file whose name sorts first, so the answer does not depend
+        // on the order files were indexed in.
+        let (entry, item) = places
+            .iter()
+            .filter(|&&(file, _)| Some(file) != self.this)
+            .filter_map(|&(file, position)| {
+                let entry = self.index.files[file].as_ref()?;
+                let item = &entry.index.items[position];
+                (top_level || item.top_level).then_some((entry, item))
+            })
+            .min_by(|a, b| (&a.0.name, a.1.start).cmp(&(&b.0.name, b.1.start)))?;
+        Some(Elsewhere {
+            file: entry.name.clone(),
+            label: entry.label.clone(),
+            name: item.name.clone(),
+            start: item.start,
+            end: item.end,
+        })
+    }
+}
+
+/// The items of `files` that match `query`, best first, at most `limit`: every character
+/// of the query (case folded, white space ignored) must appear in the item's normalised
+/// text in order. Items containing the query as one run come before scattered matches, then
+/// shorter texts, then by file and line. An empty query matches every item.
+pub fn search<'a>(
+    files: impl IntoIterator<Item = (&'a str, &'a FileIndex)>,
+    query: &str,
+    limit: usize,
+) -> Vec<(&'a str, &'a IndexedItem)> {
+    let needle: String = query
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect();
+    let mut hits: Vec<(bool, &'a str, &'a IndexedItem)> = Vec::new();
+    for (file, index) in files {
+        for item in &index.items {
+            let compact: String = item.key.chars().filter(|c| *c != ' ').collect();
+            if compact.contains(&needle) {
+                hits.push((true, file, item));
+            } else if is_subsequence(&needle, &compact) {
+                hits.push((false, file, item));
+            }
+        }
+    }
+    hits.sort_by(|a, b| {
+        (!a.0, a.2.key.len(), a.1, a.2.start).cmp(&(!b.0, b.2.key.len(), b.1, b.2.start))
+    });
+    hits.into_iter()
+        .take(limit)
+        .map(|(_, file, item)| (file, item))
+        .collect()
+}
+
+fn is_subsequence(needle: &str, haystack: &str) -> bool {
+    let mut rest = haystack.chars();
+    needle.chars().all(|c| rest.any(|h| h == c))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::parse::parse;
+    use crate::analysis::BoxStates;
+
+    fn index(text: &str) -> FileIndex {
+        FileIndex::new(text, &parse(text, &BoxStates::default()), Encoding::Utf16)
+    }
+
+    #[test]
+    fn a_file_index_keeps_items_and_skips_fields_and_the_legend() {
+        let text = "# Plan\n\n## Priority Levels\n- **[P0]** - Critical: now\n\n## 🔴 Now\n- [ ] [P0] **Rate limiting** 🚀\n  - **Time:** 2 hours\n  - [x] Buckets\n- Plain thing\n";
+        let items = index(text).items;
+        let names: Vec<&str> = items.iter().map(|i| i.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["[P0] **Rate limiting** 🚀", "Buckets", "Plain thing"]
+        );
+        assert_eq!(items[0].key, "rate limiting");
+        assert_eq!(items[0].section.as_deref(), Some("🔴 Now"));
+        assert_eq!(items[0].state, Some(State::Open));
+        assert!(items[0].top_level);
+        assert!(!items[1].top_level);
+        assert_eq!(items[1].state, Some(State::Done));
+        assert_eq!(items[2].state, None);
+        // Line 6 (0-based), after `- [ ] `; the rocket is two UTF-16 units.
+        assert_eq!(items[0].start, LineCol { line: 6, col: 6 });
+        assert_eq!(
+            items[0].end,
+            LineCol {
+                line: 6,
+                col: 6 + 25
+            }
+        );
+    }
+
+    #[test]
+    fn same_item_looks_only_at_other_files_and_spares_subtasks() {
+        let mut ws = WorkspaceIndex::default();
+        ws.update(
+            "b.md",
+            "b.md",
+            index("- [ ] Write docs\n  - [ ] Write tests\n"),
+        );
+        ws.update("a.md", "a.md", index("- [ ] write DOCS.\n- [ ] Other\n"));
+        ws.update("c.md", "c.md", index("- Feature\n  - [ ] Write docs\n"));
+
+        let from_a = ws.others("a.md");
+        let hit = from_a.same_item("write docs", true).unwrap();
+        assert_eq!((hit.file.as_str(), hit.start.line), ("b.md", 0));
+        // A subtask in a.md matches a top-level item elsewhere, never another subtask.
+        assert_eq!(from_a.same_item("write docs", false).unwrap().file, "b.md");
+        assert_eq!(from_a.same_item("write tests", false), None);
+        assert_eq!(from_a.same_item("write tests", true).unwrap().file, "b.md");
+        // The file's own items are not "elsewhere".
+        assert_eq!(from_a.same_item("other", true), None);
+        // From b.md, the first of the other files by name is a.md.
+        assert_eq!(
+            ws.others("b.md")
+                .same_item("write docs", true)
+                .unwrap()
+                .file,
+            "a.md"
+        );
+    }
+
+    #[test]
+    fn update_and_remove_keep_the_key_lookup_exact() {
+        let mut ws = WorkspaceIndex::default();
+        ws.update("a.md", "a.md", index("- [ ] Alpha\n"));
+        ws.update("b.md", "b.md", index("- [ ] Alpha\n"));
+        assert!(ws.others("a.md").same_item("alpha", true).is_some());
+        ws.update("b.md", "b.md", index("- [ ] Beta\n"));
+        assert_eq!(ws.others("a.md").same_item("alpha", true), None);
+        assert_eq!(
+            ws.others("a.md").same_item("beta", true).unwrap().file,
+            "b.md"
+        );
+        ws.remove("b.md");
+        assert_eq!(ws.others("a.md").same_item("beta", true), None);
+        assert_eq!(ws.len(), 1);
+        assert!(ws.by_key.keys().all(|k| k == "alpha"));
+    }
+
+    #[test]
+    fn search_ranks_runs_before_scattered_matches() {
+        let a = index("- [ ] Add rate limiting\n- [ ] Rotate keys\n- [ ] Rate limits\n");
+        let b = index("- [ ] Write the README\n");
+        let files = [("a.md", &a), ("b.md", &b)];
+        let names = |query: &str| -> Vec<String> {
+            search(files, query, 10)
+                .into_iter()
+                .map(|(_, i)| i.name.clone())
+                .collect()
+        };
+        assert_eq!(names("rate lim"), ["Rate limits", "Add rate limiting"]);
+        assert_eq!(names("RTK"), ["Rotate keys"]);
+        assert_eq!(names("readme"), ["Write the README"]);
+        assert_eq!(names("zzz"), Vec::<String>::new());
+        assert_eq!(search(files, "", 2).len(), 2);
+        assert_eq!(search(files, "", 10).len(), 4);
+    }
+}
