@@ -34,38 +34,54 @@ pub struct Symbol {
 /// The outline of `doc`.
 pub fn symbols(text: &str, doc: &Document) -> Vec<Symbol> {
     let section_counts = section_counts(doc);
-    let mut top: Vec<Symbol> = doc
+    // The top-level items of each section (and of no section), in one pass over the items.
+    let mut loose = Vec::new();
+    let mut by_section: Vec<Vec<ItemId>> = vec![Vec::new(); doc.sections.len()];
+    for item in doc
         .items
         .iter()
-        .filter(|i| i.parent.is_none() && i.section.is_none() && !i.is_field())
-        .map(|i| item_symbol(text, doc, i.id))
-        .collect();
+        .filter(|i| i.parent.is_none() && !i.is_field())
+    {
+        match item.section {
+            Some(s) => by_section[s].push(item.id),
+            None => loose.push(item.id),
+        }
+    }
+    let ctx = Outline {
+        text,
+        doc,
+        counts: &section_counts,
+        by_section: &by_section,
+    };
+    let mut top: Vec<Symbol> = loose.iter().map(|&i| item_symbol(text, doc, i)).collect();
     top.extend(
         doc.sections
             .iter()
             .filter(|s| s.parent.is_none())
-            .map(|s| section_symbol(text, doc, s.id, &section_counts)),
+            .map(|s| section_symbol(&ctx, s.id)),
     );
     top.sort_by_key(|s| s.range.start);
     top
 }
 
-fn section_symbol(text: &str, doc: &Document, id: SectionId, counts: &[Counts]) -> Symbol {
+/// What building the section symbols reads.
+struct Outline<'a> {
+    text: &'a str,
+    doc: &'a Document,
+    counts: &'a [Counts],
+    by_section: &'a [Vec<ItemId>],
+}
+
+fn section_symbol(ctx: &Outline<'_>, id: SectionId) -> Symbol {
+    let (text, doc) = (ctx.text, ctx.doc);
     let section = &doc.sections[id];
-    let mut children: Vec<Symbol> = doc
-        .items
+    let mut children: Vec<Symbol> = ctx.by_section[id]
         .iter()
-        .filter(|i| i.parent.is_none() && i.section == Some(id) && !i.is_field())
-        .map(|i| item_symbol(text, doc, i.id))
+        .map(|&i| item_symbol(text, doc, i))
         .collect();
-    children.extend(
-        section
-            .children
-            .iter()
-            .map(|&c| section_symbol(text, doc, c, counts)),
-    );
+    children.extend(section.children.iter().map(|&c| section_symbol(ctx, c)));
     children.sort_by_key(|s| s.range.start);
-    let c = &counts[id];
+    let c = &ctx.counts[id];
     Symbol {
         name: name(&text[section.title.as_range()]),
         detail: (c.total + c.cancelled > 0).then(|| progress(c)),

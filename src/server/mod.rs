@@ -306,7 +306,9 @@ impl Backend {
                 link_exists: folder.is_some().then_some(&exists as &dyn Fn(&str) -> bool),
                 last_commit: self.last_commit(uri),
                 today: Some(jiff::Zoned::now().date()),
-                elsewhere: (!index.is_empty()).then_some(&others as &dyn OtherFiles),
+                // A document alone in the index has nothing to compare with: skip the lookups.
+                elsewhere: (index.len() > usize::from(index.contains(uri.as_str())))
+                    .then_some(&others as &dyn OtherFiles),
             };
             f(&inputs)
         })
