@@ -119,7 +119,7 @@ pub fn toggle(text: &str, doc: &Document, ids: &[ItemId], cascade: Cascade) -> V
     target
         .into_iter()
         .filter(|&(id, ch)| !already(text, doc, id, ch))
-        .filter_map(|(id, ch)| Some(set_box(text, doc.items[id].checkbox?, ch)))
+        .filter_map(|(id, ch)| Some(set_box(doc.items[id].checkbox?, ch)))
         .collect()
 }
 
@@ -230,7 +230,7 @@ pub fn actions(
 fn set_all(text: &str, doc: &Document, ids: &[ItemId], ch: char) -> Vec<Edit> {
     ids.iter()
         .filter(|&&id| !already(text, doc, id, ch))
-        .filter_map(|&id| Some(set_box(text, doc.items[id].checkbox?, ch)))
+        .filter_map(|&id| Some(set_box(doc.items[id].checkbox?, ch)))
         .collect()
 }
 
@@ -250,7 +250,7 @@ fn item_actions(
             out.push(Action::new(
                 title,
                 ActionKind::QuickFix,
-                vec![set_box(text, checkbox, ch)],
+                vec![set_box(checkbox, ch)],
             ));
             let open_below: Vec<ItemId> = doc
                 .descendants(id)

@@ -47,14 +47,11 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         for s in &open {
             let b = s.checkbox.expect("tasks have boxes");
             d = d.with_related(b, "open subtask");
-            edits.push(set_box(ctx.text, b, 'x'));
+            edits.push(set_box(b, 'x'));
         }
         out.push(
             d.with_fix(Fix::unsafe_("Check the subtasks", edits))
-                .with_fix(Fix::unsafe_(
-                    "Uncheck item",
-                    vec![set_box(ctx.text, checkbox, ' ')],
-                )),
+                .with_fix(Fix::unsafe_("Uncheck item", vec![set_box(checkbox, ' ')])),
         );
     }
 }

@@ -104,16 +104,11 @@ fn is_suppressed(doc: &Document, d: &Diagnostic) -> bool {
     disabled
 }
 
-/// The edit that sets a task box to `ch`, touching only the character inside the brackets.
-pub fn set_box(text: &str, checkbox: TextRange, ch: char) -> Edit {
+/// The edit that sets a task box to `ch`: it replaces what is inside the brackets, one
+/// character in a well-formed box, the whole inside of a near-miss (`[]`, `[ x]`).
+pub fn set_box(checkbox: TextRange, ch: char) -> Edit {
     let inner = TextRange::new(checkbox.start + 1, checkbox.end - 1);
-    let current = &text[inner.as_range()];
-    if current.chars().count() == 1 {
-        Edit::replace(inner, ch.to_string())
-    } else {
-        // A near-miss box (`[]`, `[ x]`): rewrite its inside.
-        Edit::replace(inner, ch.to_string())
-    }
+    Edit::replace(inner, ch.to_string())
 }
 
 /// The range of whole lines an item and its subtree occupy, terminators included.

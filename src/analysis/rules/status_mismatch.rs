@@ -47,10 +47,7 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                 ),
             )
             .with_related(title, "done section")
-            .with_fix(Fix::unsafe_(
-                "Check item",
-                vec![set_box(ctx.text, checkbox, 'x')],
-            )),
+            .with_fix(Fix::unsafe_("Check item", vec![set_box(checkbox, 'x')])),
         );
     }
 }
