@@ -7,8 +7,16 @@ use super::parse::priority_tag_at;
 
 /// The comparison key of an item's text (the text after marker and box).
 pub fn normalize(text: &str) -> String {
-    let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
+    normalize_into(text, &mut out);
+    out
+}
+
+/// [`normalize`] into `out` (cleared first), so a caller keying many items can reuse one
+/// buffer.
+pub fn normalize_into(text: &str, out: &mut String) {
+    out.clear();
+    let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
@@ -37,7 +45,7 @@ pub fn normalize(text: &str) -> String {
                         out.push('_');
                     }
                 }
-                b' ' | b'\t' | b'\n' | b'\r' | 0x0C => push_space(&mut out),
+                b' ' | b'\t' | b'\n' | b'\r' | 0x0C => push_space(out),
                 _ => out.push(b.to_ascii_lowercase() as char),
             }
             i += 1;
@@ -49,17 +57,16 @@ pub fn normalize(text: &str) -> String {
             continue;
         }
         if ch.is_whitespace() {
-            push_space(&mut out);
+            push_space(out);
         } else {
             out.extend(ch.to_lowercase());
         }
     }
-    let trimmed = out.trim_matches(|c: char| !c.is_alphanumeric());
-    if trimmed.len() == out.len() {
-        out
-    } else {
-        trimmed.to_owned()
-    }
+    let not_word = |c: char| !c.is_alphanumeric();
+    let end = out.trim_end_matches(not_word).len();
+    out.truncate(end);
+    let start = out.len() - out.trim_start_matches(not_word).len();
+    out.drain(..start);
 }
 
 /// Appends one space unless the key is empty or already ends in one (white space collapses).

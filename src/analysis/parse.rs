@@ -155,10 +155,10 @@ fn read_item(
     let mut i = text_start;
     while i < text_end {
         // Tags start with `[` or are emoji, whose UTF-8 starts with 0xE2 or 0xF0.
-        if !matches!(bytes[i], b'[' | 0xE2 | 0xF0) {
-            i += 1;
-            continue;
-        }
+        let Some(skip) = memchr::memchr3(b'[', 0xE2, 0xF0, &bytes[i..text_end]) else {
+            break;
+        };
+        i += skip;
         if let Some((len, (level, dialect))) = priority_tag_at(text, i) {
             if !doc.code.last().is_some_and(|c| c.contains(i)) && !in_code_span(text, text_start, i)
             {

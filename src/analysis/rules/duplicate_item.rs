@@ -31,25 +31,39 @@ use crate::analysis::diagnostic::{Code, Place, Related, Severity};
 use crate::analysis::fix::Fix;
 use crate::analysis::index::Elsewhere;
 use crate::analysis::model::{Document, ItemId};
-use crate::analysis::normalize::normalize;
+use crate::analysis::normalize::{normalize, normalize_into};
 use crate::analysis::text::{Edit, TextRange};
+
+/// Maps keyed by normalised text or item ids: a fast hasher (the keys come from the
+/// document itself, and one slow hash per item was a tenth of the analysis).
+type Map<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
 
 pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let doc = ctx.doc;
-    let mut seen: HashMap<String, Earlier> = HashMap::new();
+    // Each distinct key gets a slot; `under` holds, per (slot, parent item), the first
+    // occurrence of that key among the parent's children.
+    let mut slots: Map<String, usize> = Map::default();
+    let mut earlier: Vec<Earlier> = Vec::new();
+    let mut under: Map<(usize, ItemId), ItemId> = Map::default();
+    let mut key = String::new();
     for item in doc.items.iter().filter(|i| !i.is_field() && !i.is_legend) {
-        let key = normalize(&ctx.text[item.text.as_range()]);
+        normalize_into(&ctx.text[item.text.as_range()], &mut key);
         if key.is_empty() {
             continue;
         }
-        let local = seen.get(&key).and_then(|e| e.first_match(doc, item.id));
+        let slot = slots.get(key.as_str()).copied();
+        let local = slot.and_then(|s| earlier[s].first_match(doc, item.id, s, &under));
         if local.is_none() {
             let other = ctx.inputs.elsewhere;
             if let Some(other) = other.and_then(|o| o.same_item(&key, item.parent.is_none())) {
                 out.push(in_another_file(ctx, item.text, other));
             }
         }
-        let earlier = seen.entry(key).or_default();
+        let slot = slot.unwrap_or_else(|| {
+            slots.insert(key.clone(), earlier.len());
+            earlier.push(Earlier::default());
+            earlier.len() - 1
+        });
         if let Some(first) = local {
             let line = doc.items[first].line + 1;
             let mut d = Diagnostic::new(
@@ -69,7 +83,7 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             }
             out.push(d);
         }
-        earlier.add(doc, item.id);
+        earlier[slot].add(doc, item.id, slot, &mut under);
     }
 }
 
@@ -99,19 +113,24 @@ fn in_another_file(ctx: &Ctx<'_>, text: TextRange, other: Elsewhere) -> Diagnost
 }
 
 /// The earlier occurrences of one key that can still be the first of a duplicate, so each
-/// lookup is constant time however often a text repeats.
+/// lookup is constant time however often a text repeats. The first occurrence under each
+/// parent item lives in the shared `under` map, keyed by this key's slot.
 #[derive(Default)]
 struct Earlier {
     /// The first occurrence of all.
     first: Option<ItemId>,
     /// The first two top-level occurrences (one of them may be the new item's own root).
     top_level: [Option<ItemId>; 2],
-    /// The first occurrence under each parent item.
-    by_parent: HashMap<ItemId, ItemId>,
 }
 
 impl Earlier {
-    fn add(&mut self, doc: &Document, id: ItemId) {
+    fn add(
+        &mut self,
+        doc: &Document,
+        id: ItemId,
+        slot: usize,
+        under: &mut Map<(usize, ItemId), ItemId>,
+    ) {
         self.first.get_or_insert(id);
         match doc.items[id].parent {
             None => {
@@ -122,14 +141,20 @@ impl Earlier {
                 }
             }
             Some(parent) => {
-                self.by_parent.entry(parent).or_insert(id);
+                under.entry((slot, parent)).or_insert(id);
             }
         }
     }
 
     /// The first earlier occurrence `id` duplicates: any item when `id` is top-level; else a
     /// sibling, or a top-level item that is not `id`'s own ancestor.
-    fn first_match(&self, doc: &Document, id: ItemId) -> Option<ItemId> {
+    fn first_match(
+        &self,
+        doc: &Document,
+        id: ItemId,
+        slot: usize,
+        under: &Map<(usize, ItemId), ItemId>,
+    ) -> Option<ItemId> {
         let Some(parent) = doc.items[id].parent else {
             return self.first;
         };
@@ -140,7 +165,7 @@ impl Earlier {
             .flatten()
             .copied()
             .find(|&t| t != root);
-        let sibling = self.by_parent.get(&parent).copied();
+        let sibling = under.get(&(slot, parent)).copied();
         match (top, sibling) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
