@@ -21,6 +21,9 @@ pub struct Doc {
     pub version: i32,
     /// The analysis of the current version, once someone asked for it.
     cached: Option<Arc<Snapshot>>,
+    /// The workspace generation at which the index last changed what this document sees:
+    /// an analysis begun before it is stale.
+    valid_from: u64,
 }
 
 /// One version of a document's text and its analysis, shared by every request on it.
@@ -70,6 +73,7 @@ impl Documents {
                 rope: Rope::from_str(text),
                 version,
                 cached: None,
+                valid_from: 0,
             },
         );
     }
@@ -133,8 +137,8 @@ impl Documents {
     }
 
     /// The cached snapshot of the current version, if analysed already with the
-    /// configuration of `generation`. A snapshot of another workspace generation is still
-    /// good: the documents a change of the index affects are invalidated one by one.
+    /// configuration of `generation`. A snapshot of an older workspace generation is still
+    /// good unless the index changed what this document sees since ([`Self::invalidate`]).
     pub fn cached(&self, uri: &Url, generation: Generation) -> Option<Arc<Snapshot>> {
         let doc = self.docs.get(uri)?;
         doc.cached
@@ -143,18 +147,21 @@ impl Documents {
             .cloned()
     }
 
-    /// Forgets the analysis of `uri`, so the next request redoes it (another file changed
-    /// what it depends on).
-    pub fn invalidate(&self, uri: &Url) {
+    /// Forgets the analysis of `uri`, so the next request redoes it: the workspace index,
+    /// now at `generation`, changed what it depends on. An analysis still running with the
+    /// older index will not be stored.
+    pub fn invalidate(&self, uri: &Url, generation: u64) {
         if let Some(mut doc) = self.docs.get_mut(uri) {
             doc.cached = None;
+            doc.valid_from = doc.valid_from.max(generation);
         }
     }
 
-    /// Remembers `snapshot` when it is still the current version.
+    /// Remembers `snapshot` when it is still the current version and no change of the
+    /// workspace index made it stale while it was being computed.
     pub fn store(&self, uri: &Url, snapshot: &Arc<Snapshot>) {
         if let Some(mut doc) = self.docs.get_mut(uri) {
-            if doc.version == snapshot.version {
+            if doc.version == snapshot.version && snapshot.generation.workspace >= doc.valid_from {
                 doc.cached = Some(Arc::clone(snapshot));
             }
         }
@@ -189,4 +196,47 @@ pub fn byte_offset(rope: &Rope, pos: Position, encoding: Encoding) -> usize {
         offset += ch.len_utf8();
     }
     offset
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Documents, Generation, Snapshot};
+    use crate::analysis::{analyze, Inputs, Settings};
+    use std::sync::Arc;
+    use tower_lsp::lsp_types::Url;
+
+    fn snapshot(version: i32, workspace: u64) -> Arc<Snapshot> {
+        let text = "- [ ] a\n".to_owned();
+        Arc::new(Snapshot {
+            version,
+            generation: Generation {
+                config: 0,
+                workspace,
+            },
+            analysis: analyze(&text, &Inputs::default(), &Settings::default()),
+            text,
+        })
+    }
+
+    #[test]
+    fn an_analysis_begun_before_an_invalidation_is_not_kept() {
+        let docs = Documents::default();
+        let uri = Url::parse("file:///ROADMAP.md").unwrap();
+        docs.open(uri.clone(), "- [ ] a\n", 1);
+        let now = Generation::default();
+        docs.store(&uri, &snapshot(1, 0));
+        assert!(docs.cached(&uri, now).is_some());
+
+        // The workspace index changed what the document sees (now at generation 3) while an
+        // analysis with the old index (generation 2) was running: its result is dropped.
+        docs.invalidate(&uri, 3);
+        assert!(docs.cached(&uri, now).is_none());
+        docs.store(&uri, &snapshot(1, 2));
+        assert!(docs.cached(&uri, now).is_none());
+        docs.store(&uri, &snapshot(1, 3));
+        assert!(docs.cached(&uri, now).is_some());
+        // Nor is an analysis of another version kept.
+        docs.store(&uri, &snapshot(7, 3));
+        assert_eq!(docs.cached(&uri, now).unwrap().version, 1);
+    }
 }

@@ -182,8 +182,9 @@ impl Backend {
         if affected.is_empty() {
             return;
         }
+        let generation = self.shared.workspace.generation();
         for uri in &affected {
-            self.documents.invalidate(uri);
+            self.documents.invalidate(uri, generation);
         }
         let features = self.features();
         if features.pull_diagnostics {

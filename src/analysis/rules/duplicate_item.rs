@@ -42,8 +42,9 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let doc = ctx.doc;
     // Each distinct key gets a slot; `under` holds, per (slot, parent item), the first
     // occurrence of that key among the parent's children.
-    let mut slots: Map<String, usize> = Map::default();
-    let mut earlier: Vec<Earlier> = Vec::new();
+    let mut slots: Map<String, usize> =
+        Map::with_capacity_and_hasher(doc.items.len(), foldhash::fast::FixedState::default());
+    let mut earlier: Vec<Earlier> = Vec::with_capacity(doc.items.len());
     let mut under: Map<(usize, ItemId), ItemId> = Map::default();
     let mut key = String::new();
     for item in doc.items.iter().filter(|i| !i.is_field() && !i.is_legend) {
