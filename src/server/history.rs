@@ -4,6 +4,9 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::task::JoinHandle;
 
 use tower_lsp::lsp_types::Url;
 
@@ -23,13 +26,17 @@ fn file_path(uri: &Url) -> Option<PathBuf> {
     path.parent().is_some_and(Path::is_dir).then_some(path)
 }
 
-/// Builds or catches up the history of `path` on the blocking pool; returns at once.
-fn warm_in_background(cache: &Arc<HistoryCache>, path: PathBuf) {
-    let Ok(runtime) = tokio::runtime::Handle::try_current() else {
-        return;
-    };
+/// How long an open or save waits for the history build before it gives up re-checking
+/// `stale-date` (the build goes on; hover still gets it): the wait holds one of the
+/// server's concurrent handler slots, so it is kept short.
+const RECHECK_WAIT: Duration = Duration::from_secs(2);
+
+/// Builds or catches up the history of `path` on the blocking pool; returns at once, with
+/// the task to await for its end.
+fn warm_in_background(cache: &Arc<HistoryCache>, path: PathBuf) -> Option<JoinHandle<()>> {
+    let runtime = tokio::runtime::Handle::try_current().ok()?;
     let cache = Arc::clone(cache);
-    runtime.spawn_blocking(move || {
+    Some(runtime.spawn_blocking(move || {
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| cache.warm(&path)));
         if outcome.is_err() {
             tracing::error!(
@@ -38,14 +45,42 @@ fn warm_in_background(cache: &Arc<HistoryCache>, path: PathBuf) {
             );
             cache.forget(&path);
         }
-    });
+    }))
+}
+
+/// A history build started by an open or a save, and the last-commit date known before it.
+pub struct Warming {
+    before: Option<jiff::civil::Date>,
+    task: JoinHandle<()>,
 }
 
 impl Backend {
     /// Starts reading the history of a file the editor opened or saved.
-    pub fn warm_history(&self, uri: &Url) {
-        if let Some(path) = file_path(uri) {
-            warm_in_background(&self.shared.history, path);
+    pub fn warm_history(&self, uri: &Url) -> Option<Warming> {
+        let path = file_path(uri)?;
+        let before = self.shared.history.last_commit(&path);
+        let task = warm_in_background(&self.shared.history, path)?;
+        Some(Warming { before, task })
+    }
+
+    /// Waits (briefly) for a build [`Self::warm_history`] started; when it made the file's
+    /// last commit date known or moved it, and the document has a date field, its
+    /// diagnostics are redone, since `stale-date` compares the two.
+    pub async fn recheck_after_history(&self, uri: &Url, warming: Option<Warming>) {
+        let Some(Warming { before, task }) = warming else {
+            return;
+        };
+        if tokio::time::timeout(RECHECK_WAIT, task).await.is_err() {
+            return;
+        }
+        if self.history_last_commit(uri) == before {
+            return;
+        }
+        let dated = self
+            .snapshot(uri)
+            .is_ok_and(|s| !s.analysis.document.dates.is_empty());
+        if dated {
+            super::handlers::diagnostics::redo(self, std::slice::from_ref(uri)).await;
         }
     }
 

@@ -179,23 +179,7 @@ impl Backend {
                 })
                 .collect()
         });
-        if affected.is_empty() {
-            return;
-        }
-        let generation = self.shared.workspace.generation();
-        for uri in &affected {
-            self.documents.invalidate(uri, generation);
-        }
-        let features = self.features();
-        if features.pull_diagnostics {
-            if features.diagnostic_refresh {
-                let _ = self.client.workspace_diagnostic_refresh().await;
-            }
-            return;
-        }
-        for uri in &affected {
-            super::handlers::diagnostics::publish(self, uri).await;
-        }
+        super::handlers::diagnostics::redo(self, &affected).await;
     }
 
     /// Indexes an open document from its analysed text.

@@ -55,6 +55,29 @@ pub async fn publish(backend: &Backend, uri: &Url) {
         .await;
 }
 
+/// Redoes the diagnostics of `uris`, whose inputs changed outside their text (the workspace
+/// index, the history): drops their cached analyses and re-publishes them, or asks a pulling
+/// client to pull again.
+pub async fn redo(backend: &Backend, uris: &[Url]) {
+    if uris.is_empty() {
+        return;
+    }
+    let generation = backend.shared.workspace.generation();
+    for uri in uris {
+        backend.documents.invalidate(uri, generation);
+    }
+    let features = backend.features();
+    if features.pull_diagnostics {
+        if features.diagnostic_refresh {
+            let _ = backend.client.workspace_diagnostic_refresh().await;
+        }
+        return;
+    }
+    for uri in uris {
+        publish(backend, uri).await;
+    }
+}
+
 /// Re-publishes every open document (after a configuration change), or asks a pulling
 /// client to pull again.
 pub async fn refresh_all(backend: &Backend) {

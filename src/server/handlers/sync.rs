@@ -13,9 +13,10 @@ pub async fn did_open(backend: &Backend, params: DidOpenTextDocumentParams) {
     backend
         .documents
         .open(doc.uri.clone(), &doc.text, doc.version);
-    backend.warm_history(&doc.uri);
+    let history = backend.warm_history(&doc.uri);
     super::diagnostics::publish(backend, &doc.uri).await;
     reindex(backend, &doc.uri).await;
+    backend.recheck_after_history(&doc.uri, history).await;
 }
 
 /// Puts an open document's items in the workspace index; when that changes what other
@@ -52,13 +53,15 @@ pub async fn did_change(backend: &Backend, params: DidChangeTextDocumentParams) 
 
 pub async fn did_save(backend: &Backend, params: DidSaveTextDocumentParams) {
     let uri = params.text_document.uri;
-    backend.warm_history(&uri);
+    let history = backend.warm_history(&uri);
     if uri.path().ends_with("/tickmark.toml") {
         backend.reload_config().await;
         super::diagnostics::refresh_all(backend).await;
         backend.index_workspace().await;
     } else if backend.documents.is_open(&uri) {
         reindex(backend, &uri).await;
+        // A save after a commit moves the last commit date.
+        backend.recheck_after_history(&uri, history).await;
     }
 }
 
