@@ -117,8 +117,8 @@ impl Backend {
     }
 
     /// Reads every roadmap of the workspace folder into the index, off the request path,
-    /// keeping what open documents contributed; then re-publishes the open documents if the
-    /// index changed.
+    /// keeping what open documents contributed; then redoes the diagnostics of the open
+    /// documents the change affects.
     pub async fn index_workspace(&self) {
         let Some(root) = self.root() else {
             return;
