@@ -323,6 +323,13 @@ impl TestServer {
         self.expect::<note::ShowMessage>().await
     }
 
+    /// Every message already sent and not yet consumed, without waiting.
+    #[allow(dead_code)] // Used by the benches, which wait for background work by other means.
+    pub fn take_messages(&mut self) -> Vec<ServerMessage> {
+        self.drain();
+        self.inbox.drain(..).collect()
+    }
+
     pub fn assert_no_messages(&mut self) {
         self.drain();
         assert!(self.inbox.is_empty(), "unconsumed: {:#?}", self.inbox);
