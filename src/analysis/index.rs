@@ -77,7 +77,6 @@ pub struct Elsewhere {
     pub file: String,
     /// How messages name the file.
     pub label: String,
-    pub name: String,
     pub start: LineCol,
     pub end: LineCol,
 }
@@ -210,7 +209,6 @@ impl OtherFiles for Others<'_> {
         Some(Elsewhere {
             file: entry.name.clone(),
             label: entry.label.clone(),
-            name: item.name.clone(),
             start: item.start,
             end: item.end,
         })
