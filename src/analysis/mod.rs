@@ -11,6 +11,7 @@ pub mod diagnostic;
 pub mod estimate;
 pub mod fix;
 pub mod hover;
+pub mod incremental;
 pub mod index;
 pub mod model;
 pub mod mojibake;

@@ -242,6 +242,9 @@ pub struct Document {
     pub malformed_boxes: Vec<MalformedBox>,
     /// Priority tags written in a form tickmark does not read (`[p1]`, `(P1)`).
     pub malformed_tags: Vec<MalformedTag>,
+    /// True when the text defines link references (`[label]: url`), which change how links
+    /// anywhere in the document read.
+    pub has_reference_definitions: bool,
     pub line_index: LineIndex,
 }
 

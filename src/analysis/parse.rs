@@ -36,7 +36,8 @@ pub fn parse(text: &str, states: &BoxStates) -> Document {
     let mut item_lists: Vec<usize> = Vec::new();
     let mut html: Vec<TextRange> = Vec::new();
 
-    for (event, range) in Parser::new_ext(text, markdown_options()).into_offset_iter() {
+    let mut events = Parser::new_ext(text, markdown_options()).into_offset_iter();
+    for (event, range) in events.by_ref() {
         let range = TextRange::from(range);
         match event {
             Event::Start(Tag::Heading { level, .. }) => headings.push((level as u8, range)),
@@ -79,6 +80,7 @@ pub fn parse(text: &str, states: &BoxStates) -> Document {
         }
     }
 
+    doc.has_reference_definitions = events.reference_definitions().iter().next().is_some();
     doc.code.sort_unstable();
     merge_ranges(&mut doc.code);
     // Children follow their parent in document order: one pass from the end settles which

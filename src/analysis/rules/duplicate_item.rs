@@ -57,7 +57,11 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         if local.is_none() {
             let other = ctx.inputs.elsewhere;
             if let Some(other) = other.and_then(|o| o.same_item(&key, item.parent.is_none())) {
-                out.push(in_another_file(ctx, item.text, other));
+                out.push(in_another_file(
+                    &quote(ctx.text, item.text),
+                    item.text,
+                    other,
+                ));
             }
         }
         let slot = slot.unwrap_or_else(|| {
@@ -66,36 +70,55 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             earlier.len() - 1
         });
         if let Some(first) = local {
-            let line = doc.items[first].line + 1;
-            let mut d = Diagnostic::new(
-                Code::DuplicateItem,
+            let removal = loses_nothing(ctx.text, doc, item.id, ctx.text, doc, first)
+                .then(|| item_lines(ctx.text, doc, item.id));
+            out.push(duplicate_of(
                 item.text,
-                format!(
-                    "Duplicate of “{}” on line {line}: remove one of them",
-                    quote(ctx.text, doc.items[first].text)
-                ),
-            )
-            .with_related(doc.items[first].text, "first listed here");
-            if loses_nothing(ctx, item.id, first) {
-                d = d.with_fix(Fix::unsafe_(
-                    "Remove duplicate item",
-                    vec![Edit::delete(item_lines(ctx.text, doc, item.id))],
-                ));
-            }
-            out.push(d);
+                &quote(ctx.text, doc.items[first].text),
+                doc.items[first].line,
+                doc.items[first].text,
+                removal,
+            ));
         }
         earlier[slot].add(doc, item.id, slot, &mut under);
     }
 }
 
-/// The diagnostic for an item that another file of the workspace lists too.
-fn in_another_file(ctx: &Ctx<'_>, text: TextRange, other: Elsewhere) -> Diagnostic {
+/// The diagnostic on a later occurrence (`range`) of the item first listed on `first_line`
+/// (0-based) at `first`; `removal`, when it loses nothing, is the lines the fix deletes.
+pub(crate) fn duplicate_of(
+    range: TextRange,
+    first_quote: &str,
+    first_line: usize,
+    first: TextRange,
+    removal: Option<TextRange>,
+) -> Diagnostic {
     let mut d = Diagnostic::new(
         Code::DuplicateItem,
-        text,
+        range,
         format!(
-            "“{}” is also listed in {} on line {}: keep it in one roadmap",
-            quote(ctx.text, text),
+            "Duplicate of “{first_quote}” on line {}: remove one of them",
+            first_line + 1
+        ),
+    )
+    .with_related(first, "first listed here");
+    if let Some(lines) = removal {
+        d = d.with_fix(Fix::unsafe_(
+            "Remove duplicate item",
+            vec![Edit::delete(lines)],
+        ));
+    }
+    d
+}
+
+/// The diagnostic for an item (`range`, quoted `quoted`) that another file of the workspace
+/// lists too.
+pub(crate) fn in_another_file(quoted: &str, range: TextRange, other: Elsewhere) -> Diagnostic {
+    let mut d = Diagnostic::new(
+        Code::DuplicateItem,
+        range,
+        format!(
+            "“{quoted}” is also listed in {} on line {}: keep it in one roadmap",
             other.label,
             other.start.line + 1
         ),
@@ -181,17 +204,26 @@ fn root_of(doc: &Document, mut id: ItemId) -> ItemId {
     id
 }
 
-/// True when every descendant of `dup` has a same-key counterpart below `first`.
-fn loses_nothing(ctx: &Ctx<'_>, dup: ItemId, first: ItemId) -> bool {
-    let keys = |id: ItemId| -> Vec<String> {
-        ctx.doc
-            .descendants(id)
+/// True when every descendant of `dup` has a same-key counterpart below `first` (each item
+/// given with the text and document it belongs to).
+pub(crate) fn loses_nothing(
+    dup_text: &str,
+    dup_doc: &Document,
+    dup: ItemId,
+    first_text: &str,
+    first_doc: &Document,
+    first: ItemId,
+) -> bool {
+    let keys = |text: &str, doc: &Document, id: ItemId| -> Vec<String> {
+        doc.descendants(id)
             .into_iter()
-            .map(|d| normalize(&ctx.text[ctx.doc.items[d].text.as_range()]))
+            .map(|d| normalize(&text[doc.items[d].text.as_range()]))
             .collect()
     };
-    let kept = keys(first);
-    keys(dup).iter().all(|k| kept.contains(k))
+    let kept = keys(first_text, first_doc, first);
+    keys(dup_text, dup_doc, dup)
+        .iter()
+        .all(|k| kept.contains(k))
 }
 
 #[cfg(test)]

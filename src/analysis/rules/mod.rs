@@ -2,19 +2,19 @@
 //! severities and suppression comments.
 
 mod broken_link;
-mod duplicate_item;
+pub(crate) mod duplicate_item;
 mod empty_item;
 mod inconsistent_parent;
 mod malformed_checkbox;
 mod malformed_priority;
 mod mojibake;
 mod parent_completable;
-mod progress_claim;
+pub(crate) mod progress_claim;
 mod stale_date;
 mod status_mismatch;
 pub mod unknown_priority;
 
-use super::diagnostic::{Code, Diagnostic};
+use super::diagnostic::{Code, Diagnostic, Severity};
 use super::model::{Document, Suppression};
 use super::text::{Edit, TextRange};
 use super::{Inputs, Settings};
@@ -53,6 +53,17 @@ pub fn run(
     inputs: &Inputs<'_>,
     settings: &Settings,
 ) -> Vec<Diagnostic> {
+    run_some(text, doc, inputs, settings, |_| true)
+}
+
+/// [`run`] for the rules whose code `wanted` accepts.
+pub fn run_some(
+    text: &str,
+    doc: &Document,
+    inputs: &Inputs<'_>,
+    settings: &Settings,
+    wanted: impl Fn(Code) -> bool,
+) -> Vec<Diagnostic> {
     let ctx = Ctx {
         text,
         doc,
@@ -61,6 +72,9 @@ pub fn run(
     };
     let mut out = Vec::new();
     for &(code, rule) in RULES {
+        if !wanted(code) {
+            continue;
+        }
         let Some(severity) = settings.severity(code) else {
             continue;
         };
@@ -68,27 +82,43 @@ pub fn run(
         rule(&ctx, &mut out);
         for d in &mut out[start..] {
             debug_assert_eq!(d.code, code);
-            // A rule may grade a diagnostic below its code's default (a duplicate in another
-            // file is information); the configured severity never raises it above that.
-            d.severity = if d.severity == code.default_severity() {
-                severity
-            } else {
-                d.severity.max(severity)
-            };
+            grade(d, severity);
         }
     }
     if !doc.suppressions.is_empty() {
         out.retain(|d| !is_suppressed(doc, d));
     }
-    out.sort_by(|a, b| {
-        (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code))
-    });
+    sort(&mut out);
     out
 }
 
-fn is_suppressed(doc: &Document, d: &Diagnostic) -> bool {
-    let line = doc.line_index.line_of(d.range.start);
-    let names = |codes: &[String]| codes.is_empty() || codes.iter().any(|c| c == d.code.as_str());
+/// Gives a diagnostic its configured severity. A rule may grade a diagnostic below its
+/// code's default (a duplicate in another file is information); the configured severity
+/// never raises it above that.
+pub fn grade(d: &mut Diagnostic, severity: Severity) {
+    d.severity = if d.severity == d.code.default_severity() {
+        severity
+    } else {
+        d.severity.max(severity)
+    };
+}
+
+/// The order diagnostics are reported in: by position, then code.
+pub fn sort(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| {
+        (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code))
+    });
+}
+
+/// True when a `tickmark-disable…` comment of `doc` silences `d`.
+pub fn is_suppressed(doc: &Document, d: &Diagnostic) -> bool {
+    is_suppressed_at(doc, d.code, d.range.start)
+}
+
+/// True when a `tickmark-disable…` comment of `doc` silences `code` at byte `offset`.
+pub fn is_suppressed_at(doc: &Document, code: Code, offset: usize) -> bool {
+    let line = doc.line_index.line_of(offset);
+    let names = |codes: &[String]| codes.is_empty() || codes.iter().any(|c| c == code.as_str());
     let mut disabled = false;
     for s in &doc.suppressions {
         match s {

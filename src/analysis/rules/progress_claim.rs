@@ -100,6 +100,11 @@ fn compare(ctx: &Ctx<'_>, base: usize, claim: &Claim, counts: Counts, out: &mut 
     );
 }
 
+/// True when `s` (a heading's title) claims progress: `[d/t]`, `[p%]` or `(d of t)`.
+pub(crate) fn claims_progress(s: &str) -> bool {
+    find_claim(s).is_some()
+}
+
 /// The first `[d/t]`, `[p%]` or `(d of t)` in `s`.
 fn find_claim(s: &str) -> Option<Claim> {
     let b = s.as_bytes();

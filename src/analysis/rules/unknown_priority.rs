@@ -21,20 +21,32 @@
 use super::{Ctx, Diagnostic};
 use crate::analysis::diagnostic::Code;
 use crate::analysis::fix::Fix;
-use crate::analysis::model::{Level, TagDialect};
+use crate::analysis::model::{Document, Level, TagDialect};
 use crate::analysis::text::Edit;
 
 pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let doc = ctx.doc;
     let allowed = doc.allowed_levels(&ctx.settings.default_priorities);
+    check_with(ctx.text, doc, &allowed, !doc.legend.is_empty(), out);
+}
+
+/// The rule with the allowed levels given: those of the legend (`from_legend`), else the
+/// default set. A part of a document checked alone gets them from the whole document.
+pub fn check_with(
+    text: &str,
+    doc: &Document,
+    allowed: &[Level],
+    from_legend: bool,
+    out: &mut Vec<Diagnostic>,
+) {
     if allowed.is_empty() {
         return;
     }
-    let defined = describe(&allowed);
-    let source = if doc.legend.is_empty() {
-        "the default priorities"
-    } else {
+    let defined = describe(allowed);
+    let source = if from_legend {
         "the priority legend"
+    } else {
+        "the default priorities"
     };
     for item in doc.items.iter().filter(|i| !i.is_legend) {
         for tag in &item.tags {
@@ -45,7 +57,7 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                 .iter()
                 .min_by_key(|&&l| (l.abs_diff(tag.level), l))
                 .expect("not empty");
-            let written = &ctx.text[tag.range.as_range()];
+            let written = &text[tag.range.as_range()];
             let replacement = write_tag(nearest, tag.dialect);
             out.push(
                 Diagnostic::new(

@@ -1,0 +1,701 @@
+//! Analysis that keeps up with an editor's keystrokes.
+//!
+//! [`Incremental`] holds a document cut into *shards* at its top-level headings: `#` and `##`
+//! written at the start of a line. No Markdown block runs across such a heading, so a shard
+//! parses alone exactly as it does inside the whole text, and every rule but two reads only
+//! its own shard. An edit re-analyses the shards it touches. The two rules that read the
+//! whole document are kept up to date from per-shard tables: `duplicate-item` from the
+//! items' keys, `unknown-priority` from the legends.
+//!
+//! The diagnostics are always those [`super::analyze`] gives for the whole text. Where that
+//! cannot be had cheaply, the document is analysed as one:
+//! - a `##` heading inside a `#` section that has a tier, is a done section or claims
+//!   progress does not start a shard (that section reaches into it), nor does a heading
+//!   that a `tickmark-disable-next-line` comment above it targets;
+//! - a document with link reference definitions or `tickmark-disable`/`enable` regions is a
+//!   single shard;
+//! - an edit that moves where shards start, or leaves a block open at the end of its shard
+//!   (an unclosed code fence or HTML block), re-cuts the whole document.
+
+use std::collections::HashMap;
+
+use pulldown_cmark::{Event, Parser, Tag};
+
+use super::diagnostic::{Code, Diagnostic, Place};
+use super::index::Elsewhere;
+use super::model::{Document, ItemId, Level, Section, Suppression};
+use super::normalize::normalize_into;
+use super::parse::{self, markdown_options};
+use super::rules::{self, duplicate_item, progress_claim, quote, unknown_priority};
+use super::text::TextRange;
+use super::{Inputs, Settings};
+
+type Map<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
+
+/// A document under edit and its diagnostics, re-analysed shard by shard.
+pub struct Incremental {
+    text: String,
+    /// In document order, covering the text without gaps; never empty.
+    shards: Vec<Shard>,
+    next_uid: u32,
+    /// Where each shard is in `shards`, by uid (as of the last refresh).
+    position: Map<u32, usize>,
+    /// Analysed shards an edit replaced; their items leave the tables on the next refresh.
+    replaced: Vec<Shard>,
+    /// What the analysis was made with; a change re-analyses everything.
+    settings: Settings,
+    last_commit: Option<jiff::civil::Date>,
+    today: Option<jiff::civil::Date>,
+    /// Every item that `duplicate-item` compares, by key, in document order.
+    keys: Map<String, Vec<Occurrence>>,
+    /// What `duplicate-item` found, by key.
+    findings: Map<String, Vec<Finding>>,
+    /// The priority levels the whole document allows, and whether its legend says so.
+    allowed: Vec<Level>,
+    from_legend: bool,
+}
+
+struct Shard {
+    uid: u32,
+    start: usize,
+    /// The line `start` is on.
+    line: usize,
+    len: usize,
+    /// `None` once an edit touched the shard, until the next refresh.
+    analysed: Option<Analysed>,
+    /// True when a `#` section that no `##` heading may cut is still open at the end.
+    l1_open_after: bool,
+}
+
+struct Analysed {
+    doc: Document,
+    /// Every rule but the two that read the whole document; shard offsets.
+    local: Vec<Diagnostic>,
+    /// `unknown-priority`, with the whole document's legend.
+    priority: Vec<Diagnostic>,
+    /// The items `duplicate-item` compares and their keys.
+    keys: Vec<(String, ItemId)>,
+}
+
+/// An item of a shard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct Occurrence {
+    shard: u32,
+    item: ItemId,
+}
+
+enum Finding {
+    Duplicate {
+        at: Occurrence,
+        first: Occurrence,
+        removable: bool,
+    },
+    Elsewhere {
+        at: Occurrence,
+        other: Elsewhere,
+    },
+}
+
+/// The rules a shard runs alone.
+fn local_rule(code: Code) -> bool {
+    !matches!(code, Code::DuplicateItem | Code::UnknownPriority)
+}
+
+impl Incremental {
+    /// Analyses `text` whole and cuts it into shards.
+    pub fn new(text: String, inputs: &Inputs<'_>, settings: &Settings) -> Self {
+        let mut this = Self {
+            text,
+            shards: Vec::new(),
+            next_uid: 0,
+            position: Map::default(),
+            replaced: Vec::new(),
+            settings: settings.clone(),
+            last_commit: inputs.last_commit,
+            today: inputs.today,
+            keys: Map::default(),
+            findings: Map::default(),
+            allowed: Vec::new(),
+            from_legend: false,
+        };
+        this.rebuild(inputs);
+        this
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// How many shards the document is cut into (1 when it is analysed whole).
+    pub fn shard_count(&self) -> usize {
+        self.shards.len()
+    }
+
+    /// Replaces `range` of the current text with `insert`. The analysis catches up on the
+    /// next [`Self::refresh`]; several edits may come in between.
+    pub fn edit(&mut self, range: TextRange, insert: &str) {
+        let start = floor_char_boundary(&self.text, range.start.min(self.text.len()));
+        let end = floor_char_boundary(&self.text, range.end.clamp(start, self.text.len()));
+        let removed_lines = count_lines(&self.text[start..end]);
+        let added_lines = count_lines(insert);
+        self.text.replace_range(start..end, insert);
+
+        let mut first = self.shards.partition_point(|s| s.start <= start) - 1;
+        // An edit at the start of a heading line may stop it being one.
+        if first > 0 && self.shards[first].start == start {
+            first -= 1;
+        }
+        let last = (self.shards.partition_point(|s| s.start <= end) - 1).max(first);
+        let merged_start = self.shards[first].start;
+        let merged = Shard {
+            uid: self.fresh_uid(),
+            start: merged_start,
+            line: self.shards[first].line,
+            len: self.shards[last].start + self.shards[last].len + insert.len()
+                - (end - start)
+                - merged_start,
+            analysed: None,
+            l1_open_after: self.shards[last].l1_open_after,
+        };
+        let old: Vec<Shard> = self.shards.splice(first..=last, [merged]).collect();
+        self.replaced
+            .extend(old.into_iter().filter(|s| s.analysed.is_some()));
+        for s in &mut self.shards[first + 1..] {
+            s.start = s.start + insert.len() - (end - start);
+            s.line = s.line + added_lines - removed_lines;
+        }
+    }
+
+    /// Brings the analysis up to date with the text, `inputs` and `settings`.
+    pub fn refresh(&mut self, inputs: &Inputs<'_>, settings: &Settings) {
+        if *settings != self.settings
+            || inputs.last_commit != self.last_commit
+            || inputs.today != self.today
+        {
+            self.settings = settings.clone();
+            self.last_commit = inputs.last_commit;
+            self.today = inputs.today;
+            self.rebuild(inputs);
+            return;
+        }
+        if self.shards.iter().all(|s| s.analysed.is_some()) {
+            return;
+        }
+        let mut fresh = Vec::new();
+        let mut i = 0;
+        while i < self.shards.len() {
+            if self.shards[i].analysed.is_some() {
+                i += 1;
+                continue;
+            }
+            let Some(pieces) = self.reanalyse(i, inputs) else {
+                self.rebuild(inputs);
+                return;
+            };
+            let n = pieces.len();
+            fresh.extend(pieces.iter().map(|s| s.uid));
+            self.shards.splice(i..=i, pieces);
+            i += n;
+        }
+        self.update_tables(&fresh, inputs);
+    }
+
+    /// The diagnostics of the whole text, as [`super::analyze`] gives them. Call
+    /// [`Self::refresh`] after editing first.
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        for shard in &self.shards {
+            let Some(a) = &shard.analysed else {
+                debug_assert!(false, "diagnostics asked before a refresh");
+                continue;
+            };
+            out.extend(
+                a.local
+                    .iter()
+                    .chain(&a.priority)
+                    .map(|d| shifted(d, shard.start)),
+            );
+        }
+        if let Some(severity) = self.settings.severity(Code::DuplicateItem) {
+            for finding in self.findings.values().flatten() {
+                if let Some(mut d) = self.render(finding) {
+                    rules::grade(&mut d, severity);
+                    out.push(d);
+                }
+            }
+        }
+        rules::sort(&mut out);
+        out
+    }
+
+    fn fresh_uid(&mut self) -> u32 {
+        self.next_uid += 1;
+        self.next_uid
+    }
+
+    fn shard_text(&self, shard: &Shard) -> &str {
+        &self.text[shard.start..shard.start + shard.len]
+    }
+
+    /// Analyses the whole text again and cuts it anew.
+    fn rebuild(&mut self, inputs: &Inputs<'_>) {
+        self.replaced.clear();
+        self.keys.clear();
+        self.findings.clear();
+        self.shards.clear();
+        let settings = self.settings.clone();
+        let doc = parse::parse(&self.text, &settings.states);
+        let cuts = if is_cuttable(&doc) {
+            cut_points(&self.text, &doc, false)
+        } else {
+            Vec::new()
+        };
+        let shards = if cuts.is_empty() {
+            let uid = self.fresh_uid();
+            let l1_open_after = l1_open_after(&self.text, &doc, false);
+            vec![Shard {
+                uid,
+                start: 0,
+                line: 0,
+                len: self.text.len(),
+                analysed: Some(analysed(&self.text, doc, inputs, &settings)),
+                l1_open_after,
+            }]
+        } else {
+            self.pieces(0, 0, self.text.len(), &cuts, false, inputs)
+        };
+        let fresh: Vec<u32> = shards.iter().map(|s| s.uid).collect();
+        self.shards = shards;
+        self.update_tables(&fresh, inputs);
+    }
+
+    /// Re-analyses the edited shard at `i`, cut into pieces when it now holds top-level
+    /// headings; `None` when the edit may have changed where other shards start.
+    fn reanalyse(&mut self, i: usize, inputs: &Inputs<'_>) -> Option<Vec<Shard>> {
+        let shard = &self.shards[i];
+        let text = &self.text[shard.start..shard.start + shard.len];
+        let l1_in = i > 0 && self.shards[i - 1].l1_open_after;
+        let doc = parse::parse(text, &self.settings.states);
+        if !is_cuttable(&doc) {
+            return None;
+        }
+        // It must still start with a heading that cuts.
+        if shard.start > 0 {
+            let starts = doc.sections.first().is_some_and(|s| {
+                s.heading.start == 0 && cuts_at(text, s) && (s.level == 1 || !l1_in)
+            });
+            if !starts {
+                return None;
+            }
+        }
+        // And the next shard's heading must still be one, with the same `#` section open.
+        if let Some(next) = self.shards.get(i + 1) {
+            let rest = &self.text[next.start..];
+            let heading = &rest[..rest.find('\n').map_or(rest.len(), |n| n + 1)];
+            let lines = count_lines(text);
+            let targets_next = doc
+                .suppressions
+                .iter()
+                .any(|s| matches!(s, Suppression::Line { line, .. } if *line >= lines));
+            if targets_next
+                || l1_open_after(text, &doc, l1_in) != shard.l1_open_after
+                || !heading_follows(text, heading)
+            {
+                return None;
+            }
+        }
+        let cuts = cut_points(text, &doc, l1_in);
+        let (start, line, len) = (shard.start, shard.line, shard.len);
+        if cuts.is_empty() {
+            let settings = self.settings.clone();
+            let l1_open_after = l1_open_after(text, &doc, l1_in);
+            let analysed = analysed(text, doc, inputs, &settings);
+            self.next_uid += 1;
+            return Some(vec![Shard {
+                uid: self.next_uid,
+                start,
+                line,
+                len,
+                analysed: Some(analysed),
+                l1_open_after,
+            }]);
+        }
+        Some(self.pieces(start, line, len, &cuts, l1_in, inputs))
+    }
+
+    /// The text from `start` (on `line`) for `len` bytes, cut at `cuts` (relative to
+    /// `start`), each piece analysed alone.
+    fn pieces(
+        &mut self,
+        start: usize,
+        line: usize,
+        len: usize,
+        cuts: &[usize],
+        mut l1_open: bool,
+        inputs: &Inputs<'_>,
+    ) -> Vec<Shard> {
+        let settings = self.settings.clone();
+        let mut bounds = Vec::with_capacity(cuts.len() + 2);
+        bounds.push(0);
+        bounds.extend_from_slice(cuts);
+        bounds.push(len);
+        let mut out = Vec::with_capacity(bounds.len() - 1);
+        let mut line = line;
+        for pair in bounds.windows(2) {
+            let text = &self.text[start + pair[0]..start + pair[1]];
+            let doc = parse::parse(text, &settings.states);
+            l1_open = l1_open_after(text, &doc, l1_open);
+            let lines = count_lines(text);
+            let analysed = analysed(text, doc, inputs, &settings);
+            self.next_uid += 1;
+            out.push(Shard {
+                uid: self.next_uid,
+                start: start + pair[0],
+                line,
+                len: pair[1] - pair[0],
+                analysed: Some(analysed),
+                l1_open_after: l1_open,
+            });
+            line += lines;
+        }
+        out
+    }
+
+    /// After shards were replaced: the key table, the legend and what `duplicate-item`
+    /// found, for the keys whose items changed.
+    fn update_tables(&mut self, fresh: &[u32], inputs: &Inputs<'_>) {
+        self.position = self
+            .shards
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.uid, i))
+            .collect();
+        let mut touched: Vec<String> = Vec::new();
+        let replaced = std::mem::take(&mut self.replaced);
+        let gone: Vec<u32> = replaced.iter().map(|s| s.uid).collect();
+        for shard in &replaced {
+            for (key, _) in &shard.analysed.as_ref().expect("analysed").keys {
+                if let Some(list) = self.keys.get_mut(key) {
+                    list.retain(|o| !gone.contains(&o.shard));
+                    if list.is_empty() {
+                        self.keys.remove(key);
+                    }
+                }
+                touched.push(key.clone());
+            }
+        }
+        for &uid in fresh {
+            let shard = &self.shards[self.position[&uid]];
+            for (key, item) in &shard.analysed.as_ref().expect("analysed").keys {
+                self.keys.entry(key.clone()).or_default().push(Occurrence {
+                    shard: uid,
+                    item: *item,
+                });
+                touched.push(key.clone());
+            }
+        }
+        touched.sort_unstable();
+        touched.dedup();
+
+        // The legend of the whole document decides `unknown-priority` everywhere.
+        let mut levels: Vec<Level> = self
+            .shards
+            .iter()
+            .flat_map(|s| &s.analysed.as_ref().expect("analysed").doc.legend)
+            .map(|e| e.level)
+            .collect();
+        let from_legend = !levels.is_empty();
+        if from_legend {
+            levels.sort_unstable();
+            levels.dedup();
+        } else {
+            levels.clone_from(&self.settings.default_priorities);
+        }
+        let all = levels != self.allowed || from_legend != self.from_legend;
+        self.allowed = levels;
+        self.from_legend = from_legend;
+        for i in 0..self.shards.len() {
+            if all || fresh.contains(&self.shards[i].uid) {
+                let priority = self.priority_of(&self.shards[i]);
+                self.shards[i].analysed.as_mut().expect("analysed").priority = priority;
+            }
+        }
+
+        for key in touched {
+            let found = match self.keys.get(&key) {
+                Some(list) => self.find_duplicates(&key, list, inputs),
+                None => Vec::new(),
+            };
+            if found.is_empty() {
+                self.findings.remove(&key);
+            } else {
+                self.findings.insert(key, found);
+            }
+        }
+    }
+
+    fn priority_of(&self, shard: &Shard) -> Vec<Diagnostic> {
+        let Some(severity) = self.settings.severity(Code::UnknownPriority) else {
+            return Vec::new();
+        };
+        let a = shard.analysed.as_ref().expect("analysed");
+        let mut out = Vec::new();
+        unknown_priority::check_with(
+            self.shard_text(shard),
+            &a.doc,
+            &self.allowed,
+            self.from_legend,
+            &mut out,
+        );
+        for d in &mut out {
+            rules::grade(d, severity);
+        }
+        if !a.doc.suppressions.is_empty() {
+            out.retain(|d| !rules::is_suppressed(&a.doc, d));
+        }
+        out
+    }
+
+    fn doc_of(&self, uid: u32) -> (&Shard, &Document) {
+        let shard = &self.shards[self.position[&uid]];
+        (shard, &shard.analysed.as_ref().expect("analysed").doc)
+    }
+
+    fn order(&self, o: Occurrence) -> (usize, ItemId) {
+        (self.position[&o.shard], o.item)
+    }
+
+    /// `duplicate-item` for one key, as the rule walks the document: each occurrence after
+    /// the first that it duplicates (any earlier one when it is top-level; a sibling or an
+    /// unrelated top-level item when it is a subtask), else the same item in another file.
+    fn find_duplicates(&self, key: &str, list: &[Occurrence], inputs: &Inputs<'_>) -> Vec<Finding> {
+        let mut list = list.to_vec();
+        list.sort_by_key(|&o| self.order(o));
+        let mut found = Vec::new();
+        let mut first_of_all: Option<Occurrence> = None;
+        let mut top_level: [Option<Occurrence>; 2] = [None, None];
+        let mut under: Map<(u32, ItemId), Occurrence> = Map::default();
+        for &o in &list {
+            let (_, doc) = self.doc_of(o.shard);
+            let parent = doc.items[o.item].parent;
+            let first = match parent {
+                None => first_of_all,
+                Some(parent) => {
+                    let root = Occurrence {
+                        shard: o.shard,
+                        item: root_of(doc, o.item),
+                    };
+                    let top = top_level.iter().flatten().copied().find(|&t| t != root);
+                    let sibling = under.get(&(o.shard, parent)).copied();
+                    match (top, sibling) {
+                        (Some(a), Some(b)) => {
+                            Some(if self.order(a) <= self.order(b) { a } else { b })
+                        }
+                        (a, b) => a.or(b),
+                    }
+                }
+            };
+            match first {
+                Some(first) => {
+                    let (dup_shard, dup_doc) = self.doc_of(o.shard);
+                    let (first_shard, first_doc) = self.doc_of(first.shard);
+                    found.push(Finding::Duplicate {
+                        at: o,
+                        first,
+                        removable: duplicate_item::loses_nothing(
+                            self.shard_text(dup_shard),
+                            dup_doc,
+                            o.item,
+                            self.shard_text(first_shard),
+                            first_doc,
+                            first.item,
+                        ),
+                    });
+                }
+                None => {
+                    if let Some(other) = inputs
+                        .elsewhere
+                        .and_then(|e| e.same_item(key, parent.is_none()))
+                    {
+                        found.push(Finding::Elsewhere { at: o, other });
+                    }
+                }
+            }
+            first_of_all.get_or_insert(o);
+            match parent {
+                None => {
+                    if let Some(slot) = top_level.iter_mut().find(|t| t.is_none()) {
+                        *slot = Some(o);
+                    }
+                }
+                Some(parent) => {
+                    under.entry((o.shard, parent)).or_insert(o);
+                }
+            }
+        }
+        found
+    }
+
+    /// The diagnostic of a finding, in whole-text offsets; `None` when a comment silences it.
+    fn render(&self, finding: &Finding) -> Option<Diagnostic> {
+        let at = match finding {
+            Finding::Duplicate { at, .. } | Finding::Elsewhere { at, .. } => *at,
+        };
+        let (shard, doc) = self.doc_of(at.shard);
+        let text = self.shard_text(shard);
+        let item = &doc.items[at.item];
+        if rules::is_suppressed_at(doc, Code::DuplicateItem, item.text.start) {
+            return None;
+        }
+        let range = item.text.shift(shard.start);
+        Some(match finding {
+            Finding::Duplicate {
+                first, removable, ..
+            } => {
+                let (first_shard, first_doc) = self.doc_of(first.shard);
+                let first_item = &first_doc.items[first.item];
+                let removal =
+                    removable.then(|| rules::item_lines(text, doc, at.item).shift(shard.start));
+                duplicate_item::duplicate_of(
+                    range,
+                    &quote(self.shard_text(first_shard), first_item.text),
+                    first_shard.line + first_item.line,
+                    first_item.text.shift(first_shard.start),
+                    removal,
+                )
+            }
+            Finding::Elsewhere { other, .. } => {
+                duplicate_item::in_another_file(&quote(text, item.text), range, other.clone())
+            }
+        })
+    }
+}
+
+/// A shard's own analysis: its document and every rule that reads only it.
+fn analysed(text: &str, doc: Document, inputs: &Inputs<'_>, settings: &Settings) -> Analysed {
+    let local = rules::run_some(text, &doc, inputs, settings, local_rule);
+    let mut keys = Vec::new();
+    let mut key = String::new();
+    for item in doc.items.iter().filter(|i| !i.is_field() && !i.is_legend) {
+        normalize_into(&text[item.text.as_range()], &mut key);
+        if !key.is_empty() {
+            keys.push((key.clone(), item.id));
+        }
+    }
+    Analysed {
+        doc,
+        local,
+        priority: Vec::new(),
+        keys,
+    }
+}
+
+/// False when something in the document reaches across headings: link reference
+/// definitions, `tickmark-disable`/`enable` regions.
+fn is_cuttable(doc: &Document) -> bool {
+    !doc.has_reference_definitions
+        && !doc
+            .suppressions
+            .iter()
+            .any(|s| matches!(s, Suppression::Region { .. }))
+}
+
+/// A `#` or `##` heading written at the start of its line.
+fn cuts_at(text: &str, section: &Section) -> bool {
+    let at = section.heading.start;
+    section.level <= 2
+        && text.as_bytes().get(at) == Some(&b'#')
+        && (at == 0 || text.as_bytes()[at - 1] == b'\n')
+}
+
+/// A `#` section whose reach matters beyond its own lines: a tier, a done section, a
+/// progress claim.
+fn holds_open(text: &str, section: &Section) -> bool {
+    section.level == 1
+        && (section.tier.is_some()
+            || section.done
+            || progress_claim::claims_progress(&text[section.title.as_range()]))
+}
+
+/// Offsets (after 0) where shards start in `text`; `l1_open` tells whether a `#` section
+/// that holds open is open at its start.
+fn cut_points(text: &str, doc: &Document, mut l1_open: bool) -> Vec<usize> {
+    let mut cuts = Vec::new();
+    for section in &doc.sections {
+        let targeted = doc
+            .suppressions
+            .iter()
+            .any(|s| matches!(s, Suppression::Line { line, .. } if *line == section.line));
+        if section.heading.start > 0
+            && cuts_at(text, section)
+            && (section.level == 1 || !l1_open)
+            && !targeted
+        {
+            cuts.push(section.heading.start);
+        }
+        if section.level == 1 {
+            l1_open = holds_open(text, section);
+        }
+    }
+    cuts
+}
+
+/// Whether a `#` section that holds open is open at the end of `text`.
+fn l1_open_after(text: &str, doc: &Document, l1_open: bool) -> bool {
+    doc.sections
+        .iter()
+        .rev()
+        .find(|s| s.level == 1)
+        .map_or(l1_open, |s| holds_open(text, s))
+}
+
+/// True when `heading` (a line) is still a heading right after `text`: nothing in `text`
+/// is left open to swallow it.
+fn heading_follows(text: &str, heading: &str) -> bool {
+    let mut probe = String::with_capacity(text.len() + heading.len());
+    probe.push_str(text);
+    probe.push_str(heading);
+    Parser::new_ext(&probe, markdown_options())
+        .into_offset_iter()
+        .any(|(event, range)| {
+            matches!(event, Event::Start(Tag::Heading { .. })) && range.start == text.len()
+        })
+}
+
+fn root_of(doc: &Document, mut id: ItemId) -> ItemId {
+    while let Some(p) = doc.items[id].parent {
+        id = p;
+    }
+    id
+}
+
+fn count_lines(s: &str) -> usize {
+    memchr::memchr_iter(b'\n', s.as_bytes()).count()
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// `d` moved `by` bytes later.
+fn shifted(d: &Diagnostic, by: usize) -> Diagnostic {
+    let mut d = d.clone();
+    if by == 0 {
+        return d;
+    }
+    d.range = d.range.shift(by);
+    for related in &mut d.related {
+        if let Place::Here(range) = &mut related.place {
+            *range = range.shift(by);
+        }
+    }
+    for fix in &mut d.fixes {
+        for edit in &mut fix.edits {
+            edit.range = edit.range.shift(by);
+        }
+    }
+    d
+}

@@ -1,0 +1,202 @@
+//! The incremental analysis an editor drives equals a fresh analysis of the final text:
+//! random roadmaps (headings of every level, fences, HTML, tables, legends, duplicates,
+//! suppression comments, link reference definitions) take random edits, some applied
+//! together, and after each refresh the diagnostics are compared with `analyze`.
+
+use proptest::prelude::*;
+use std::fmt::Write as _;
+use tickmark::analysis::incremental::Incremental;
+use tickmark::analysis::index::{FileIndex, OtherFiles, WorkspaceIndex};
+
+use tickmark::analysis::{analyze, parse, BoxStates, Encoding, Inputs, Settings, TextRange};
+
+const LINES: &[&str] = &[
+    "# Roadmap",
+    "# 🔴 Critical",
+    "# Done ✅",
+    "# Plan [1/2]",
+    "## Tier 1",
+    "## ✅ Completed",
+    "## Area [2/3]",
+    "### Sub",
+    "Title",
+    "=====",
+    "-----",
+    "",
+    "",
+    "",
+    "- [ ] Task A",
+    "- [x] Task A",
+    "- [ ] [P1] Task B",
+    "- [ ] [P7] Task C",
+    "  - [ ] Sub a",
+    "  - [x] Task A",
+    "  - [ ] Sub a",
+    "- [] Broken",
+    "-[ ] Glued",
+    "- **[P0]** - Critical: now",
+    "- **[P1]** - High: soon",
+    "- Plain item",
+    "  - **Time:** 2 hours",
+    "```",
+    "~~~",
+    "    indented - [ ] x",
+    "<!-- tickmark-disable-next-line -->",
+    "<!-- tickmark-disable -->",
+    "<!-- tickmark-enable -->",
+    "<div>",
+    "</div>",
+    "<!--",
+    "-->",
+    "| a | b |",
+    "|---|---|",
+    "[ref]: ./x.md",
+    "See [notes](./missing.md) and [ref]",
+    "> - [ ] quoted",
+    "**Last Updated:** 2024-01-15",
+    "- [ ] CafÃ© mojibake",
+    "1. [ ] Numbered",
+    "- [x] Parent",
+    "  - [ ] Open child",
+    "- [ ] (A) todo txt",
+    "#",
+    "## ",
+    "#hashtag",
+    "- [ ] Shared item",
+];
+
+const INSERTS: &[&str] = &[
+    "",
+    "\n",
+    "#",
+    "# ",
+    "## ",
+    "## New\n",
+    "# 🔴 Top\n",
+    "`",
+    "```\n",
+    "[",
+    "]",
+    "x",
+    " ",
+    "- [ ] Task A\n",
+    "  - [ ] Sub a\n",
+    "<!--",
+    "-->",
+    "\n\n",
+    "é",
+    "🔴",
+    "\r\n",
+    "[ref]: y\n",
+    "<div>\n",
+    "<!-- tickmark-disable-next-line -->\n",
+    "- **[P3]** - Low: later\n- **[P4]** - Lowest: never\n",
+];
+
+fn roadmap() -> impl Strategy<Value = String> {
+    prop::collection::vec(prop::sample::select(LINES), 0..40).prop_map(|lines| {
+        let mut text = lines.join("\n");
+        text.push('\n');
+        text
+    })
+}
+
+/// An edit: where (in thousandths of the text), how many bytes go, what comes in.
+fn edit() -> impl Strategy<Value = (usize, usize, &'static str)> {
+    (
+        0..=1000usize,
+        prop_oneof![3 => Just(0usize), 2 => 0..4usize, 1 => 0..60usize],
+        prop::sample::select(INSERTS),
+    )
+}
+
+fn floor(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn other_files() -> WorkspaceIndex {
+    let text = "- [ ] Shared item\n- [ ] Task B\n";
+    let doc = parse::parse(text, &BoxStates::default());
+    let mut index = WorkspaceIndex::default();
+    index.update(
+        "file:///OTHER.md",
+        "OTHER.md",
+        FileIndex::new(text, &doc, Encoding::Utf16),
+    );
+    index
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+    #[test]
+    fn incremental_diagnostics_equal_a_fresh_analysis(
+        text in roadmap(),
+        edits in prop::collection::vec((edit(), any::<bool>()), 1..12),
+        with_others in any::<bool>(),
+    ) {
+        let index = other_files();
+        let others = index.others("file:///ROADMAP.md");
+        let exists = |path: &str| !path.contains("missing");
+        let inputs = Inputs {
+            link_exists: Some(&exists),
+            last_commit: Some(jiff::civil::date(2025, 3, 1)),
+            today: Some(jiff::civil::date(2025, 3, 2)),
+            elsewhere: with_others.then_some(&others as &dyn OtherFiles),
+        };
+        let settings = Settings::default();
+        let mut inc = Incremental::new(text.clone(), &inputs, &settings);
+        prop_assert_eq!(
+            inc.diagnostics(),
+            analyze(&text, &inputs, &settings).diagnostics
+        );
+        let mut text = text;
+        for ((at, remove, insert), refresh) in edits {
+            let start = floor(&text, text.len() * at / 1000);
+            let end = floor(&text, (start + remove).min(text.len()));
+            text.replace_range(start..end, insert);
+            inc.edit(TextRange::new(start, end), insert);
+            prop_assert_eq!(inc.text(), text.as_str());
+            if refresh {
+                inc.refresh(&inputs, &settings);
+                prop_assert_eq!(
+                    inc.diagnostics(),
+                    analyze(&text, &inputs, &settings).diagnostics,
+                    "after editing {}..{} into {:?}:\n{}", start, end, insert, text
+                );
+            }
+        }
+        inc.refresh(&inputs, &settings);
+        prop_assert_eq!(inc.diagnostics(), analyze(&text, &inputs, &settings).diagnostics);
+    }
+}
+
+/// A roadmap of many `##` sections is cut at each, and typing in one re-analyses only it.
+#[test]
+fn a_roadmap_is_cut_at_its_top_level_headings() {
+    let mut text = String::from("# Roadmap\n\n");
+    for n in 0..20 {
+        let _ = write!(text, "## Area {n}\n\n- [ ] Task {n}\n- [x] Done {n}\n\n");
+    }
+    let inputs = Inputs::default();
+    let settings = Settings::default();
+    let mut inc = Incremental::new(text.clone(), &inputs, &settings);
+    assert_eq!(inc.shard_count(), 21);
+    let at = text.find("Task 7").unwrap();
+    inc.edit(TextRange::empty(at), "- [ ] Task 3\n");
+    inc.refresh(&inputs, &settings);
+    assert_eq!(inc.shard_count(), 21);
+    let diagnostics = inc.diagnostics();
+    assert_eq!(diagnostics.len(), 1);
+    assert!(diagnostics[0]
+        .message
+        .starts_with("Duplicate of “Task 3” on line "));
+
+    // A tier on the title reaches every `##` section: the document is analysed whole.
+    let tiered = text.replacen("# Roadmap", "# 🔴 Critical roadmap", 1);
+    let inc = Incremental::new(tiered, &inputs, &settings);
+    assert_eq!(inc.shard_count(), 1);
+}
