@@ -55,6 +55,15 @@ pub struct Incremental {
     from_legend: bool,
 }
 
+impl std::fmt::Debug for Incremental {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Incremental")
+            .field("bytes", &self.text.len())
+            .field("shards", &self.shards.len())
+            .finish_non_exhaustive()
+    }
+}
+
 struct Shard {
     uid: u32,
     start: usize,

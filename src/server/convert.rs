@@ -11,7 +11,9 @@ use tower_lsp::lsp_types::{
     TextDocumentEdit, TextEdit, Url, WorkspaceEdit,
 };
 
-use crate::analysis::{Diagnostic, Edit, Encoding, LineCol, LineIndex, Place, Severity, TextRange};
+use crate::analysis::{
+    Code, Diagnostic, Edit, Encoding, LineCol, LineIndex, Place, Severity, TextRange,
+};
 
 /// A text with its line index, for conversions in one encoding.
 #[derive(Clone, Copy)]
@@ -117,15 +119,28 @@ pub fn diagnostic(map: &LineMap<'_>, uri: &Url, d: &Diagnostic) -> lsp::Diagnost
         range: map.range(d.range),
         severity: Some(severity(d.severity)),
         code: Some(NumberOrString::String(d.code.as_str().to_owned())),
-        code_description: Url::parse(&d.code.href())
-            .ok()
-            .map(|href| lsp::CodeDescription { href }),
+        code_description: code_description(d.code),
         source: Some("tickmark".to_owned()),
         message: d.message.clone(),
         related_information: (!related.is_empty()).then_some(related),
         tags: None,
         data: (!fixes.is_empty()).then(|| json!({ "fixes": fixes })),
     }
+}
+
+/// `codeDescription` of a code: its documentation link, parsed once per code.
+fn code_description(code: Code) -> Option<lsp::CodeDescription> {
+    static HREFS: std::sync::OnceLock<Vec<Option<Url>>> = std::sync::OnceLock::new();
+    let hrefs = HREFS.get_or_init(|| {
+        Code::ALL
+            .iter()
+            .map(|c| Url::parse(&c.href()).ok())
+            .collect()
+    });
+    let index = Code::ALL.iter().position(|&c| c == code)?;
+    hrefs[index]
+        .clone()
+        .map(|href| lsp::CodeDescription { href })
 }
 
 /// A workspace edit on one document: versioned `documentChanges` when the client supports

@@ -12,7 +12,8 @@ use dashmap::DashMap;
 use ropey::Rope;
 use tower_lsp::lsp_types::{Position, TextDocumentContentChangeEvent, Url};
 
-use crate::analysis::{Analysis, Encoding};
+use crate::analysis::incremental::Incremental;
+use crate::analysis::{Analysis, Encoding, TextRange};
 
 /// One open document.
 #[derive(Debug)]
@@ -24,6 +25,17 @@ pub struct Doc {
     /// The workspace generation at which the index last changed what this document sees:
     /// an analysis begun before it is stale.
     valid_from: u64,
+    /// The diagnostics kept up to date edit by edit, and the workspace generation they were
+    /// made with; `None` until the first publish, and after a change of the index.
+    incremental: Option<(Incremental, u64)>,
+}
+
+/// A document's incremental analysis, taken out to be refreshed (see
+/// [`Documents::take_incremental`]).
+pub struct Taken {
+    pub version: i32,
+    /// `None`: there is none yet (or it was dropped); here is the text to start one from.
+    pub incremental: Result<Incremental, String>,
 }
 
 /// One version of a document's text and its analysis, shared by every request on it.
@@ -74,6 +86,7 @@ impl Documents {
                 version,
                 cached: None,
                 valid_from: 0,
+                incremental: None,
             },
         );
     }
@@ -105,14 +118,21 @@ impl Documents {
         let Some(mut doc) = self.docs.get_mut(uri) else {
             return Err(ChangeProblem::NotOpen);
         };
+        let doc = &mut *doc;
         for change in changes {
             match change.range {
-                None => doc.rope = Rope::from_str(&change.text),
+                None => {
+                    doc.rope = Rope::from_str(&change.text);
+                    doc.incremental = None;
+                }
                 Some(range) => {
                     let mut start = byte_offset(&doc.rope, range.start, encoding);
                     let mut end = byte_offset(&doc.rope, range.end, encoding);
                     if start > end {
                         std::mem::swap(&mut start, &mut end);
+                    }
+                    if let Some((incremental, _)) = &mut doc.incremental {
+                        incremental.edit(TextRange::new(start, end), &change.text);
                     }
                     let rope = &mut doc.rope;
                     let start_char = rope.byte_to_char(start);
@@ -153,6 +173,7 @@ impl Documents {
     pub fn invalidate(&self, uri: &Url, generation: u64) {
         if let Some(mut doc) = self.docs.get_mut(uri) {
             doc.cached = None;
+            doc.incremental = None;
             doc.valid_from = doc.valid_from.max(generation);
         }
     }
@@ -163,6 +184,40 @@ impl Documents {
         if let Some(mut doc) = self.docs.get_mut(uri) {
             if doc.version == snapshot.version && snapshot.generation.workspace >= doc.valid_from {
                 doc.cached = Some(Arc::clone(snapshot));
+            }
+        }
+    }
+}
+
+impl Documents {
+    /// Takes the incremental analysis out of the document (or its text, when it has none), so
+    /// that it is refreshed without holding the document; [`Self::put_incremental`] gives
+    /// it back.
+    pub fn take_incremental(&self, uri: &Url) -> Option<Taken> {
+        let mut doc = self.docs.get_mut(uri)?;
+        let incremental = match doc.incremental.take() {
+            Some((incremental, from)) if from >= doc.valid_from => Ok(incremental),
+            _ => Err(doc.rope.to_string()),
+        };
+        Some(Taken {
+            version: doc.version,
+            incremental,
+        })
+    }
+
+    /// Gives back an incremental analysis refreshed at `version` with the index at
+    /// `workspace`; dropped when the document moved on meanwhile or the index changed what
+    /// it sees.
+    pub fn put_incremental(
+        &self,
+        uri: &Url,
+        version: i32,
+        incremental: Incremental,
+        workspace: u64,
+    ) {
+        if let Some(mut doc) = self.docs.get_mut(uri) {
+            if doc.version == version && workspace >= doc.valid_from {
+                doc.incremental = Some((incremental, workspace));
             }
         }
     }

@@ -9,6 +9,60 @@ use serde_json::{json, Value};
 use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::sync::mpsc;
 
+/// A way for the server to write a notification of its own straight to the output, past
+/// tower-lsp's client, which turns every message into a `serde_json::Value` tree before it
+/// is written: for `publishDiagnostics`, whose size grows with the document, building that
+/// tree costs several times the serialisation. Not connected when the server runs without
+/// the guard (in-process tests), and closed when the session ends.
+#[derive(Debug, Default)]
+pub struct Wire {
+    sender: std::sync::Mutex<Option<mpsc::UnboundedSender<Vec<u8>>>>,
+}
+
+impl Wire {
+    pub(crate) fn connect(&self, sender: mpsc::UnboundedSender<Vec<u8>>) {
+        if let Ok(mut slot) = self.sender.lock() {
+            *slot = Some(sender);
+        }
+    }
+
+    /// Lets go of the output, so that it can end.
+    pub(crate) fn close(&self) {
+        if let Ok(mut slot) = self.sender.lock() {
+            *slot = None;
+        }
+    }
+
+    /// Writes a JSON-RPC notification; false when not connected (the caller then sends it
+    /// through tower-lsp's client).
+    pub fn notify<N: tower_lsp::lsp_types::notification::Notification>(
+        &self,
+        params: &N::Params,
+    ) -> bool {
+        #[derive(serde::Serialize)]
+        struct Message<'a, P> {
+            jsonrpc: &'static str,
+            method: &'static str,
+            params: &'a P,
+        }
+        let Ok(slot) = self.sender.lock() else {
+            return false;
+        };
+        let Some(sender) = slot.as_ref() else {
+            return false;
+        };
+        let message = Message {
+            jsonrpc: "2.0",
+            method: N::METHOD,
+            params,
+        };
+        match serde_json::to_vec(&message) {
+            Ok(body) => sender.send(body).is_ok(),
+            Err(_) => false,
+        }
+    }
+}
+
 /// The framed messages on one side, or why one could not be read.
 enum Frame {
     Message(Vec<u8>),
@@ -191,6 +245,37 @@ mod tests {
             .await
             .unwrap()
             .unwrap();
+    }
+
+    #[test]
+    fn the_wire_writes_what_tower_lsp_would() {
+        use tower_lsp::lsp_types::notification::{Notification, PublishDiagnostics};
+        use tower_lsp::lsp_types::{Diagnostic, Position, PublishDiagnosticsParams, Range, Url};
+
+        let wire = super::Wire::default();
+        let params = PublishDiagnosticsParams::new(
+            Url::parse("file:///R.md").unwrap(),
+            vec![Diagnostic::new_simple(
+                Range::new(Position::new(1, 2), Position::new(1, 5)),
+                "“quoted” \\ \n".to_owned(),
+            )],
+            Some(7),
+        );
+        assert!(
+            !wire.notify::<PublishDiagnostics>(&params),
+            "not connected yet"
+        );
+        let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel();
+        wire.connect(sender);
+        assert!(wire.notify::<PublishDiagnostics>(&params));
+        let body: serde_json::Value =
+            serde_json::from_slice(&receiver.try_recv().unwrap()).unwrap();
+        let request = tower_lsp::jsonrpc::Request::build(PublishDiagnostics::METHOD)
+            .params(serde_json::to_value(&params).unwrap())
+            .finish();
+        assert_eq!(body, serde_json::to_value(request).unwrap());
+        wire.close();
+        assert!(!wire.notify::<PublishDiagnostics>(&params));
     }
 
     #[test]

@@ -68,11 +68,18 @@ pub fn run(_args: &LspArgs) -> ExitCode {
     let clean = runtime.block_on(async {
         let (service, socket) = service();
         let shut_down = Arc::clone(&service.inner().shut_down);
+        let wire = Arc::clone(&service.inner().wire);
         let watched = ExitWatch {
             inner: service,
             exited: Arc::clone(&exited),
         };
-        let serve = serve_guarded(tokio::io::stdin(), tokio::io::stdout(), socket, watched);
+        let serve = serve_guarded(
+            tokio::io::stdin(),
+            tokio::io::stdout(),
+            socket,
+            watched,
+            wire,
+        );
         tokio::select! {
             () = serve => {}
             () = exited.notified() => {}
@@ -98,11 +105,13 @@ pub fn service() -> (LspService<Backend>, tower_lsp::ClientSocket) {
 
 /// Serves `service` over `input`/`output` behind the [`framing`] guard, so a malformed
 /// message is answered with an error instead of ending the session.
+/// `wire` (the backend's) gets a direct line to the output for the session.
 pub async fn serve_guarded<S>(
     input: impl tokio::io::AsyncRead + Unpin + Send + 'static,
     output: impl tokio::io::AsyncWrite + Unpin + Send + 'static,
     socket: tower_lsp::ClientSocket,
     service: S,
+    wire: Arc<framing::Wire>,
 ) where
     S: tower::Service<tower_lsp::jsonrpc::Request, Response = Option<tower_lsp::jsonrpc::Response>>
         + Send
@@ -113,6 +122,7 @@ pub async fn serve_guarded<S>(
     let (to_server, server_input) = tokio::io::duplex(1 << 20);
     let (server_output, from_server) = tokio::io::duplex(1 << 20);
     let (queue, outgoing) = tokio::sync::mpsc::unbounded_channel();
+    wire.connect(queue.clone());
     let reader = tokio::spawn(framing::pump_input(
         tokio::io::BufReader::new(input),
         to_server,
@@ -127,6 +137,7 @@ pub async fn serve_guarded<S>(
     Server::new(server_input, server_output, socket)
         .serve(service)
         .await;
+    wire.close();
     reader.abort();
     let _ = writer.await;
 }
@@ -213,6 +224,8 @@ pub struct Backend {
     pub shared: Shared,
     /// Set by `shutdown`; decides the exit code.
     pub shut_down: Arc<AtomicBool>,
+    /// The direct line to the output for `publishDiagnostics` (see [`framing::Wire`]).
+    pub wire: Arc<framing::Wire>,
 }
 
 impl Backend {
@@ -224,6 +237,7 @@ impl Backend {
             config: RwLock::new(Arc::new(Effective::default())),
             shared: Shared::default(),
             shut_down: Arc::new(AtomicBool::new(false)),
+            wire: Arc::default(),
         }
     }
 

@@ -146,6 +146,7 @@ async fn receive(reader: &mut BufReader<impl AsyncReadExt + Unpin>) -> Value {
 #[tokio::test]
 async fn malformed_json_rpc_gets_an_error_and_the_session_goes_on() {
     let (service, socket) = tickmark::server::service();
+    let wire = std::sync::Arc::clone(&service.inner().wire);
     let (client_side, server_side) = tokio::io::duplex(1 << 16);
     let (server_read, server_write) = tokio::io::split(server_side);
     let serve = tokio::spawn(tickmark::server::serve_guarded(
@@ -153,6 +154,7 @@ async fn malformed_json_rpc_gets_an_error_and_the_session_goes_on() {
         server_write,
         socket,
         service,
+        wire,
     ));
     let (client_read, mut client_write) = tokio::io::split(client_side);
     let mut reader = BufReader::new(client_read);
@@ -192,6 +194,27 @@ async fn malformed_json_rpc_gets_an_error_and_the_session_goes_on() {
         &json!({"jsonrpc":"2.0","method": note::Initialized::METHOD, "params": {}}).to_string(),
     )
     .await;
+    // Diagnostics come straight from the server's own line to the output, in full.
+    let open = json!({"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":
+        {"uri":"file:///w/TODO.md","languageId":"markdown","version":1,"text":"- [] x\n"}}});
+    send(&mut client_write, &open.to_string()).await;
+    let published = loop {
+        let message = receive(&mut reader).await;
+        if message["method"] == "textDocument/publishDiagnostics" {
+            break message;
+        }
+    };
+    assert_eq!(published["jsonrpc"], "2.0");
+    assert_eq!(published["params"]["uri"], "file:///w/TODO.md");
+    assert_eq!(published["params"]["version"], 1);
+    let diagnostic = &published["params"]["diagnostics"][0];
+    assert_eq!(diagnostic["code"], "malformed-checkbox", "{published}");
+    assert_eq!(diagnostic["source"], "tickmark");
+    assert_eq!(
+        diagnostic["range"],
+        json!({"start":{"line":0,"character":2},"end":{"line":0,"character":4}})
+    );
+    assert_eq!(diagnostic["data"]["fixes"][0]["edits"][0]["newText"], " ");
     send(
         &mut client_write,
         r#"{"jsonrpc":"2.0","id":3,"method":"shutdown"}"#,

@@ -3,7 +3,8 @@
 //!
 //! A client that pulls gets no pushes, so it never shows a problem twice.
 
-use tower_lsp::jsonrpc::Result;
+use tower_lsp::jsonrpc::{Error, Result};
+use tower_lsp::lsp_types::notification::PublishDiagnostics;
 use tower_lsp::lsp_types::{
     self as lsp, DocumentDiagnosticParams, DocumentDiagnosticReport,
     DocumentDiagnosticReportResult, FullDocumentDiagnosticReport,
@@ -11,23 +12,56 @@ use tower_lsp::lsp_types::{
     UnchangedDocumentDiagnosticReport, Url,
 };
 
+use crate::analysis::incremental::Incremental;
+use crate::analysis::LineIndex;
 use crate::server::convert::{self, LineMap};
-use crate::server::documents::Snapshot;
-use crate::server::Backend;
+use crate::server::{guarded, Backend, MAX_ANALYZED_BYTES};
 
-/// The LSP diagnostics of a snapshot.
-pub fn lsp_diagnostics(backend: &Backend, uri: &Url, snapshot: &Snapshot) -> Vec<lsp::Diagnostic> {
+/// The LSP diagnostics of the current version of `uri`, from its incremental analysis:
+/// after an edit only the shards it touched are analysed again.
+pub fn current(backend: &Backend, uri: &Url) -> Result<(i32, Vec<lsp::Diagnostic>)> {
+    let Some(taken) = backend.documents.take_incremental(uri) else {
+        return Err(Error::invalid_params(format!("{uri} is not open")));
+    };
+    let version = taken.version;
+    let workspace = backend.shared.workspace.generation();
+    let config = backend.effective();
+    let incremental = match taken.incremental {
+        Ok(mut incremental) => backend.with_inputs(uri, |inputs| {
+            guarded("analysis", move || {
+                incremental.refresh(inputs, &config.settings);
+                incremental
+            })
+        })?,
+        Err(text) if text.len() > MAX_ANALYZED_BYTES => {
+            tracing::warn!(
+                "{uri}: {} bytes, more than the {MAX_ANALYZED_BYTES} analysed; skipping",
+                text.len()
+            );
+            return Ok((version, Vec::new()));
+        }
+        Err(text) => backend.with_inputs(uri, |inputs| {
+            guarded("analysis", || {
+                Incremental::new(text, inputs, &config.settings)
+            })
+        })?,
+    };
+    let diagnostics = guarded("analysis", || incremental.diagnostics())?;
+    let text = incremental.text();
+    let index = LineIndex::new(text);
     let map = LineMap {
-        text: &snapshot.text,
-        index: &snapshot.analysis.document.line_index,
+        text,
+        index: &index,
         encoding: backend.features().encoding,
     };
-    snapshot
-        .analysis
-        .diagnostics
+    let lsp = diagnostics
         .iter()
         .map(|d| convert::diagnostic(&map, uri, d))
-        .collect()
+        .collect();
+    backend
+        .documents
+        .put_incremental(uri, version, incremental, workspace);
+    Ok((version, lsp))
 }
 
 /// Analyses the current version and publishes its diagnostics, unless the client pulls or a
@@ -36,8 +70,8 @@ pub async fn publish(backend: &Backend, uri: &Url) {
     if backend.features().pull_diagnostics {
         return;
     }
-    let snapshot = match backend.snapshot(uri) {
-        Ok(s) => s,
+    let (version, diagnostics) = match current(backend, uri) {
+        Ok(current) => current,
         Err(error) => {
             if backend.documents.is_open(uri) {
                 backend.log_error(format!("{uri}: {}", error.message)).await;
@@ -45,13 +79,16 @@ pub async fn publish(backend: &Backend, uri: &Url) {
             return;
         }
     };
-    if backend.documents.version(uri) != Some(snapshot.version) {
+    if backend.documents.version(uri) != Some(version) {
         return;
     }
-    let diagnostics = lsp_diagnostics(backend, uri, &snapshot);
+    let params = lsp::PublishDiagnosticsParams::new(uri.clone(), diagnostics, Some(version));
+    if backend.wire.notify::<PublishDiagnostics>(&params) {
+        return;
+    }
     backend
         .client
-        .publish_diagnostics(uri.clone(), diagnostics, Some(snapshot.version))
+        .publish_diagnostics(params.uri, params.diagnostics, params.version)
         .await;
 }
 
@@ -98,8 +135,15 @@ pub fn pull(
     params: DocumentDiagnosticParams,
 ) -> Result<DocumentDiagnosticReportResult> {
     let uri = params.text_document.uri;
-    let snapshot = backend.snapshot(&uri)?;
-    let result_id = format!("{}:{}", snapshot.generation, snapshot.version);
+    let generation = format!(
+        "{}.{}",
+        backend.effective().generation,
+        backend.shared.workspace.generation()
+    );
+    let Some(version) = backend.documents.version(&uri) else {
+        return Err(Error::invalid_params(format!("{uri} is not open")));
+    };
+    let result_id = format!("{generation}:{version}");
     if params.previous_result_id.as_deref() == Some(result_id.as_str()) {
         return Ok(DocumentDiagnosticReportResult::Report(
             DocumentDiagnosticReport::Unchanged(RelatedUnchangedDocumentDiagnosticReport {
@@ -110,7 +154,8 @@ pub fn pull(
             }),
         ));
     }
-    let items = lsp_diagnostics(backend, &uri, &snapshot);
+    let (version, items) = current(backend, &uri)?;
+    let result_id = format!("{generation}:{version}");
     Ok(DocumentDiagnosticReportResult::Report(
         DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
             related_documents: None,
