@@ -518,21 +518,21 @@ pub fn relative_path(dest: &str) -> Option<String> {
     if dest.is_empty() || dest.starts_with(['#', '/', '\\']) || dest.starts_with("//") {
         return None;
     }
-    if let Some(colon) = dest.find(':') {
-        let scheme = &dest[..colon];
+    if let Some(colon) = memchr::memchr(b':', dest.as_bytes()) {
+        let scheme = &dest.as_bytes()[..colon];
         if !scheme.is_empty()
             && scheme
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
+                .iter()
+                .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'.' | b'-'))
         {
             return None;
         }
     }
-    let path = dest.split(['#', '?']).next().unwrap_or("");
+    let path = &dest[..memchr::memchr2(b'#', b'?', dest.as_bytes()).unwrap_or(dest.len())];
     if path.is_empty() {
         return None;
     }
-    if !path.contains('%') {
+    if memchr::memchr(b'%', path.as_bytes()).is_none() {
         return Some(path.to_owned());
     }
     Some(percent_decode(path))
