@@ -116,6 +116,15 @@ fn number(s: &str, start: usize) -> (f64, usize) {
     {
         end += 1;
     }
+    let written = &bytes[start..end];
+    // Whole numbers (almost all estimates) without the float parser; exact below 2^53.
+    if written.len() <= 15 && written.iter().all(u8::is_ascii_digit) {
+        let whole = written
+            .iter()
+            .fold(0u64, |n, &d| n * 10 + u64::from(d - b'0'));
+        #[allow(clippy::cast_precision_loss)]
+        return (whole as f64, end);
+    }
     (s[start..end].parse().unwrap_or(0.0), end)
 }
 

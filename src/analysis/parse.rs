@@ -491,7 +491,10 @@ fn read_link(text: &str, range: TextRange, link_type: LinkType, dest: &str) -> O
         return None;
     }
     let raw = &text[range.as_range()];
-    let open = raw.rfind("](")? + 2;
+    // The last `](`.
+    let open = memchr::memrchr_iter(b']', raw.as_bytes())
+        .find(|&p| raw.as_bytes().get(p + 1) == Some(&b'('))?
+        + 2;
     let rest = &raw[open..];
     let lead = rest.len() - rest.trim_start().len();
     let mut start = range.start + open + lead;
@@ -502,9 +505,10 @@ fn read_link(text: &str, range: TextRange, link_type: LinkType, dest: &str) -> O
     let end = if text[start - 1..].starts_with('<') {
         written.find('>').map_or(range.end, |p| start + p)
     } else {
-        written
-            .find([' ', '\t', '\n', ')'])
-            .map_or(range.end, |p| start + p)
+        let b = written.as_bytes();
+        let blank = memchr::memchr3(b' ', b'\t', b'\n', b);
+        let close = memchr::memchr(b')', &b[..blank.unwrap_or(b.len())]);
+        close.or(blank).map_or(range.end, |p| start + p)
     };
     Some(Link {
         destination: TextRange::new(start, end),
@@ -572,7 +576,7 @@ fn build_sections(text: &str, doc: &mut Document, headings: &[(u8, TextRange)]) 
         let parent = stack.last().copied();
         let line = doc.line_index.line_of(range.start);
         let title = heading_title(text, &doc.line_index, range, line);
-        let repaired = mojibake::repair(&text[title.as_range()]).into_owned();
+        let repaired = mojibake::repair(&text[title.as_range()]);
         let own_done = is_done_title(&repaired);
         let done = own_done || parent.is_some_and(|p| doc.sections[p].done);
         let id = doc.sections.len();
@@ -622,7 +626,15 @@ fn is_done_title(title: &str) -> bool {
     if t.starts_with('✅') || t.starts_with('☑') || t.starts_with('✔') {
         return true;
     }
-    let plain: String = t.chars().filter(|&c| !is_emoji(c)).collect();
+    // Emoji are dropped first (an emoji between two letters joins them).
+    let plain: std::borrow::Cow<'_, str> = if t.chars().any(is_emoji) {
+        t.chars()
+            .filter(|&c| !is_emoji(c))
+            .collect::<String>()
+            .into()
+    } else {
+        t.into()
+    };
     plain.split(|c: char| !c.is_alphanumeric()).any(|w| {
         ["completed", "done", "finished", "shipped"]
             .iter()
@@ -664,7 +676,10 @@ fn tier_of(title: &str) -> Option<Level> {
             return Some(3);
         }
     }
-    if lower.contains("nice to have") || lower.contains("nice-to-have") {
+    let lower_bytes = lower.as_bytes();
+    if memchr::memmem::find(lower_bytes, b"nice to have").is_some()
+        || memchr::memmem::find(lower_bytes, b"nice-to-have").is_some()
+    {
         return Some(3);
     }
     for ch in title.chars() {
@@ -874,9 +889,17 @@ fn read_date_field(text: &str, range: TextRange) -> Option<DateField> {
             s = s[n..].trim_start();
         }
     }
-    let colon = s.get(..s.len().min(40))?.find(':')?;
-    let label = s[..colon].trim_matches(['*', '_', ' ']);
-    if !DATE_LABELS.iter().any(|l| l.eq_ignore_ascii_case(label)) {
+    let colon = memchr::memchr(b':', s.get(..s.len().min(40))?.as_bytes())?;
+    // Trimmed byte by byte: the three are ASCII, never part of another character.
+    let label = &s.as_bytes()[..colon];
+    let trim = |b: &u8| matches!(b, b'*' | b'_' | b' ');
+    let from = label.iter().position(|b| !trim(b)).unwrap_or(label.len());
+    let to = label.iter().rposition(|b| !trim(b)).map_or(from, |p| p + 1);
+    let label = &label[from..to];
+    if !DATE_LABELS
+        .iter()
+        .any(|l| l.as_bytes().eq_ignore_ascii_case(label))
+    {
         return None;
     }
     let after = s[colon + 1..].trim_start_matches(['*', '_']);

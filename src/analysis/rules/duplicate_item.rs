@@ -26,9 +26,10 @@
 
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::hash::BuildHasher;
 
-use super::{item_lines, quote, Ctx, Diagnostic};
+use super::{item_lines, quote, quote_into, Ctx, Diagnostic};
 use crate::analysis::diagnostic::{Code, Place, Related, Severity};
 use crate::analysis::fix::Fix;
 use crate::analysis::index::Elsewhere;
@@ -125,15 +126,12 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let line = doc.items[first].line + 1;
-        let mut d = Diagnostic::new(
-            Code::DuplicateItem,
-            item.text,
-            format!(
-                "Duplicate of “{}” on line {line}: remove one of them",
-                quote(ctx.text, doc.items[first].text)
-            ),
-        )
-        .with_related(doc.items[first].text, "first listed here");
+        let mut message = String::with_capacity(112);
+        message.push_str("Duplicate of “");
+        quote_into(&mut message, ctx.text, doc.items[first].text);
+        let _ = write!(message, "” on line {line}: remove one of them");
+        let mut d = Diagnostic::new(Code::DuplicateItem, item.text, message)
+            .with_related(doc.items[first].text, "first listed here");
         if loses_nothing(ctx, item.id, first, &mut keys, &slot_of, &mut scratch) {
             d = d.with_fix(Fix::unsafe_(
                 "Remove duplicate item",
