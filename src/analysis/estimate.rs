@@ -47,12 +47,22 @@ pub fn parse_estimate(value: &str) -> Option<Estimate> {
                 j = skip_spaces(bytes, after);
             }
         }
-        let word: String = value[j..]
-            .chars()
-            .take_while(char::is_ascii_alphabetic)
-            .collect::<String>()
-            .to_ascii_lowercase();
-        if let Some(hours) = unit_hours(&word) {
+        // The unit word, lower-cased on the stack: no unit is longer than `minutes`.
+        let word_len = bytes[j..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphabetic())
+            .count();
+        let mut word = [0u8; 7];
+        let hours = if word_len <= word.len() {
+            word[..word_len].copy_from_slice(&bytes[j..j + word_len]);
+            word.make_ascii_lowercase();
+            std::str::from_utf8(&word[..word_len])
+                .ok()
+                .and_then(unit_hours)
+        } else {
+            None
+        };
+        if let Some(hours) = hours {
             return Some(Estimate {
                 low: low * hours,
                 high: high.max(low) * hours,
@@ -105,6 +115,15 @@ fn number(s: &str, start: usize) -> (f64, usize) {
             || (bytes[end] == b'.' && end + 1 < bytes.len() && bytes[end + 1].is_ascii_digit()))
     {
         end += 1;
+    }
+    let written = &bytes[start..end];
+    // Whole numbers (almost all estimates) without the float parser; exact below 2^53.
+    if written.len() <= 15 && written.iter().all(u8::is_ascii_digit) {
+        let whole = written
+            .iter()
+            .fold(0u64, |n, &d| n * 10 + u64::from(d - b'0'));
+        #[allow(clippy::cast_precision_loss)]
+        return (whole as f64, end);
     }
     (s[start..end].parse().unwrap_or(0.0), end)
 }

@@ -26,7 +26,7 @@ use super::index::Elsewhere;
 use super::model::{Document, ItemId, Level, Section, Suppression};
 use super::normalize::normalize_into;
 use super::parse::{self, markdown_options};
-use super::rules::{self, duplicate_item, progress_claim, quote, unknown_priority};
+use super::rules::{self, duplicate_item, progress_claim, unknown_priority};
 use super::text::TextRange;
 use super::{Inputs, Settings};
 
@@ -511,7 +511,7 @@ impl Incremental {
                     found.push(Finding::Duplicate {
                         at: o,
                         first,
-                        removable: duplicate_item::loses_nothing(
+                        removable: duplicate_item::loses_nothing_between(
                             self.shard_text(dup_shard),
                             dup_doc,
                             o.item,
@@ -567,14 +567,15 @@ impl Incremental {
                     removable.then(|| rules::item_lines(text, doc, at.item).shift(shard.start));
                 duplicate_item::duplicate_of(
                     range,
-                    &quote(self.shard_text(first_shard), first_item.text),
+                    self.shard_text(first_shard),
+                    first_item.text,
                     first_shard.line + first_item.line,
                     first_item.text.shift(first_shard.start),
                     removal,
                 )
             }
             Finding::Elsewhere { other, .. } => {
-                duplicate_item::in_another_file(&quote(text, item.text), range, other.clone())
+                duplicate_item::in_another_file(text, item.text, range, other.clone())
             }
         })
     }

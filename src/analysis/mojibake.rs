@@ -40,7 +40,7 @@ pub fn find(text: &str) -> Vec<Damage> {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] < 0x80 {
-            i += 1;
+            i = next_non_ascii(bytes, i);
             continue;
         }
         let start = i;
@@ -50,6 +50,23 @@ pub fn find(text: &str) -> Vec<Damage> {
         find_in_run(&text[start..i], start, &mut out);
     }
     out
+}
+
+/// The first non-ASCII byte at or after `from`, or the end: eight bytes at a time, as most of
+/// a roadmap is ASCII.
+fn next_non_ascii(bytes: &[u8], from: usize) -> usize {
+    let mut i = from;
+    while let Some(word) = bytes.get(i..i + 8) {
+        let word = u64::from_le_bytes(word.try_into().expect("eight bytes"));
+        if word & 0x8080_8080_8080_8080 != 0 {
+            break;
+        }
+        i += 8;
+    }
+    while i < bytes.len() && bytes[i] < 0x80 {
+        i += 1;
+    }
+    i
 }
 
 /// `text` with every damaged run repaired.
@@ -73,9 +90,12 @@ pub fn repair(text: &str) -> Cow<'_, str> {
 fn find_in_run(run: &str, base: usize, out: &mut Vec<Damage>) {
     // Damage starts with a character standing for a UTF-8 lead byte (0xC2..=0xF4) in one of
     // the code pages; runs of correct emoji or accents have none and are skipped cheaply.
+    // Both code pages stand for their bytes with characters of the Basic Multilingual Plane:
+    // an emoji beyond it is never one.
     let lead = |c: char| {
-        cp1252_byte(c).is_some_and(|b| (0xC2..=0xF4).contains(&b))
-            || mac_roman_byte(c).is_some_and(|b| (0xC2..=0xF4).contains(&b))
+        (c as u32) < 0x1_0000
+            && (cp1252_byte(c).is_some_and(|b| (0xC2..=0xF4).contains(&b))
+                || mac_roman_byte(c).is_some_and(|b| (0xC2..=0xF4).contains(&b)))
     };
     if run.chars().nth(1).is_none() || !run.chars().any(lead) {
         return;

@@ -15,13 +15,46 @@ pub fn normalize(text: &str) -> String {
 /// [`normalize`] into `out` (cleared first), so a caller keying many items can reuse one
 /// buffer.
 pub fn normalize_into(text: &str, out: &mut String) {
-    out.clear();
+    let mut bytes = std::mem::take(out).into_bytes();
+    bytes.clear();
+    push_key(text, &mut bytes);
+    *out = String::from_utf8(bytes).expect("a key of UTF-8 text is UTF-8");
+}
+
+/// Bytes that need more than lower-casing: syntax, white space and non-ASCII.
+const SPECIAL: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = b >= 0x80
+            || matches!(
+                b as u8,
+                b'[' | b']' | b'*' | b'`' | b'~' | b'_' | b' ' | b'\t' | b'\n' | b'\r' | 0x0C
+            );
+        b += 1;
+    }
+    table
+};
+
+/// Appends the key of `text` to `out` as UTF-8; the key is `out[base..]` where `base` is the
+/// length of `out` on entry (what comes before is never read), so many keys can share one
+/// buffer.
+pub(crate) fn push_key(text: &str, out: &mut Vec<u8>) {
+    let base = out.len();
     let bytes = text.as_bytes();
+    out.reserve(bytes.len());
+    let mut ascii = true;
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
+        if !SPECIAL[usize::from(b)] {
+            out.push(b.to_ascii_lowercase());
+            i += 1;
+            continue;
+        }
         if b < 0x80 {
             match b {
+                // A priority tag is dropped whole, any other `[` alone.
                 b'[' => {
                     if let Some((len, _)) = priority_tag_at(text, i) {
                         i += len;
@@ -30,11 +63,10 @@ pub fn normalize_into(text: &str, out: &mut String) {
                 }
                 // Link destination: skip `(…)` right after `]`.
                 b']' if bytes.get(i + 1) == Some(&b'(') => {
-                    i = text[i + 2..]
-                        .find(')')
-                        .map_or(text.len(), |p| i + 2 + p + 1);
+                    i = memchr::memchr(b')', &bytes[i + 2..]).map_or(text.len(), |p| i + 2 + p + 1);
                     continue;
                 }
+                b']' => out.push(b']'),
                 b'*' | b'`' | b'~' => {}
                 b'_' => {
                     let prev = text[..i].chars().next_back();
@@ -42,11 +74,10 @@ pub fn normalize_into(text: &str, out: &mut String) {
                     if prev.is_some_and(char::is_alphanumeric)
                         && next.is_some_and(char::is_alphanumeric)
                     {
-                        out.push('_');
+                        out.push(b'_');
                     }
                 }
-                b' ' | b'\t' | b'\n' | b'\r' | 0x0C => push_space(out),
-                _ => out.push(b.to_ascii_lowercase() as char),
+                _ => push_space(out, base),
             }
             i += 1;
             continue;
@@ -57,22 +88,44 @@ pub fn normalize_into(text: &str, out: &mut String) {
             continue;
         }
         if ch.is_whitespace() {
-            push_space(out);
+            push_space(out, base);
         } else {
-            out.extend(ch.to_lowercase());
+            ascii = false;
+            let mut utf8 = [0u8; 4];
+            for lower in ch.to_lowercase() {
+                out.extend_from_slice(lower.encode_utf8(&mut utf8).as_bytes());
+            }
         }
     }
-    let not_word = |c: char| !c.is_alphanumeric();
-    let end = out.trim_end_matches(not_word).len();
-    out.truncate(end);
-    let start = out.len() - out.trim_start_matches(not_word).len();
-    out.drain(..start);
+    // Punctuation at either end is dropped (for ASCII, a character is a byte).
+    let (end, lead) = if ascii {
+        let key = &out[base..];
+        let end = key
+            .iter()
+            .rposition(u8::is_ascii_alphanumeric)
+            .map_or(0, |p| p + 1);
+        let lead = key[..end]
+            .iter()
+            .position(u8::is_ascii_alphanumeric)
+            .unwrap_or(end);
+        (end, lead)
+    } else {
+        let key = std::str::from_utf8(&out[base..]).expect("a key of UTF-8 text is UTF-8");
+        let not_word = |c: char| !c.is_alphanumeric();
+        let end = key.trim_end_matches(not_word).len();
+        (end, end - key[..end].trim_start_matches(not_word).len())
+    };
+    out.truncate(base + end);
+    if lead > 0 {
+        out.drain(base..base + lead);
+    }
 }
 
-/// Appends one space unless the key is empty or already ends in one (white space collapses).
-fn push_space(out: &mut String) {
-    if !out.is_empty() && !out.ends_with(' ') {
-        out.push(' ');
+/// Appends one space unless the key (`out[base..]`) is empty or already ends in one (white
+/// space collapses).
+fn push_space(out: &mut Vec<u8>, base: usize) {
+    if out.len() > base && out.last() != Some(&b' ') {
+        out.push(b' ');
     }
 }
 

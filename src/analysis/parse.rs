@@ -35,6 +35,9 @@ pub fn parse(text: &str, states: &BoxStates) -> Document {
     let mut list_counter = 0usize;
     let mut item_lists: Vec<usize> = Vec::new();
     let mut html: Vec<TextRange> = Vec::new();
+    doc.items.reserve(likely_items(text, &doc.line_index));
+    // Items start in document order: their lines are found walking forward from the last.
+    let mut line = 0usize;
 
     let mut events = Parser::new_ext(text, markdown_options()).into_offset_iter();
     for (event, range) in events.by_ref() {
@@ -56,7 +59,16 @@ pub fn parse(text: &str, states: &BoxStates) -> Document {
             Event::Start(Tag::Item) => {
                 let id = doc.items.len();
                 let parent = open_items.last().copied();
-                let item = read_item(text, &mut doc, id, range, parent, open_items.len(), states);
+                line = line_at(&doc.line_index, line, range.start);
+                let item = read_item(
+                    text,
+                    &mut doc,
+                    id,
+                    (range, line),
+                    parent,
+                    open_items.len(),
+                    states,
+                );
                 if let Some(p) = parent {
                     doc.items[p].children.push(id);
                 }
@@ -102,17 +114,49 @@ pub fn parse(text: &str, states: &BoxStates) -> Document {
     doc
 }
 
-/// Reads one list item from its first line.
+/// How many list items `text` likely has: its lines that start with a list marker. Only a
+/// capacity, so the item arena is not copied as it grows.
+fn likely_items(text: &str, index: &LineIndex) -> usize {
+    let bytes = text.as_bytes();
+    (0..index.line_count())
+        .filter_map(|line| index.line_start(line))
+        .filter(|&start| {
+            let first = bytes[start..]
+                .iter()
+                .position(|&b| !matches!(b, b' ' | b'\t' | b'>'))
+                .map(|n| start + n);
+            first.is_some_and(|i| matches!(bytes[i], b'-' | b'*' | b'+' | b'0'..=b'9'))
+        })
+        .count()
+}
+
+/// The line holding `offset`, searched forward from line `from` (the line of an earlier
+/// offset); the same as [`LineIndex::line_of`], without a search of the whole index.
+fn line_at(index: &LineIndex, from: usize, offset: usize) -> usize {
+    if index.line_start(from).is_none_or(|start| start > offset) {
+        return index.line_of(offset);
+    }
+    let mut line = from;
+    while index
+        .line_start(line + 1)
+        .is_some_and(|next| next <= offset)
+    {
+        line += 1;
+    }
+    line
+}
+
+/// Reads one list item from its first line (`range` is the item's, `line` the line where
+/// it starts).
 fn read_item(
     text: &str,
     doc: &mut Document,
     id: ItemId,
-    range: TextRange,
+    (range, line): (TextRange, usize),
     parent: Option<ItemId>,
     depth: usize,
     states: &BoxStates,
 ) -> Item {
-    let line = doc.line_index.line_of(range.start);
     let line_end = doc
         .line_index
         .line_range(text, line)
@@ -394,11 +438,11 @@ fn in_code_span(text: &str, line_start: usize, i: usize) -> bool {
 fn read_field(text: &str, range: TextRange) -> Option<Field> {
     let s = &text[range.as_range()];
     let (open, body) = strip_emphasis_open(s);
-    let colon = body.find(':')?;
+    let colon = memchr::memchr(b':', body.as_bytes())?;
     let raw_label = &body[..colon];
     let label = raw_label.trim_end_matches(['*', '_']).trim();
     let first = label.chars().next()?;
-    if !first.is_alphabetic() || label.chars().count() > 30 {
+    if !first.is_alphabetic() || label.len() > 30 && label.chars().count() > 30 {
         return None;
     }
     let words = label.split_whitespace().count();
@@ -449,7 +493,10 @@ fn read_link(text: &str, range: TextRange, link_type: LinkType, dest: &str) -> O
         return None;
     }
     let raw = &text[range.as_range()];
-    let open = raw.rfind("](")? + 2;
+    // The last `](`.
+    let open = memchr::memrchr_iter(b']', raw.as_bytes())
+        .find(|&p| raw.as_bytes().get(p + 1) == Some(&b'('))?
+        + 2;
     let rest = &raw[open..];
     let lead = rest.len() - rest.trim_start().len();
     let mut start = range.start + open + lead;
@@ -460,9 +507,10 @@ fn read_link(text: &str, range: TextRange, link_type: LinkType, dest: &str) -> O
     let end = if text[start - 1..].starts_with('<') {
         written.find('>').map_or(range.end, |p| start + p)
     } else {
-        written
-            .find([' ', '\t', '\n', ')'])
-            .map_or(range.end, |p| start + p)
+        let b = written.as_bytes();
+        let blank = memchr::memchr3(b' ', b'\t', b'\n', b);
+        let close = memchr::memchr(b')', &b[..blank.unwrap_or(b.len())]);
+        close.or(blank).map_or(range.end, |p| start + p)
     };
     Some(Link {
         destination: TextRange::new(start, end),
@@ -476,19 +524,22 @@ pub fn relative_path(dest: &str) -> Option<String> {
     if dest.is_empty() || dest.starts_with(['#', '/', '\\']) || dest.starts_with("//") {
         return None;
     }
-    if let Some(colon) = dest.find(':') {
-        let scheme = &dest[..colon];
+    if let Some(colon) = memchr::memchr(b':', dest.as_bytes()) {
+        let scheme = &dest.as_bytes()[..colon];
         if !scheme.is_empty()
             && scheme
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
+                .iter()
+                .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'.' | b'-'))
         {
             return None;
         }
     }
-    let path = dest.split(['#', '?']).next().unwrap_or("");
+    let path = &dest[..memchr::memchr2(b'#', b'?', dest.as_bytes()).unwrap_or(dest.len())];
     if path.is_empty() {
         return None;
+    }
+    if memchr::memchr(b'%', path.as_bytes()).is_none() {
+        return Some(path.to_owned());
     }
     Some(percent_decode(path))
 }
@@ -527,7 +578,7 @@ fn build_sections(text: &str, doc: &mut Document, headings: &[(u8, TextRange)]) 
         let parent = stack.last().copied();
         let line = doc.line_index.line_of(range.start);
         let title = heading_title(text, &doc.line_index, range, line);
-        let repaired = mojibake::repair(&text[title.as_range()]).into_owned();
+        let repaired = mojibake::repair(&text[title.as_range()]);
         let own_done = is_done_title(&repaired);
         let done = own_done || parent.is_some_and(|p| doc.sections[p].done);
         let id = doc.sections.len();
@@ -577,7 +628,15 @@ fn is_done_title(title: &str) -> bool {
     if t.starts_with('✅') || t.starts_with('☑') || t.starts_with('✔') {
         return true;
     }
-    let plain: String = t.chars().filter(|&c| !is_emoji(c)).collect();
+    // Emoji are dropped first (an emoji between two letters joins them).
+    let plain: std::borrow::Cow<'_, str> = if t.chars().any(is_emoji) {
+        t.chars()
+            .filter(|&c| !is_emoji(c))
+            .collect::<String>()
+            .into()
+    } else {
+        t.into()
+    };
     plain.split(|c: char| !c.is_alphanumeric()).any(|w| {
         ["completed", "done", "finished", "shipped"]
             .iter()
@@ -619,7 +678,10 @@ fn tier_of(title: &str) -> Option<Level> {
             return Some(3);
         }
     }
-    if lower.contains("nice to have") || lower.contains("nice-to-have") {
+    let lower_bytes = lower.as_bytes();
+    if memchr::memmem::find(lower_bytes, b"nice to have").is_some()
+        || memchr::memmem::find(lower_bytes, b"nice-to-have").is_some()
+    {
         return Some(3);
     }
     for ch in title.chars() {
@@ -648,49 +710,71 @@ fn assign_sections(doc: &mut Document) {
 /// A legend is a run of consecutive sibling items that each read `TAG - description` (or
 /// `–`, `—`, `:`): the whole list, or at least two entries in a row.
 fn find_legend(text: &str, doc: &mut Document, item_lists: &[usize]) {
-    // The direct items of each list, in order (list ids are dense counters).
-    let mut lists: Vec<Vec<ItemId>> =
-        vec![Vec::new(); item_lists.iter().max().map_or(0, |m| m + 1)];
-    for (id, &list) in item_lists.iter().enumerate() {
-        lists[list].push(id);
+    /// Where one list stands as its direct items go by in document order.
+    #[derive(Default)]
+    struct ListRun {
+        members: usize,
+        /// Entries in a row so far.
+        run: usize,
+        /// The run's first entry, until a second one makes the run a legend.
+        pending: Option<(ItemId, (Level, String, String))>,
     }
-    for members in &lists {
-        let entries: Vec<Option<(Level, String, String)>> = members
-            .iter()
-            .map(|&id| {
-                let item = &doc.items[id];
-                if item.checkbox.is_none() {
-                    legend_entry(&text[item.text.as_range()])
-                } else {
-                    None
-                }
-            })
-            .collect();
-        let mut i = 0;
-        while i < members.len() {
-            let run_end = (i..members.len())
-                .find(|&j| entries[j].is_none())
-                .unwrap_or(members.len());
-            let run = run_end - i;
-            if run >= 2 || (run == 1 && members.len() == 1) {
-                for j in i..run_end {
-                    let (level, label, description) = entries[j].clone().expect("in run");
-                    let id = members[j];
-                    doc.items[id].is_legend = true;
-                    doc.items[id].kind = ItemKind::Plain;
-                    doc.items[id].field = None;
-                    doc.legend.push(LegendEntry {
-                        level,
-                        label,
-                        description,
-                        item: id,
-                    });
-                }
+    let mut lists: Vec<ListRun> = Vec::new();
+    lists.resize_with(
+        item_lists.iter().max().map_or(0, |m| m + 1),
+        ListRun::default,
+    );
+    for (id, &list) in item_lists.iter().enumerate() {
+        let state = &mut lists[list];
+        state.members += 1;
+        let item = &doc.items[id];
+        let entry = if item.checkbox.is_none() {
+            legend_entry(&text[item.text.as_range()])
+        } else {
+            None
+        };
+        let Some(entry) = entry else {
+            state.run = 0;
+            state.pending = None;
+            continue;
+        };
+        state.run += 1;
+        match state.run {
+            1 => state.pending = Some((id, entry)),
+            2 => {
+                let (first, first_entry) = state.pending.take().expect("run of one");
+                mark_legend(doc, first, first_entry);
+                mark_legend(doc, id, entry);
             }
-            i = run_end.max(i + 1);
+            _ => mark_legend(doc, id, entry),
+        }
+    }
+    // A list of a single entry is a legend too.
+    for state in lists {
+        if state.members == 1 {
+            if let Some((id, entry)) = state.pending {
+                mark_legend(doc, id, entry);
+            }
         }
     }
     doc.legend.sort_by_key(|e| e.item);
+}
+
+fn mark_legend(
+    doc: &mut Document,
+    id: ItemId,
+    (level, label, description): (Level, String, String),
+) {
+    let item = &mut doc.items[id];
+    item.is_legend = true;
+    item.kind = ItemKind::Plain;
+    item.field = None;
+    doc.legend.push(LegendEntry {
+        level,
+        label,
+        description,
+        item: id,
+    });
 }
 
 fn legend_entry(s: &str) -> Option<(Level, String, String)> {
@@ -731,11 +815,20 @@ fn scan_lines(text: &str, doc: &mut Document) {
         while i < range.end && matches!(bytes[i], b' ' | b'\t' | b'>') {
             i += 1;
         }
-        if i >= range.end || doc.in_code(i) {
+        if i >= range.end {
+            continue;
+        }
+        // Both findings need a marker glued to `[` or a colon on the line: most lines have
+        // neither, and skip the code lookup.
+        let glued = matches!(bytes[i], b'-' | b'*' | b'+') && bytes.get(i + 1) == Some(&b'[');
+        if !glued && memchr::memchr(b':', &bytes[i..range.end]).is_none() {
+            continue;
+        }
+        if doc.in_code(i) {
             continue;
         }
         // `-[ ]`: a marker glued to a box.
-        if matches!(bytes[i], b'-' | b'*' | b'+') && bytes.get(i + 1) == Some(&b'[') {
+        if glued {
             if let Some(found) = read_box(text, i + 1, range.end, &super::BoxStates::default()) {
                 let canonical = if found.state == State::Done {
                     " [x] "
@@ -798,9 +891,17 @@ fn read_date_field(text: &str, range: TextRange) -> Option<DateField> {
             s = s[n..].trim_start();
         }
     }
-    let colon = s.get(..s.len().min(40))?.find(':')?;
-    let label = s[..colon].trim_matches(['*', '_', ' ']);
-    if !DATE_LABELS.iter().any(|l| l.eq_ignore_ascii_case(label)) {
+    let colon = memchr::memchr(b':', s.get(..s.len().min(40))?.as_bytes())?;
+    // Trimmed byte by byte: the three are ASCII, never part of another character.
+    let label = &s.as_bytes()[..colon];
+    let trim = |b: &u8| matches!(b, b'*' | b'_' | b' ');
+    let from = label.iter().position(|b| !trim(b)).unwrap_or(label.len());
+    let to = label.iter().rposition(|b| !trim(b)).map_or(from, |p| p + 1);
+    let label = &label[from..to];
+    if !DATE_LABELS
+        .iter()
+        .any(|l| l.as_bytes().eq_ignore_ascii_case(label))
+    {
         return None;
     }
     let after = s[colon + 1..].trim_start_matches(['*', '_']);

@@ -80,7 +80,7 @@ pub fn stats(text: &str, doc: &Document) -> Stats {
     let leaves = counted_leaves(doc);
     let mut counts = Counts::default();
     let mut by_priority: BTreeMap<Option<Level>, Counts> = BTreeMap::new();
-    let mut per_section = vec![Counts::default(); doc.sections.len()];
+    let per_section = per_section(doc, &leaves);
     let mut estimates: Vec<Option<Estimate>> = vec![None; doc.sections.len()];
     for &(id, state) in &leaves {
         counts.add_state(state);
@@ -88,9 +88,6 @@ pub fn stats(text: &str, doc: &Document) -> Stats {
             .entry(doc.priority(id))
             .or_default()
             .add_state(state);
-        for s in enclosing_sections(doc, doc.items[id].section) {
-            per_section[s].add_state(state);
-        }
     }
     for item in &doc.items {
         let Some(est) = item.field.as_ref().and_then(|f| f.estimate) else {
@@ -119,6 +116,22 @@ pub fn stats(text: &str, doc: &Document) -> Stats {
         by_section,
         by_priority,
     }
+}
+
+/// The counts of every section (indexed by [`SectionId`]), as [`stats`] gives them in
+/// `by_section`, without the rest of the statistics.
+pub fn counts_by_section(doc: &Document) -> Vec<Counts> {
+    per_section(doc, &counted_leaves(doc))
+}
+
+fn per_section(doc: &Document, leaves: &[(ItemId, State)]) -> Vec<Counts> {
+    let mut per_section = vec![Counts::default(); doc.sections.len()];
+    for &(id, state) in leaves {
+        for s in enclosing_sections(doc, doc.items[id].section) {
+            per_section[s].add_state(state);
+        }
+    }
+    per_section
 }
 
 /// A section and every section above it.

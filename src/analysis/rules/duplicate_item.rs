@@ -24,84 +24,137 @@
 //! duplicate's subtasks and fields all appear under the first occurrence too. A duplicate in
 //! another file has no fix: which file should keep the item is the team's call.
 
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::hash::BuildHasher;
 
-use super::{item_lines, quote, Ctx, Diagnostic};
+use super::{item_lines, quote_into, Ctx, Diagnostic};
 use crate::analysis::diagnostic::{Code, Place, Related, Severity};
 use crate::analysis::fix::Fix;
 use crate::analysis::index::Elsewhere;
 use crate::analysis::model::{Document, ItemId};
-use crate::analysis::normalize::{normalize, normalize_into};
+use crate::analysis::normalize::{normalize, push_key};
 use crate::analysis::text::{Edit, TextRange};
 
-/// Maps keyed by normalised text or item ids: a fast hasher (the keys come from the
-/// document itself, and one slow hash per item was a tenth of the analysis).
+/// Maps keyed by normalised text or its hash: a fast hasher (the keys come from the document
+/// itself, and one slow hash per item was a tenth of the analysis).
 type Map<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
+
+/// No item, no slot.
+const NONE: u32 = u32::MAX;
 
 pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let doc = ctx.doc;
-    // Each distinct key gets a slot; `under` holds, per (slot, parent item), the first
-    // occurrence of that key among the parent's children.
-    let mut slots: Map<String, usize> =
-        Map::with_capacity_and_hasher(doc.items.len(), foldhash::fast::FixedState::default());
-    let mut earlier: Vec<Earlier> = Vec::with_capacity(doc.items.len());
-    let mut under: Map<(usize, ItemId), ItemId> = Map::default();
-    let mut key = String::new();
+    let n = doc.items.len();
+    // Each distinct key gets a slot. Per slot: its first occurrence of all, and its first two
+    // top-level occurrences (one of them may be a later item's own root).
+    let mut keys = Keys::with_capacity(n);
+    let mut slot_of: Vec<u32> = vec![NONE; n];
+    let mut first: Vec<u32> = Vec::with_capacity(n);
+    let mut top_level: Vec<[u32; 2]> = Vec::with_capacity(n);
     for item in doc.items.iter().filter(|i| !i.is_field() && !i.is_legend) {
-        normalize_into(&ctx.text[item.text.as_range()], &mut key);
-        if key.is_empty() {
+        let Some(slot) = keys.intern(&ctx.text[item.text.as_range()], false) else {
             continue;
+        };
+        slot_of[item.id] = slot;
+        let id = item.id as u32;
+        if slot as usize == first.len() {
+            first.push(id);
+            top_level.push([NONE; 2]);
         }
-        let slot = slots.get(key.as_str()).copied();
-        let local = slot.and_then(|s| earlier[s].first_match(doc, item.id, s, &under));
-        if local.is_none() {
-            let other = ctx.inputs.elsewhere;
-            if let Some(other) = other.and_then(|o| o.same_item(&key, item.parent.is_none())) {
-                out.push(in_another_file(
-                    &quote(ctx.text, item.text),
-                    item.text,
-                    other,
-                ));
+        if item.parent.is_none() {
+            let top = &mut top_level[slot as usize];
+            if top[0] == NONE {
+                top[0] = id;
+            } else if top[1] == NONE {
+                top[1] = id;
             }
         }
-        let slot = slot.unwrap_or_else(|| {
-            slots.insert(key.clone(), earlier.len());
-            earlier.push(Earlier::default());
-            earlier.len() - 1
-        });
-        if let Some(first) = local {
-            let removal = loses_nothing(ctx.text, doc, item.id, ctx.text, doc, first)
-                .then(|| item_lines(ctx.text, doc, item.id));
-            out.push(duplicate_of(
-                item.text,
-                &quote(ctx.text, doc.items[first].text),
-                doc.items[first].line,
-                doc.items[first].text,
-                removal,
-            ));
+    }
+    // The first earlier sibling with the same key, parent by parent: `seen` holds, per slot,
+    // the parent whose children are being read and its first child with that key.
+    let mut sibling: Vec<u32> = vec![NONE; n];
+    let mut seen: Vec<(u32, u32)> = vec![(NONE, NONE); first.len()];
+    for parent in doc.items.iter().filter(|i| !i.children.is_empty()) {
+        let p = parent.id as u32;
+        for &c in &parent.children {
+            let slot = slot_of[c];
+            if slot == NONE {
+                continue;
+            }
+            let entry = &mut seen[slot as usize];
+            if entry.0 == p {
+                sibling[c] = entry.1;
+            } else {
+                *entry = (p, c as u32);
+            }
         }
-        earlier[slot].add(doc, item.id, slot, &mut under);
+    }
+    let mut scratch = Scratch::default();
+    for item in &doc.items {
+        let slot = slot_of[item.id];
+        if slot == NONE {
+            continue;
+        }
+        let id = item.id as u32;
+        // The first earlier occurrence this item duplicates: any item when it is top-level;
+        // else a sibling, or a top-level item that is not its own ancestor.
+        let local = if item.parent.is_none() {
+            Some(first[slot as usize]).filter(|&f| f != id)
+        } else {
+            let candidates = top_level[slot as usize];
+            let top = if candidates[0] < id {
+                let root = root_of(doc, item.id) as u32;
+                candidates
+                    .into_iter()
+                    .find(|&t| t != NONE && t < id && t != root)
+            } else {
+                None
+            };
+            match (top, Some(sibling[item.id]).filter(|&s| s != NONE)) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            }
+        };
+        let Some(first) = local.map(|f| f as ItemId) else {
+            let other = ctx.inputs.elsewhere;
+            let key = keys.get(slot);
+            if let Some(other) = other.and_then(|o| o.same_item(key, item.parent.is_none())) {
+                out.push(in_another_file(ctx.text, item.text, item.text, other));
+            }
+            continue;
+        };
+        let removal = loses_nothing(ctx, item.id, first, &mut keys, &slot_of, &mut scratch)
+            .then(|| item_lines(ctx.text, doc, item.id));
+        out.push(duplicate_of(
+            item.text,
+            ctx.text,
+            doc.items[first].text,
+            doc.items[first].line,
+            doc.items[first].text,
+            removal,
+        ));
     }
 }
 
-/// The diagnostic on a later occurrence (`range`) of the item first listed on `first_line`
-/// (0-based) at `first`; `removal`, when it loses nothing, is the lines the fix deletes.
+/// The diagnostic on a later occurrence (`range`) of the item first listed at `first` of
+/// `first_text` (quoted from there), on `first_line` (0-based); `related` is where that is in
+/// the document's own offsets, `removal` the lines the fix deletes when it loses nothing.
 pub(crate) fn duplicate_of(
     range: TextRange,
-    first_quote: &str,
-    first_line: usize,
+    first_text: &str,
     first: TextRange,
+    first_line: usize,
+    related: TextRange,
     removal: Option<TextRange>,
 ) -> Diagnostic {
-    let mut d = Diagnostic::new(
-        Code::DuplicateItem,
-        range,
-        format!(
-            "Duplicate of “{first_quote}” on line {}: remove one of them",
-            first_line + 1
-        ),
-    )
-    .with_related(first, "first listed here");
+    let mut message = String::with_capacity(112);
+    message.push_str("Duplicate of “");
+    quote_into(&mut message, first_text, first);
+    let _ = write!(message, "” on line {}: remove one of them", first_line + 1);
+    let mut d = Diagnostic::new(Code::DuplicateItem, range, message)
+        .with_related(related, "first listed here");
     if let Some(lines) = removal {
         d = d.with_fix(Fix::unsafe_(
             "Remove duplicate item",
@@ -111,18 +164,24 @@ pub(crate) fn duplicate_of(
     d
 }
 
-/// The diagnostic for an item (`range`, quoted `quoted`) that another file of the workspace
-/// lists too.
-pub(crate) fn in_another_file(quoted: &str, range: TextRange, other: Elsewhere) -> Diagnostic {
-    let mut d = Diagnostic::new(
-        Code::DuplicateItem,
-        range,
-        format!(
-            "“{quoted}” is also listed in {} on line {}: keep it in one roadmap",
-            other.label,
-            other.start.line + 1
-        ),
+/// The diagnostic for an item (`item` of `text`, at `range` in the document's offsets) that
+/// another file of the workspace lists too.
+pub(crate) fn in_another_file(
+    text: &str,
+    item: TextRange,
+    range: TextRange,
+    other: Elsewhere,
+) -> Diagnostic {
+    let mut message = String::with_capacity(112);
+    message.push('“');
+    quote_into(&mut message, text, item);
+    let _ = write!(
+        message,
+        "” is also listed in {} on line {}: keep it in one roadmap",
+        other.label,
+        other.start.line + 1
     );
+    let mut d = Diagnostic::new(Code::DuplicateItem, range, message);
     d.severity = Severity::Information;
     d.related.push(Related {
         place: Place::Elsewhere {
@@ -136,64 +195,68 @@ pub(crate) fn in_another_file(quoted: &str, range: TextRange, other: Elsewhere) 
     d
 }
 
-/// The earlier occurrences of one key that can still be the first of a duplicate, so each
-/// lookup is constant time however often a text repeats. The first occurrence under each
-/// parent item lives in the shared `under` map, keyed by this key's slot.
-#[derive(Default)]
-struct Earlier {
-    /// The first occurrence of all.
-    first: Option<ItemId>,
-    /// The first two top-level occurrences (one of them may be the new item's own root).
-    top_level: [Option<ItemId>; 2],
+/// The distinct keys of one document, each stored once in one buffer and numbered in order
+/// of first appearance (its slot).
+struct Keys {
+    /// Every key, one after the other (UTF-8).
+    buffer: Vec<u8>,
+    /// Where each slot's key ends in `buffer` (it starts where the previous one ends).
+    ends: Vec<usize>,
+    /// Slot by the hash of its key: a small entry per key, the key itself compared in
+    /// `buffer` on a hit.
+    by_hash: Map<u64, u32>,
+    /// The keys whose hash an earlier, different key already has.
+    collided: Map<Vec<u8>, u32>,
+    hasher: foldhash::fast::FixedState,
 }
 
-impl Earlier {
-    fn add(
-        &mut self,
-        doc: &Document,
-        id: ItemId,
-        slot: usize,
-        under: &mut Map<(usize, ItemId), ItemId>,
-    ) {
-        self.first.get_or_insert(id);
-        match doc.items[id].parent {
-            None => {
-                if self.top_level[0].is_none() {
-                    self.top_level[0] = Some(id);
-                } else if self.top_level[1].is_none() {
-                    self.top_level[1] = Some(id);
-                }
-            }
-            Some(parent) => {
-                under.entry((slot, parent)).or_insert(id);
-            }
+impl Keys {
+    fn with_capacity(items: usize) -> Self {
+        Self {
+            buffer: Vec::with_capacity(items * 24),
+            ends: Vec::with_capacity(items),
+            by_hash: Map::with_capacity_and_hasher(items, foldhash::fast::FixedState::default()),
+            collided: Map::default(),
+            hasher: foldhash::fast::FixedState::default(),
         }
     }
 
-    /// The first earlier occurrence `id` duplicates: any item when `id` is top-level; else a
-    /// sibling, or a top-level item that is not `id`'s own ancestor.
-    fn first_match(
-        &self,
-        doc: &Document,
-        id: ItemId,
-        slot: usize,
-        under: &Map<(usize, ItemId), ItemId>,
-    ) -> Option<ItemId> {
-        let Some(parent) = doc.items[id].parent else {
-            return self.first;
-        };
-        let root = root_of(doc, id);
-        let top = self
-            .top_level
-            .iter()
-            .flatten()
-            .copied()
-            .find(|&t| t != root);
-        let sibling = under.get(&(slot, parent)).copied();
-        match (top, sibling) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
+    fn get(&self, slot: u32) -> &str {
+        let slot = slot as usize;
+        let start = if slot == 0 { 0 } else { self.ends[slot - 1] };
+        std::str::from_utf8(&self.buffer[start..self.ends[slot]]).expect("keys are UTF-8")
+    }
+
+    /// The slot of `text`'s key, a new one for a key not seen before. An empty key has no
+    /// slot unless `keep_empty`.
+    fn intern(&mut self, text: &str, keep_empty: bool) -> Option<u32> {
+        let start = self.buffer.len();
+        push_key(text, &mut self.buffer);
+        if start == self.buffer.len() && !keep_empty {
+            return None;
         }
+        let hash = self.hasher.hash_one(&self.buffer[start..]);
+        let next = self.ends.len() as u32;
+        let slot = match self.by_hash.entry(hash) {
+            Entry::Vacant(e) => *e.insert(next),
+            Entry::Occupied(e) => {
+                let slot = *e.get();
+                let at = slot as usize;
+                let from = if at == 0 { 0 } else { self.ends[at - 1] };
+                if self.buffer[from..self.ends[at]] == self.buffer[start..] {
+                    slot
+                } else {
+                    let key = self.buffer[start..].to_owned();
+                    *self.collided.entry(key).or_insert(next)
+                }
+            }
+        };
+        if slot == next {
+            self.ends.push(self.buffer.len());
+        } else {
+            self.buffer.truncate(start);
+        }
+        Some(slot)
     }
 }
 
@@ -204,9 +267,67 @@ fn root_of(doc: &Document, mut id: ItemId) -> ItemId {
     id
 }
 
-/// True when every descendant of `dup` has a same-key counterpart below `first` (each item
-/// given with the text and document it belongs to).
-pub(crate) fn loses_nothing(
+/// Buffers [`loses_nothing`] reuses from one duplicate to the next.
+#[derive(Default)]
+struct Scratch {
+    stack: Vec<ItemId>,
+    kept: Vec<u32>,
+    /// Slots of the items the duplicate search skips (fields, legend entries, empty keys),
+    /// given as they are needed.
+    other_slots: Vec<u32>,
+}
+
+/// True when every descendant of `dup` has a same-key counterpart below `first`. Keys are
+/// compared by slot; descendants without one (fields, legend entries, empty keys) get theirs
+/// here.
+fn loses_nothing(
+    ctx: &Ctx<'_>,
+    dup: ItemId,
+    first: ItemId,
+    keys: &mut Keys,
+    slot_of: &[u32],
+    scratch: &mut Scratch,
+) -> bool {
+    let doc = ctx.doc;
+    let Scratch {
+        stack,
+        kept,
+        other_slots,
+    } = scratch;
+    let mut slot = |id: ItemId| -> u32 {
+        if slot_of[id] != NONE {
+            return slot_of[id];
+        }
+        if other_slots.is_empty() {
+            other_slots.resize(slot_of.len(), NONE);
+        }
+        if other_slots[id] == NONE {
+            let text = &ctx.text[doc.items[id].text.as_range()];
+            other_slots[id] = keys.intern(text, true).expect("empty keys are kept");
+        }
+        other_slots[id]
+    };
+    kept.clear();
+    stack.clear();
+    stack.extend(&doc.items[first].children);
+    while let Some(id) = stack.pop() {
+        kept.push(slot(id));
+        stack.extend(&doc.items[id].children);
+    }
+    stack.clear();
+    stack.extend(&doc.items[dup].children);
+    while let Some(id) = stack.pop() {
+        if !kept.contains(&slot(id)) {
+            return false;
+        }
+        stack.extend(&doc.items[id].children);
+    }
+    true
+}
+
+/// [`loses_nothing`] for two items of different texts (parts of one document analysed
+/// apart), each given with the text and document it belongs to.
+pub(crate) fn loses_nothing_between(
     dup_text: &str,
     dup_doc: &Document,
     dup: ItemId,

@@ -43,7 +43,8 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                 if n == 1 { "it" } else { "them" }
             ),
         );
-        let mut edits = Vec::new();
+        d.related.reserve_exact(n);
+        let mut edits = Vec::with_capacity(n);
         for s in &open {
             let b = s.checkbox.expect("tasks have boxes");
             d = d.with_related(b, "open subtask");

@@ -161,12 +161,20 @@ pub fn item_lines(text: &str, doc: &Document, id: usize) -> TextRange {
 
 /// The item text as written, for messages.
 pub fn quote(text: &str, range: TextRange) -> String {
+    let mut out = String::new();
+    quote_into(&mut out, text, range);
+    out
+}
+
+/// [`quote`] appended to `out`, for a message built in place.
+pub fn quote_into(out: &mut String, text: &str, range: TextRange) {
     const MAX: usize = 60;
     let s = &text[range.as_range()];
-    if s.chars().count() <= MAX {
-        s.to_owned()
+    // No more bytes than MAX: no more characters either.
+    if s.len() <= MAX || s.chars().count() <= MAX {
+        out.push_str(s);
     } else {
-        let cut: String = s.chars().take(MAX - 1).collect();
-        format!("{cut}…")
+        out.extend(s.chars().take(MAX - 1));
+        out.push('…');
     }
 }

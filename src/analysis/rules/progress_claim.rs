@@ -19,7 +19,7 @@
 use super::{Ctx, Diagnostic};
 use crate::analysis::diagnostic::Code;
 use crate::analysis::fix::Fix;
-use crate::analysis::stats::{item_counts, stats, Counts};
+use crate::analysis::stats::{counts_by_section, item_counts, Counts};
 use crate::analysis::text::{Edit, TextRange};
 
 pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
@@ -30,13 +30,7 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     for section in &doc.sections {
         let title = &ctx.text[section.title.as_range()];
         if let Some(claim) = find_claim(title) {
-            let counts = per_section.get_or_insert_with(|| {
-                stats(ctx.text, doc)
-                    .by_section
-                    .iter()
-                    .map(|s| s.counts)
-                    .collect()
-            })[section.id];
+            let counts = per_section.get_or_insert_with(|| counts_by_section(doc))[section.id];
             compare(ctx, section.title.start, &claim, counts, out);
         }
     }

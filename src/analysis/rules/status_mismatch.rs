@@ -15,7 +15,7 @@
 //!
 //! **Fix (unsafe).** `Check item`.
 
-use super::{quote, set_box, Ctx, Diagnostic};
+use super::{quote_into, set_box, Ctx, Diagnostic};
 use crate::analysis::diagnostic::Code;
 use crate::analysis::fix::Fix;
 use crate::analysis::model::State;
@@ -37,17 +37,14 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             s = p;
         }
         let title = doc.sections[s].title;
+        let mut message = String::with_capacity(96);
+        message.push_str("Open task under the done section “");
+        quote_into(&mut message, ctx.text, title);
+        message.push_str("”: check it or move it");
         out.push(
-            Diagnostic::new(
-                Code::StatusMismatch,
-                checkbox,
-                format!(
-                    "Open task under the done section “{}”: check it or move it",
-                    quote(ctx.text, title)
-                ),
-            )
-            .with_related(title, "done section")
-            .with_fix(Fix::unsafe_("Check item", vec![set_box(checkbox, 'x')])),
+            Diagnostic::new(Code::StatusMismatch, checkbox, message)
+                .with_related(title, "done section")
+                .with_fix(Fix::unsafe_("Check item", vec![set_box(checkbox, 'x')])),
         );
     }
 }
