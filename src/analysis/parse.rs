@@ -549,9 +549,12 @@ fn percent_decode(s: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(b);
+        if bytes[i] == b'%' {
+            if let (Some(hi), Some(lo)) = (
+                bytes.get(i + 1).and_then(|&b| hex_digit(b)),
+                bytes.get(i + 2).and_then(|&b| hex_digit(b)),
+            ) {
+                out.push(hi << 4 | lo);
                 i += 3;
                 continue;
             }
@@ -560,6 +563,10 @@ fn percent_decode(s: &str) -> String {
         i += 1;
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+fn hex_digit(b: u8) -> Option<u8> {
+    (b as char).to_digit(16).map(|d| d as u8)
 }
 
 fn build_sections(text: &str, doc: &mut Document, headings: &[(u8, TextRange)]) {
@@ -1199,6 +1206,20 @@ mod tests {
             ]
         );
         assert_eq!(d.priority(2), Some(0));
+    }
+
+    #[test]
+    fn percent_escapes_decode_only_with_two_hex_digits() {
+        // A `%` before a character of several bytes, or before a sign, is kept as written.
+        assert_eq!(relative_path("./a%aé.md").as_deref(), Some("./a%aé.md"));
+        assert_eq!(relative_path("./a%+1.md").as_deref(), Some("./a%+1.md"));
+        assert_eq!(
+            relative_path("./my%20notes.md").as_deref(),
+            Some("./my notes.md")
+        );
+        assert_eq!(relative_path("./end%41").as_deref(), Some("./endA"));
+        let doc = doc("- [ ] see [x](./a%aé.md)\n");
+        assert_eq!(doc.links.len(), 1);
     }
 
     #[test]
