@@ -38,6 +38,7 @@ pub struct Incremental {
     /// In document order, covering the text without gaps; never empty.
     shards: Vec<Shard>,
     next_uid: u32,
+    next_revision: u64,
     /// Where each shard is in `shards`, by uid (as of the last refresh).
     position: Map<u32, usize>,
     /// Analysed shards an edit replaced; their items leave the tables on the next refresh.
@@ -80,10 +81,26 @@ struct Analysed {
     doc: Document,
     /// Every rule but the two that read the whole document; shard offsets.
     local: Vec<Diagnostic>,
-    /// `unknown-priority`, with the whole document's legend.
-    priority: Vec<Diagnostic>,
+    /// `local` and `unknown-priority` (with the whole document's legend), sorted.
+    own: Vec<Diagnostic>,
+    /// Changes whenever `own` does.
+    revision: u64,
     /// The items `duplicate-item` compares and their keys.
     keys: Vec<(String, ItemId)>,
+}
+
+/// One shard of an [`Incremental`], as [`Incremental::shards`] shows it.
+pub struct ShardView<'a> {
+    /// Changes whenever the shard's diagnostics do, and differs between shards.
+    pub revision: u64,
+    /// Where the shard starts in the document: byte offset and line.
+    pub start: usize,
+    pub line: usize,
+    pub text: &'a str,
+    /// Lines of `text` alone.
+    pub line_index: &'a super::text::LineIndex,
+    /// Every rule's diagnostics but `duplicate-item`'s, in offsets of `text`, sorted.
+    pub diagnostics: &'a [Diagnostic],
 }
 
 /// An item of a shard.
@@ -117,6 +134,7 @@ impl Incremental {
             text,
             shards: Vec::new(),
             next_uid: 0,
+            next_revision: 0,
             position: Map::default(),
             replaced: Vec::new(),
             settings: settings.clone(),
@@ -218,13 +236,34 @@ impl Incremental {
                 debug_assert!(false, "diagnostics asked before a refresh");
                 continue;
             };
-            out.extend(
-                a.local
-                    .iter()
-                    .chain(&a.priority)
-                    .map(|d| shifted(d, shard.start)),
-            );
+            out.extend(a.own.iter().map(|d| shifted(d, shard.start)));
         }
+        out.extend(self.document_wide());
+        rules::sort(&mut out);
+        out
+    }
+
+    /// Each shard with the diagnostics of every rule but `duplicate-item`, for a caller that
+    /// converts them shard by shard and keeps what did not change: add
+    /// [`Self::document_wide`] for the whole list.
+    pub fn shards(&self) -> impl Iterator<Item = ShardView<'_>> + '_ {
+        self.shards.iter().filter_map(|shard| {
+            let a = shard.analysed.as_ref()?;
+            Some(ShardView {
+                revision: a.revision,
+                start: shard.start,
+                line: shard.line,
+                text: self.shard_text(shard),
+                line_index: &a.doc.line_index,
+                diagnostics: &a.own,
+            })
+        })
+    }
+
+    /// The `duplicate-item` diagnostics, which may point from one shard into another, in
+    /// document offsets, sorted.
+    pub fn document_wide(&self) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
         if let Some(severity) = self.settings.severity(Code::DuplicateItem) {
             for finding in self.findings.values().flatten() {
                 if let Some(mut d) = self.render(finding) {
@@ -423,10 +462,17 @@ impl Incremental {
         let all = levels != self.allowed || from_legend != self.from_legend;
         self.allowed = levels;
         self.from_legend = from_legend;
+        let fresh_set: foldhash::HashSet<u32> = fresh.iter().copied().collect();
         for i in 0..self.shards.len() {
-            if all || fresh.contains(&self.shards[i].uid) {
+            if all || fresh_set.contains(&self.shards[i].uid) {
                 let priority = self.priority_of(&self.shards[i]);
-                self.shards[i].analysed.as_mut().expect("analysed").priority = priority;
+                self.next_revision += 1;
+                let a = self.shards[i].analysed.as_mut().expect("analysed");
+                let mut own = a.local.clone();
+                own.extend(priority);
+                rules::sort(&mut own);
+                a.own = own;
+                a.revision = self.next_revision;
             }
         }
 
@@ -595,7 +641,8 @@ fn analysed(text: &str, doc: Document, inputs: &Inputs<'_>, settings: &Settings)
     Analysed {
         doc,
         local,
-        priority: Vec::new(),
+        own: Vec::new(),
+        revision: 0,
         keys,
     }
 }

@@ -21,6 +21,9 @@ pub struct LineMap<'a> {
     pub text: &'a str,
     pub index: &'a LineIndex,
     pub encoding: Encoding,
+    /// The line `text` starts on in the document: 0 for a whole document, more for a part
+    /// of one (an incremental analysis shard).
+    pub line_base: u32,
 }
 
 /// A position the engine already counted in the negotiated encoding.
@@ -30,7 +33,8 @@ pub fn position(lc: LineCol) -> Position {
 
 impl LineMap<'_> {
     pub fn position(&self, offset: usize) -> Position {
-        position(self.index.line_col(self.text, offset, self.encoding))
+        let lc = self.index.line_col(self.text, offset, self.encoding);
+        Position::new(lc.line + self.line_base, lc.col)
     }
 
     pub fn range(&self, range: TextRange) -> lsp::Range {
@@ -41,7 +45,7 @@ impl LineMap<'_> {
         self.index.offset(
             self.text,
             LineCol {
-                line: pos.line,
+                line: pos.line.saturating_sub(self.line_base),
                 col: pos.character,
             },
             self.encoding,

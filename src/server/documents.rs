@@ -14,6 +14,7 @@ use tower_lsp::lsp_types::{Position, TextDocumentContentChangeEvent, Url};
 
 use crate::analysis::incremental::Incremental;
 use crate::analysis::{Analysis, Encoding, TextRange};
+use crate::server::published::WireCache;
 
 /// One open document.
 #[derive(Debug)]
@@ -25,17 +26,26 @@ pub struct Doc {
     /// The workspace generation at which the index last changed what this document sees:
     /// an analysis begun before it is stale.
     valid_from: u64,
-    /// The diagnostics kept up to date edit by edit, and the workspace generation they were
-    /// made with; `None` until the first publish, and after a change of the index.
-    incremental: Option<(Incremental, u64)>,
+    /// The diagnostics kept up to date edit by edit; `None` until the first publish, and
+    /// after a change of the index.
+    live: Option<Live>,
+}
+
+/// A document's incremental analysis and what was last published from it.
+#[derive(Debug)]
+pub struct Live {
+    pub incremental: Incremental,
+    /// The workspace generation it was made with.
+    pub workspace: u64,
+    pub wire: WireCache,
 }
 
 /// A document's incremental analysis, taken out to be refreshed (see
 /// [`Documents::take_incremental`]).
 pub struct Taken {
     pub version: i32,
-    /// `None`: there is none yet (or it was dropped); here is the text to start one from.
-    pub incremental: Result<Incremental, String>,
+    /// `Err`: there is none yet (or it was dropped); here is the text to start one from.
+    pub live: Result<Live, String>,
 }
 
 /// One version of a document's text and its analysis, shared by every request on it.
@@ -86,7 +96,7 @@ impl Documents {
                 version,
                 cached: None,
                 valid_from: 0,
-                incremental: None,
+                live: None,
             },
         );
     }
@@ -123,7 +133,7 @@ impl Documents {
             match change.range {
                 None => {
                     doc.rope = Rope::from_str(&change.text);
-                    doc.incremental = None;
+                    doc.live = None;
                 }
                 Some(range) => {
                     let mut start = byte_offset(&doc.rope, range.start, encoding);
@@ -131,8 +141,9 @@ impl Documents {
                     if start > end {
                         std::mem::swap(&mut start, &mut end);
                     }
-                    if let Some((incremental, _)) = &mut doc.incremental {
-                        incremental.edit(TextRange::new(start, end), &change.text);
+                    if let Some(live) = &mut doc.live {
+                        live.incremental
+                            .edit(TextRange::new(start, end), &change.text);
                     }
                     let rope = &mut doc.rope;
                     let start_char = rope.byte_to_char(start);
@@ -173,7 +184,7 @@ impl Documents {
     pub fn invalidate(&self, uri: &Url, generation: u64) {
         if let Some(mut doc) = self.docs.get_mut(uri) {
             doc.cached = None;
-            doc.incremental = None;
+            doc.live = None;
             doc.valid_from = doc.valid_from.max(generation);
         }
     }
@@ -195,29 +206,22 @@ impl Documents {
     /// it back.
     pub fn take_incremental(&self, uri: &Url) -> Option<Taken> {
         let mut doc = self.docs.get_mut(uri)?;
-        let incremental = match doc.incremental.take() {
-            Some((incremental, from)) if from >= doc.valid_from => Ok(incremental),
+        let live = match doc.live.take() {
+            Some(live) if live.workspace >= doc.valid_from => Ok(live),
             _ => Err(doc.rope.to_string()),
         };
         Some(Taken {
             version: doc.version,
-            incremental,
+            live,
         })
     }
 
-    /// Gives back an incremental analysis refreshed at `version` with the index at
-    /// `workspace`; dropped when the document moved on meanwhile or the index changed what
-    /// it sees.
-    pub fn put_incremental(
-        &self,
-        uri: &Url,
-        version: i32,
-        incremental: Incremental,
-        workspace: u64,
-    ) {
+    /// Gives back an incremental analysis refreshed at `version`; dropped when the document
+    /// moved on meanwhile or the index changed what it sees.
+    pub fn put_incremental(&self, uri: &Url, version: i32, live: Live) {
         if let Some(mut doc) = self.docs.get_mut(uri) {
-            if doc.version == version && workspace >= doc.valid_from {
-                doc.incremental = Some((incremental, workspace));
+            if doc.version == version && live.workspace >= doc.valid_from {
+                doc.live = Some(live);
             }
         }
     }

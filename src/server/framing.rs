@@ -33,33 +33,15 @@ impl Wire {
         }
     }
 
-    /// Writes a JSON-RPC notification; false when not connected (the caller then sends it
-    /// through tower-lsp's client).
-    pub fn notify<N: tower_lsp::lsp_types::notification::Notification>(
-        &self,
-        params: &N::Params,
-    ) -> bool {
-        #[derive(serde::Serialize)]
-        struct Message<'a, P> {
-            jsonrpc: &'static str,
-            method: &'static str,
-            params: &'a P,
-        }
-        let Ok(slot) = self.sender.lock() else {
-            return false;
-        };
-        let Some(sender) = slot.as_ref() else {
-            return false;
-        };
-        let message = Message {
-            jsonrpc: "2.0",
-            method: N::METHOD,
-            params,
-        };
-        match serde_json::to_vec(&message) {
-            Ok(body) => sender.send(body).is_ok(),
-            Err(_) => false,
-        }
+    pub fn is_connected(&self) -> bool {
+        self.sender.lock().is_ok_and(|s| s.is_some())
+    }
+
+    /// Writes a message body already serialised; false when not connected.
+    pub fn send(&self, body: Vec<u8>) -> bool {
+        self.sender
+            .lock()
+            .is_ok_and(|s| s.as_ref().is_some_and(|s| s.send(body).is_ok()))
     }
 }
 
@@ -248,34 +230,18 @@ mod tests {
     }
 
     #[test]
-    fn the_wire_writes_what_tower_lsp_would() {
-        use tower_lsp::lsp_types::notification::{Notification, PublishDiagnostics};
-        use tower_lsp::lsp_types::{Diagnostic, Position, PublishDiagnosticsParams, Range, Url};
-
+    fn the_wire_sends_only_while_connected() {
         let wire = super::Wire::default();
-        let params = PublishDiagnosticsParams::new(
-            Url::parse("file:///R.md").unwrap(),
-            vec![Diagnostic::new_simple(
-                Range::new(Position::new(1, 2), Position::new(1, 5)),
-                "“quoted” \\ \n".to_owned(),
-            )],
-            Some(7),
-        );
-        assert!(
-            !wire.notify::<PublishDiagnostics>(&params),
-            "not connected yet"
-        );
+        assert!(!wire.is_connected());
+        assert!(!wire.send(b"{}".to_vec()), "not connected yet");
         let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel();
         wire.connect(sender);
-        assert!(wire.notify::<PublishDiagnostics>(&params));
-        let body: serde_json::Value =
-            serde_json::from_slice(&receiver.try_recv().unwrap()).unwrap();
-        let request = tower_lsp::jsonrpc::Request::build(PublishDiagnostics::METHOD)
-            .params(serde_json::to_value(&params).unwrap())
-            .finish();
-        assert_eq!(body, serde_json::to_value(request).unwrap());
+        assert!(wire.send(b"{\"a\":1}".to_vec()));
+        assert_eq!(receiver.try_recv().unwrap(), b"{\"a\":1}");
         wire.close();
-        assert!(!wire.notify::<PublishDiagnostics>(&params));
+        assert!(!wire.send(b"{}".to_vec()));
+        // Closed, the wire holds no sender: the output can end.
+        assert!(receiver.try_recv().is_err());
     }
 
     #[test]

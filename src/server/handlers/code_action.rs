@@ -31,6 +31,7 @@ pub fn code_action(
         text,
         index: &doc.line_index,
         encoding: features.encoding,
+        line_base: 0,
     };
     let range = map.text_range(params.range);
     let only = params.context.only.unwrap_or_default();

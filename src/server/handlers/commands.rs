@@ -46,6 +46,7 @@ pub async fn execute_command(
         text,
         index: &doc.line_index,
         encoding: features.encoding,
+        line_base: 0,
     };
     let (first_line, last_line) = match (args.line, args.range) {
         (Some(line), _) => (line as usize, line as usize),

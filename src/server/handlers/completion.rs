@@ -23,6 +23,7 @@ pub fn completion(
         text,
         index: &doc.line_index,
         encoding: backend.features().encoding,
+        line_base: 0,
     };
     let offset = map.offset(position.position);
     let completions = guarded("completion", || {
@@ -68,6 +69,7 @@ pub fn on_type_formatting(
         text,
         index: &doc.line_index,
         encoding: backend.features().encoding,
+        line_base: 0,
     };
     let offset = map.offset(position.position);
     let edits = guarded("list continuation", || {

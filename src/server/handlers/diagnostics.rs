@@ -4,7 +4,6 @@
 //! A client that pulls gets no pushes, so it never shows a problem twice.
 
 use tower_lsp::jsonrpc::{Error, Result};
-use tower_lsp::lsp_types::notification::PublishDiagnostics;
 use tower_lsp::lsp_types::{
     self as lsp, DocumentDiagnosticParams, DocumentDiagnosticReport,
     DocumentDiagnosticReportResult, FullDocumentDiagnosticReport,
@@ -13,24 +12,28 @@ use tower_lsp::lsp_types::{
 };
 
 use crate::analysis::incremental::Incremental;
-use crate::analysis::LineIndex;
-use crate::server::convert::{self, LineMap};
+use crate::server::documents::Live;
+use crate::server::published::{self, WireCache};
 use crate::server::{guarded, Backend, MAX_ANALYZED_BYTES};
 
-/// The LSP diagnostics of the current version of `uri`, from its incremental analysis:
-/// after an edit only the shards it touched are analysed again.
-pub fn current(backend: &Backend, uri: &Url) -> Result<(i32, Vec<lsp::Diagnostic>)> {
+/// Brings the incremental analysis of `uri` up to date (after an edit only the shards it
+/// touched are analysed again) and hands it to `f` with the version it is of; `Ok(None)`
+/// for a document too large to analyse.
+fn with_current<T>(
+    backend: &Backend,
+    uri: &Url,
+    f: impl FnOnce(&mut Live, i32) -> T,
+) -> Result<Option<T>> {
     let Some(taken) = backend.documents.take_incremental(uri) else {
         return Err(Error::invalid_params(format!("{uri} is not open")));
     };
     let version = taken.version;
-    let workspace = backend.shared.workspace.generation();
     let config = backend.effective();
-    let incremental = match taken.incremental {
-        Ok(mut incremental) => backend.with_inputs(uri, |inputs| {
+    let mut live = match taken.live {
+        Ok(mut live) => backend.with_inputs(uri, |inputs| {
             guarded("analysis", move || {
-                incremental.refresh(inputs, &config.settings);
-                incremental
+                live.incremental.refresh(inputs, &config.settings);
+                live
             })
         })?,
         Err(text) if text.len() > MAX_ANALYZED_BYTES => {
@@ -38,37 +41,65 @@ pub fn current(backend: &Backend, uri: &Url) -> Result<(i32, Vec<lsp::Diagnostic
                 "{uri}: {} bytes, more than the {MAX_ANALYZED_BYTES} analysed; skipping",
                 text.len()
             );
-            return Ok((version, Vec::new()));
+            return Ok(None);
         }
-        Err(text) => backend.with_inputs(uri, |inputs| {
-            guarded("analysis", || {
-                Incremental::new(text, inputs, &config.settings)
-            })
-        })?,
+        Err(text) => {
+            let workspace = backend.shared.workspace.generation();
+            backend.with_inputs(uri, |inputs| {
+                guarded("analysis", || Live {
+                    incremental: Incremental::new(text, inputs, &config.settings),
+                    workspace,
+                    wire: WireCache::default(),
+                })
+            })?
+        }
     };
-    let diagnostics = guarded("analysis", || incremental.diagnostics())?;
-    let text = incremental.text();
-    let index = LineIndex::new(text);
-    let map = LineMap {
-        text,
-        index: &index,
-        encoding: backend.features().encoding,
-    };
-    let lsp = diagnostics
-        .iter()
-        .map(|d| convert::diagnostic(&map, uri, d))
-        .collect();
-    backend
-        .documents
-        .put_incremental(uri, version, incremental, workspace);
-    Ok((version, lsp))
+    let result = guarded("analysis", || f(&mut live, version))?;
+    backend.documents.put_incremental(uri, version, live);
+    Ok(Some(result))
+}
+
+/// The LSP diagnostics of the current version of `uri`.
+pub fn current(backend: &Backend, uri: &Url) -> Result<(i32, Vec<lsp::Diagnostic>)> {
+    let encoding = backend.features().encoding;
+    let version = backend.documents.version(uri).unwrap_or_default();
+    let current = with_current(backend, uri, |live, version| {
+        (
+            version,
+            published::lsp_list(uri, &live.incremental, encoding),
+        )
+    })?;
+    Ok(current.unwrap_or((version, Vec::new())))
 }
 
 /// Analyses the current version and publishes its diagnostics, unless the client pulls or a
-/// newer version arrived meanwhile.
+/// newer version arrived meanwhile. Behind the framing guard the message is written
+/// straight to the output, shard by shard from what was written before.
 pub async fn publish(backend: &Backend, uri: &Url) {
     if backend.features().pull_diagnostics {
         return;
+    }
+    if backend.wire.is_connected() {
+        let encoding = backend.features().encoding;
+        let written = with_current(backend, uri, |live, version| {
+            let body =
+                published::message(uri, version, &live.incremental, encoding, &mut live.wire);
+            (version, body)
+        });
+        match written {
+            Ok(Some((version, body))) => {
+                if backend.documents.version(uri) == Some(version) && backend.wire.send(body) {
+                    return;
+                }
+            }
+            Ok(None) => {}
+            Err(error) => {
+                if backend.documents.is_open(uri) {
+                    backend.log_error(format!("{uri}: {}", error.message)).await;
+                }
+                return;
+            }
+        }
     }
     let (version, diagnostics) = match current(backend, uri) {
         Ok(current) => current,
@@ -82,13 +113,9 @@ pub async fn publish(backend: &Backend, uri: &Url) {
     if backend.documents.version(uri) != Some(version) {
         return;
     }
-    let params = lsp::PublishDiagnosticsParams::new(uri.clone(), diagnostics, Some(version));
-    if backend.wire.notify::<PublishDiagnostics>(&params) {
-        return;
-    }
     backend
         .client
-        .publish_diagnostics(params.uri, params.diagnostics, params.version)
+        .publish_diagnostics(uri.clone(), diagnostics, Some(version))
         .await;
 }
 

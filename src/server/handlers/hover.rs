@@ -17,6 +17,7 @@ pub fn hover(backend: &Backend, params: HoverParams) -> Result<Option<Hover>> {
         text,
         index: &doc.line_index,
         encoding: backend.features().encoding,
+        line_base: 0,
     };
     let offset = map.offset(params.text_document_position_params.position);
     let line = doc.line_index.line_of(offset);

@@ -25,6 +25,7 @@ pub fn document_symbol(
         text,
         index: &doc.line_index,
         encoding: backend.features().encoding,
+        line_base: 0,
     };
     let symbols = guarded("outline", || outline::symbols(text, doc))?;
     Ok(Some(DocumentSymbolResponse::Nested(
@@ -143,6 +144,7 @@ pub fn code_lens(backend: &Backend, params: CodeLensParams) -> Result<Option<Vec
         text,
         index: &doc.line_index,
         encoding: backend.features().encoding,
+        line_base: 0,
     };
     let lenses = guarded("code lens", || outline::lenses(text, doc))?;
     Ok(Some(
@@ -169,6 +171,7 @@ pub fn inlay_hint(backend: &Backend, params: InlayHintParams) -> Result<Option<V
         text,
         index: &doc.line_index,
         encoding: backend.features().encoding,
+        line_base: 0,
     };
     let wanted = map.text_range(params.range);
     let hints = guarded("inlay hints", || outline::inlay_hints(text, doc))?;
@@ -205,6 +208,7 @@ pub fn document_link(
         text,
         index: &doc.line_index,
         encoding: backend.features().encoding,
+        line_base: 0,
     };
     Ok(Some(
         doc.links

@@ -1,0 +1,204 @@
+//! The `publishDiagnostics` message as JSON, built from an incremental analysis shard by
+//! shard. Each shard's diagnostics are kept as the JSON last written for them; a keystroke
+//! writes anew only the shards whose diagnostics or first line changed, and the
+//! `duplicate-item` diagnostics, which point across shards. The message is the one
+//! [`lsp_list`] gives, element for element.
+
+use std::collections::HashMap;
+
+use tower_lsp::lsp_types::{self as lsp, Url};
+
+use crate::analysis::incremental::Incremental;
+use crate::analysis::{Code, Diagnostic, Encoding, LineIndex};
+use crate::server::convert::{self, LineMap};
+
+/// The JSON of each shard's diagnostics as last written.
+#[derive(Debug, Default)]
+pub struct WireCache {
+    encoding: Option<Encoding>,
+    /// By shard revision.
+    shards: HashMap<u64, Written>,
+}
+
+#[derive(Debug)]
+struct Written {
+    /// The line the shard started on when written (every position depends on it).
+    line: usize,
+    json: Vec<u8>,
+    /// Per diagnostic: its sort key in shard offsets and where its JSON ends in `json`.
+    items: Vec<(usize, usize, Code, usize)>,
+}
+
+/// The diagnostics of `incremental` in LSP form, in one list.
+pub fn lsp_list(uri: &Url, incremental: &Incremental, encoding: Encoding) -> Vec<lsp::Diagnostic> {
+    let text = incremental.text();
+    let index = LineIndex::new(text);
+    let map = LineMap {
+        text,
+        index: &index,
+        encoding,
+        line_base: 0,
+    };
+    incremental
+        .diagnostics()
+        .iter()
+        .map(|d| convert::diagnostic(&map, uri, d))
+        .collect()
+}
+
+/// The body of the `publishDiagnostics` notification for `version`, reusing what `cache`
+/// holds of earlier ones.
+pub fn message(
+    uri: &Url,
+    version: i32,
+    incremental: &Incremental,
+    encoding: Encoding,
+    cache: &mut WireCache,
+) -> Vec<u8> {
+    if cache.encoding != Some(encoding) {
+        cache.shards.clear();
+        cache.encoding = Some(encoding);
+    }
+    // The diagnostics that point across shards, converted against the whole text.
+    let wide = incremental.document_wide();
+    let mut wide_json: Vec<(usize, usize, Code, Vec<u8>)> = Vec::with_capacity(wide.len());
+    if !wide.is_empty() {
+        let text = incremental.text();
+        let index = LineIndex::new(text);
+        let map = LineMap {
+            text,
+            index: &index,
+            encoding,
+            line_base: 0,
+        };
+        for d in &wide {
+            let json = serde_json::to_vec(&convert::diagnostic(&map, uri, d)).unwrap_or_default();
+            wide_json.push((d.range.start, d.range.end, d.code, json));
+        }
+    }
+    let mut wide_json = wide_json.into_iter().peekable();
+
+    let mut body =
+        Vec::with_capacity(128 + cache.shards.values().map(|w| w.json.len()).sum::<usize>());
+    body.extend_from_slice(
+        br#"{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":"#,
+    );
+    let _ = serde_json::to_writer(&mut body, uri.as_str());
+    body.extend_from_slice(br#","diagnostics":["#);
+    let mut first = true;
+    let mut push = |body: &mut Vec<u8>, json: &[u8]| {
+        if !first {
+            body.push(b',');
+        }
+        first = false;
+        body.extend_from_slice(json);
+    };
+    let mut kept = HashMap::with_capacity(cache.shards.len());
+    for shard in incremental.shards() {
+        let written = match cache.shards.remove(&shard.revision) {
+            Some(w) if w.line == shard.line => w,
+            _ => write_shard(uri, &shard, encoding),
+        };
+        let mut from = 0;
+        for &(start, end, code, to) in &written.items {
+            let key = (shard.start + start, shard.start + end, code);
+            while let Some((_, _, _, json)) = wide_json.next_if(|(s, e, c, _)| (*s, *e, *c) < key) {
+                push(&mut body, &json);
+            }
+            push(&mut body, &written.json[from..to]);
+            from = to;
+        }
+        if !written.items.is_empty() {
+            kept.insert(shard.revision, written);
+        }
+    }
+    for (_, _, _, json) in wide_json {
+        push(&mut body, &json);
+    }
+    cache.shards = kept;
+    body.extend_from_slice(br#"],"version":"#);
+    body.extend_from_slice(version.to_string().as_bytes());
+    body.extend_from_slice(b"}}");
+    body
+}
+
+fn write_shard(
+    uri: &Url,
+    shard: &crate::analysis::incremental::ShardView<'_>,
+    encoding: Encoding,
+) -> Written {
+    let map = LineMap {
+        text: shard.text,
+        index: shard.line_index,
+        encoding,
+        line_base: shard.line as u32,
+    };
+    let mut json = Vec::new();
+    let mut items = Vec::with_capacity(shard.diagnostics.len());
+    for d in shard.diagnostics {
+        write_one(&mut json, &map, uri, d);
+        items.push((d.range.start, d.range.end, d.code, json.len()));
+    }
+    Written {
+        line: shard.line,
+        json,
+        items,
+    }
+}
+
+fn write_one(out: &mut Vec<u8>, map: &LineMap<'_>, uri: &Url, d: &Diagnostic) {
+    let _ = serde_json::to_writer(&mut *out, &convert::diagnostic(map, uri, d));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{lsp_list, message, WireCache};
+    use crate::analysis::incremental::Incremental;
+    use crate::analysis::{Encoding, Inputs, Settings, TextRange};
+    use tower_lsp::lsp_types::notification::{Notification, PublishDiagnostics};
+    use tower_lsp::lsp_types::{PublishDiagnosticsParams, Url};
+
+    /// One cache per encoding, as a session has one encoding.
+    fn same_as_the_list(inc: &Incremental, caches: &mut [WireCache; 2], version: i32) {
+        let uri = Url::parse("file:///w/ROADMAP.md").unwrap();
+        for (encoding, cache) in [Encoding::Utf16, Encoding::Utf8].into_iter().zip(caches) {
+            let body: serde_json::Value =
+                serde_json::from_slice(&message(&uri, version, inc, encoding, cache)).unwrap();
+            let list = lsp_list(&uri, inc, encoding);
+            assert!(!list.is_empty());
+            let params = PublishDiagnosticsParams::new(uri.clone(), list, Some(version));
+            // What tower-lsp's client would have sent.
+            let request = tower_lsp::jsonrpc::Request::build(PublishDiagnostics::METHOD)
+                .params(serde_json::to_value(params).unwrap())
+                .finish();
+            assert_eq!(body, serde_json::to_value(request).unwrap());
+        }
+    }
+
+    #[test]
+    fn the_message_built_shard_by_shard_is_the_whole_list() {
+        let text = "# Roadmap 🗺️\n\n## Priority Levels\n- **[P0]** - Critical: now\n- **[P1]** - High: soon\n\n\
+            ## 🔴 Area one\n\n- [x] Ship 𝄞 it\n  - [ ] open\n- [ ] [P4] Far\n- [] Broken\n\n\
+            ## Area two\n\n- [ ] Ship 𝄞 it\n- Plain\n\n## Area three\n\n- [ ] [P1] Fine\n- [] Again\n";
+        let inputs = Inputs::default();
+        let settings = Settings::default();
+        let mut inc = Incremental::new(text.to_owned(), &inputs, &settings);
+        assert!(inc.shard_count() > 3);
+        let mut cache = [WireCache::default(), WireCache::default()];
+        same_as_the_list(&inc, &mut cache, 1);
+
+        // A character in a line, then a new line above everything below, then a legend
+        // entry that changes what every shard's unknown-priority says.
+        let at = text.find("Broken").unwrap();
+        inc.edit(TextRange::empty(at), "x");
+        inc.refresh(&inputs, &settings);
+        same_as_the_list(&inc, &mut cache, 2);
+        inc.edit(TextRange::empty(at), "\n- [ ] Ship 𝄞 it\n");
+        inc.refresh(&inputs, &settings);
+        same_as_the_list(&inc, &mut cache, 3);
+        let legend = inc.text().find("- **[P1]**").unwrap();
+        inc.edit(TextRange::empty(legend), "- **[P4]** - Later: some day\n");
+        inc.refresh(&inputs, &settings);
+        same_as_the_list(&inc, &mut cache, 4);
+    }
+}
