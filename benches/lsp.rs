@@ -1,7 +1,8 @@
 //! Server latency over real stdio: the built `tickmark lsp` is spawned, opens a generated
 //! 1 MB and 10 MB roadmap, and types 500 single characters; each `didChange` is timed until
 //! its `publishDiagnostics` has been read whole from the server's stdout (the client's parse
-//! of it is not timed), and `documentSymbol` until its response has. A no-op request round
+//! of it is not timed); then 50 new lines (Enter), which move every diagnostic below them;
+//! and `documentSymbol` until its response has been read. A no-op request round
 //! trip (an unknown method) over the same pipes, measured in the same run, is the baseline.
 //! Prints median and p95 of each.
 //!
@@ -251,6 +252,13 @@ fn run(size: usize, label: &str, problems: Problems, keystrokes: usize) {
         let ch = if i % 7 == 6 { " " } else { "a" };
         latencies.push(server.change(version, line, start_col + i as u32, ch));
     }
+    // Enter moves every line below, and so every diagnostic position there.
+    let mut enters = Vec::new();
+    for _ in 0..50 {
+        version += 1;
+        enters.push(server.change(version, line, 0, "\n"));
+    }
+    let line = line + 50;
     let symbols: Vec<Duration> = (0..20).map(|_| server.document_symbol()).collect();
     // documentSymbol right after a keystroke: the outline needs the whole analysis.
     let mut symbols_after_edit = Vec::new();
@@ -261,6 +269,7 @@ fn run(size: usize, label: &str, problems: Problems, keystrokes: usize) {
     }
     let (base_median, _) = summary("no-op request (baseline)", baseline);
     let (key_median, key_p95) = summary("keystroke → publishDiagnostics", latencies);
+    summary("Enter → publishDiagnostics", enters);
     summary("documentSymbol", symbols);
     summary("documentSymbol after an edit", symbols_after_edit);
     println!(

@@ -152,6 +152,8 @@ fn write_one(out: &mut Vec<u8>, map: &LineMap<'_>, uri: &Url, d: &Diagnostic) {
 
 #[cfg(test)]
 mod tests {
+    use std::fmt::Write as _;
+
     use super::{lsp_list, message, WireCache};
     use crate::analysis::incremental::Incremental;
     use crate::analysis::{Encoding, Inputs, Settings, TextRange};
@@ -165,7 +167,6 @@ mod tests {
             let body: serde_json::Value =
                 serde_json::from_slice(&message(&uri, version, inc, encoding, cache)).unwrap();
             let list = lsp_list(&uri, inc, encoding);
-            assert!(!list.is_empty());
             let params = PublishDiagnosticsParams::new(uri.clone(), list, Some(version));
             // What tower-lsp's client would have sent.
             let request = tower_lsp::jsonrpc::Request::build(PublishDiagnostics::METHOD)
@@ -184,6 +185,7 @@ mod tests {
         let settings = Settings::default();
         let mut inc = Incremental::new(text.to_owned(), &inputs, &settings);
         assert!(inc.shard_count() > 3);
+        assert!(!inc.diagnostics().is_empty());
         let mut cache = [WireCache::default(), WireCache::default()];
         same_as_the_list(&inc, &mut cache, 1);
 
@@ -200,5 +202,47 @@ mod tests {
         inc.edit(TextRange::empty(legend), "- **[P4]** - Later: some day\n");
         inc.refresh(&inputs, &settings);
         same_as_the_list(&inc, &mut cache, 4);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 64, ..Default::default() })]
+
+        /// Random edits, one message after each: always the whole list, element for element.
+        #[test]
+        fn every_message_is_the_whole_list(
+            edits in proptest::collection::vec(
+                (0..=1000usize, 0..30usize, proptest::sample::select(&[
+                    "", "\n", "x", "## New\n", "- [] y\n", "- [ ] Ship 𝄞 it\n", "[P7] ",
+                    "- **[P7]** - Odd: one\n- **[P8]** - Odd: two\n", "```\n", "\r\n",
+                ][..])),
+                1..10,
+            )
+        ) {
+            let mut text = String::new();
+            for n in 0..8 {
+                let _ = write!(
+                    text,
+                    "## Area {n}\n\n- [x] Ship 𝄞 it\n  - [ ] open\n- [ ] [P5] Far {n}\n- [] Broken\n\n"
+                );
+            }
+            let inputs = Inputs::default();
+            let settings = Settings::default();
+            let mut inc = Incremental::new(text.clone(), &inputs, &settings);
+            let mut caches = [WireCache::default(), WireCache::default()];
+            for (version, (at, remove, insert)) in (1..).zip(edits) {
+                let len = inc.text().len();
+                let mut start = len * at / 1000;
+                while !inc.text().is_char_boundary(start) {
+                    start -= 1;
+                }
+                let mut end = (start + remove).min(len);
+                while !inc.text().is_char_boundary(end) {
+                    end -= 1;
+                }
+                inc.edit(TextRange::new(start, end), insert);
+                inc.refresh(&inputs, &settings);
+                same_as_the_list(&inc, &mut caches, version);
+            }
+        }
     }
 }
