@@ -946,6 +946,7 @@ pub fn parse_date(s: &str) -> Option<(jiff::civil::Date, usize, DateStyle)> {
         && b[..4].iter().all(u8::is_ascii_digit)
         && (b[4] == b'-' || b[4] == b'/')
         && b[7] == b[4]
+        && b[5..7].iter().chain(&b[8..10]).all(u8::is_ascii_digit)
     {
         let year: i16 = s[..4].parse().ok()?;
         let month: i8 = s[5..7].parse().ok()?;
@@ -1206,6 +1207,15 @@ mod tests {
             ]
         );
         assert_eq!(d.priority(2), Some(0));
+    }
+
+    #[test]
+    fn a_date_cut_by_a_character_of_several_bytes_is_no_date() {
+        assert_eq!(parse_date("2024-01-1🔴 later"), None);
+        assert_eq!(parse_date("2024-0é-15"), None);
+        let doc = doc("**Last Updated:** 2024-01-1🔴\n");
+        assert!(doc.dates.is_empty());
+        assert!(parse_date("2024-01-15").is_some());
     }
 
     #[test]
