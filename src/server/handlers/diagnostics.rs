@@ -72,6 +72,13 @@ pub fn current(backend: &Backend, uri: &Url) -> Result<(i32, Vec<lsp::Diagnostic
     Ok(current.unwrap_or((version, Vec::new())))
 }
 
+/// What [`publish`] sends: the whole message, written shard by shard (behind the framing
+/// guard), or the list for tower-lsp's client.
+enum Outgoing {
+    Message(Vec<u8>),
+    List(Vec<lsp::Diagnostic>),
+}
+
 /// Analyses the current version and publishes its diagnostics, unless the client pulls or a
 /// newer version arrived meanwhile. Behind the framing guard the message is written
 /// straight to the output, shard by shard from what was written before.
@@ -79,30 +86,29 @@ pub async fn publish(backend: &Backend, uri: &Url) {
     if backend.features().pull_diagnostics {
         return;
     }
-    if backend.wire.is_connected() {
-        let encoding = backend.features().encoding;
-        let written = with_current(backend, uri, |live, version| {
-            let body =
-                published::message(uri, version, &live.incremental, encoding, &mut live.wire);
-            (version, body)
-        });
-        match written {
-            Ok(Some((version, body))) => {
-                if backend.documents.version(uri) == Some(version) && backend.wire.send(body) {
-                    return;
-                }
-            }
-            Ok(None) => {}
-            Err(error) => {
-                if backend.documents.is_open(uri) {
-                    backend.log_error(format!("{uri}: {}", error.message)).await;
-                }
-                return;
-            }
-        }
-    }
-    let (version, diagnostics) = match current(backend, uri) {
-        Ok(current) => current,
+    let encoding = backend.features().encoding;
+    let direct = backend.wire.is_connected();
+    let outgoing = with_current(backend, uri, |live, version| {
+        let outgoing = if direct {
+            Outgoing::Message(published::message(
+                uri,
+                version,
+                &live.incremental,
+                encoding,
+                &mut live.wire,
+            ))
+        } else {
+            Outgoing::List(published::lsp_list(uri, &live.incremental, encoding))
+        };
+        (version, outgoing)
+    });
+    let (version, outgoing) = match outgoing {
+        Ok(Some(ready)) => ready,
+        // Too large to analyse: nothing to show.
+        Ok(None) => match backend.documents.version(uri) {
+            Some(version) => (version, Outgoing::List(Vec::new())),
+            None => return,
+        },
         Err(error) => {
             if backend.documents.is_open(uri) {
                 backend.log_error(format!("{uri}: {}", error.message)).await;
@@ -113,10 +119,18 @@ pub async fn publish(backend: &Backend, uri: &Url) {
     if backend.documents.version(uri) != Some(version) {
         return;
     }
-    backend
-        .client
-        .publish_diagnostics(uri.clone(), diagnostics, Some(version))
-        .await;
+    match outgoing {
+        // Fails only once the session has ended.
+        Outgoing::Message(body) => {
+            backend.wire.send(body);
+        }
+        Outgoing::List(diagnostics) => {
+            backend
+                .client
+                .publish_diagnostics(uri.clone(), diagnostics, Some(version))
+                .await;
+        }
+    }
 }
 
 /// Redoes the diagnostics of `uris`, whose inputs changed outside their text (the workspace
