@@ -657,12 +657,17 @@ fn is_cuttable(doc: &Document) -> bool {
             .any(|s| matches!(s, Suppression::Region { .. }))
 }
 
-/// A `#` or `##` heading written at the start of its line.
+/// A `#` or `##` ATX heading written at the start of its line. A setext heading whose text
+/// starts with `#` (`#<!--` over `===`) does not cut: in the whole text its first line may
+/// be the lazy continuation of a paragraph above.
 fn cuts_at(text: &str, section: &Section) -> bool {
+    let bytes = text.as_bytes();
     let at = section.heading.start;
+    let hashes = bytes[at..].iter().take_while(|&&b| b == b'#').count();
     section.level <= 2
-        && text.as_bytes().get(at) == Some(&b'#')
-        && (at == 0 || text.as_bytes()[at - 1] == b'\n')
+        && hashes == usize::from(section.level)
+        && matches!(bytes.get(at + hashes), None | Some(b' ' | b'\t' | b'\r' | b'\n'))
+        && (at == 0 || bytes[at - 1] == b'\n')
 }
 
 /// A `#` section whose reach matters beyond its own lines: a tier, a done section, a
