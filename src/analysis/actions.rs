@@ -565,7 +565,7 @@ fn trimmed_edit(old: &str, new: &str, at: usize) -> Edit {
         .sum::<usize>();
     Edit::replace(
         TextRange::new(at + prefix, at + old.len() - suffix),
-        &new_rest[..new_rest.len() - suffix],
+        new_rest[..new_rest.len() - suffix].to_owned(),
     )
 }
 

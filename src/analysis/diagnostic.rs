@@ -1,5 +1,7 @@
 //! Diagnostic codes (the registry of SPEC §2), severities and the diagnostic value itself.
 
+use std::borrow::Cow;
+
 use super::fix::Fix;
 use super::text::{LineCol, TextRange};
 
@@ -124,7 +126,8 @@ fn module_docs(source: &str) -> String {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Related {
     pub place: Place,
-    pub message: String,
+    /// Most messages are fixed strings, which are then not allocated.
+    pub message: Cow<'static, str>,
 }
 
 /// Where a [`Related`] place is.
@@ -174,7 +177,7 @@ impl Diagnostic {
     }
 
     #[must_use]
-    pub fn with_related(mut self, range: TextRange, message: impl Into<String>) -> Self {
+    pub fn with_related(mut self, range: TextRange, message: impl Into<Cow<'static, str>>) -> Self {
         self.related.push(Related {
             place: Place::Here(range),
             message: message.into(),

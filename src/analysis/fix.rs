@@ -1,6 +1,8 @@
 //! Fixes as data: minimal byte-range edits with an applicability, and the engine that
 //! applies them (`source.fixAll.tickmark` and `tickmark check --fix`).
 
+use std::borrow::Cow;
+
 use super::text::{Edit, TextRange};
 
 /// Whether a fix may be applied without a person looking at it.
@@ -15,13 +17,14 @@ pub enum Applicability {
 /// A titled set of edits that resolves one diagnostic (or performs one action).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Fix {
-    pub title: String,
+    /// Most titles are fixed strings, which are then not allocated.
+    pub title: Cow<'static, str>,
     pub edits: Vec<Edit>,
     pub applicability: Applicability,
 }
 
 impl Fix {
-    pub fn safe(title: impl Into<String>, edits: Vec<Edit>) -> Self {
+    pub fn safe(title: impl Into<Cow<'static, str>>, edits: Vec<Edit>) -> Self {
         Self {
             title: title.into(),
             edits,
@@ -29,7 +32,7 @@ impl Fix {
         }
     }
 
-    pub fn unsafe_(title: impl Into<String>, edits: Vec<Edit>) -> Self {
+    pub fn unsafe_(title: impl Into<Cow<'static, str>>, edits: Vec<Edit>) -> Self {
         Self {
             title: title.into(),
             edits,

@@ -79,7 +79,7 @@ fn item_hover(text: &str, doc: &Document, id: ItemId, history: Option<&str>) -> 
     if !fields.is_empty() {
         for f in fields {
             let value = &text[f.value_range.as_range()];
-            let _ = writeln!(out, "- {}: {value}", f.label);
+            let _ = writeln!(out, "- {}: {value}", f.label(text));
         }
         out.push('\n');
     }

@@ -666,7 +666,10 @@ fn cuts_at(text: &str, section: &Section) -> bool {
     let hashes = bytes[at..].iter().take_while(|&&b| b == b'#').count();
     section.level <= 2
         && hashes == usize::from(section.level)
-        && matches!(bytes.get(at + hashes), None | Some(b' ' | b'\t' | b'\r' | b'\n'))
+        && matches!(
+            bytes.get(at + hashes),
+            None | Some(b' ' | b'\t' | b'\r' | b'\n')
+        )
         && (at == 0 || bytes[at - 1] == b'\n')
 }
 

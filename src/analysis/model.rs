@@ -85,14 +85,21 @@ pub struct Estimate {
 /// A field's parsed label and value.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Field {
-    /// The label without emphasis or colon: `Impact`.
-    pub label: String,
+    /// The label without emphasis or colon: `Impact` (see [`Field::label`]).
+    pub label_range: TextRange,
     /// The label as written, with its colon and emphasis: `**Impact:**`.
     pub label_raw_range: TextRange,
     /// The value after the label, trimmed.
     pub value_range: TextRange,
     /// Parsed when the label is Time, Estimate or Effort.
     pub estimate: Option<Estimate>,
+}
+
+impl Field {
+    /// The label without emphasis or colon: `Impact`.
+    pub fn label<'t>(&self, text: &'t str) -> &'t str {
+        &text[self.label_range.as_range()]
+    }
 }
 
 /// A list item of any kind.
@@ -117,7 +124,9 @@ pub struct Item {
     /// The innermost section holding the item.
     pub section: Option<SectionId>,
     pub tags: Vec<PriorityTag>,
-    pub field: Option<Field>,
+    /// Boxed: most items are no field, and a smaller item makes every pass over the arena
+    /// cheaper.
+    pub field: Option<Box<Field>>,
     /// True for the entries of the priority legend.
     pub is_legend: bool,
     /// True when a task is nested somewhere below this item.

@@ -227,7 +227,7 @@ fn read_item(
     }
 
     let field = if checkbox.is_none() {
-        read_field(text, text_range)
+        read_field(text, text_range).map(Box::new)
     } else {
         None
     };
@@ -440,7 +440,9 @@ fn read_field(text: &str, range: TextRange) -> Option<Field> {
     let (open, body) = strip_emphasis_open(s);
     let colon = memchr::memchr(b':', body.as_bytes())?;
     let raw_label = &body[..colon];
-    let label = raw_label.trim_end_matches(['*', '_']).trim();
+    let label = raw_label.trim_end_matches(['*', '_']).trim_end();
+    let label_start = label.len() - label.trim_start().len();
+    let label = &label[label_start..];
     let first = label.chars().next()?;
     if !first.is_alphabetic() || label.len() > 30 && label.chars().count() > 30 {
         return None;
@@ -471,8 +473,9 @@ fn read_field(text: &str, range: TextRange) -> Option<Field> {
         .any(|l| l.eq_ignore_ascii_case(label))
         .then(|| parse_estimate(&text[value_range.as_range()]))
         .flatten();
+    let label_start = range.start + open + label_start;
     Some(Field {
-        label: label.to_owned(),
+        label_range: TextRange::new(label_start, label_start + label.len()),
         label_raw_range: TextRange::new(range.start, label_end),
         value_range,
         estimate,
@@ -1119,7 +1122,7 @@ mod tests {
         );
         assert_eq!(d.items[0].children, vec![1, 2, 3]);
         let field = d.items[3].field.as_ref().unwrap();
-        assert_eq!(field.label, "Time");
+        assert_eq!(field.label(text), "Time");
         assert_eq!(field.estimate.map(|e| (e.low, e.high)), Some((2.0, 3.0)));
         assert_eq!(
             d.items.iter().map(|i| i.line).collect::<Vec<_>>(),

@@ -4,6 +4,7 @@
 //! Every range in the core is a byte range into the document text. Conversions happen only
 //! at the edges (the server's `convert` module and the CLI renderers), through [`LineIndex`].
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 /// A half-open byte range `start..end` into a document's text.
@@ -69,18 +70,19 @@ impl From<Range<usize>> for TextRange {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Edit {
     pub range: TextRange,
-    pub insert: String,
+    /// Most fixes insert a fixed string (`x`, nothing), which is then not allocated.
+    pub insert: Cow<'static, str>,
 }
 
 impl Edit {
-    pub fn replace(range: TextRange, insert: impl Into<String>) -> Self {
+    pub fn replace(range: TextRange, insert: impl Into<Cow<'static, str>>) -> Self {
         Self {
             range,
             insert: insert.into(),
         }
     }
 
-    pub fn insert(at: usize, insert: impl Into<String>) -> Self {
+    pub fn insert(at: usize, insert: impl Into<Cow<'static, str>>) -> Self {
         Self {
             range: TextRange::empty(at),
             insert: insert.into(),
@@ -90,7 +92,7 @@ impl Edit {
     pub fn delete(range: TextRange) -> Self {
         Self {
             range,
-            insert: String::new(),
+            insert: Cow::Borrowed(""),
         }
     }
 }

@@ -59,7 +59,7 @@ impl LineMap<'_> {
     }
 
     pub fn text_edit(&self, edit: &Edit) -> TextEdit {
-        TextEdit::new(self.range(edit.range), edit.insert.clone())
+        TextEdit::new(self.range(edit.range), edit.insert.to_string())
     }
 
     pub fn text_edits(&self, edits: &[Edit]) -> Vec<TextEdit> {
@@ -104,7 +104,7 @@ pub fn diagnostic(map: &LineMap<'_>, uri: &Url, d: &Diagnostic) -> lsp::Diagnost
             };
             Some(DiagnosticRelatedInformation {
                 location,
-                message: r.message.clone(),
+                message: r.message.to_string(),
             })
         })
         .collect();

@@ -190,7 +190,7 @@ pub(crate) fn in_another_file(
             start: other.start,
             end: other.end,
         },
-        message: "also listed here".to_owned(),
+        message: "also listed here".into(),
     });
     d
 }

@@ -35,7 +35,7 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         let title = if b.item.is_none() {
             format!("Rewrite as `- {canonical}`")
         } else if b.fix.range.is_empty() && b.fix.range.start == b.range.end {
-            "Add a space after the box".to_owned()
+            "Add a space after the box".into()
         } else {
             format!("Rewrite as `{canonical}`")
         };

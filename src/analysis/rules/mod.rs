@@ -138,7 +138,12 @@ pub fn is_suppressed_at(doc: &Document, code: Code, offset: usize) -> bool {
 /// character in a well-formed box, the whole inside of a near-miss (`[]`, `[ x]`).
 pub fn set_box(checkbox: TextRange, ch: char) -> Edit {
     let inner = TextRange::new(checkbox.start + 1, checkbox.end - 1);
-    Edit::replace(inner, ch.to_string())
+    let insert: std::borrow::Cow<'static, str> = match ch {
+        'x' => "x".into(),
+        ' ' => " ".into(),
+        _ => ch.to_string().into(),
+    };
+    Edit::replace(inner, insert)
 }
 
 /// The range of whole lines an item and its subtree occupy, terminators included.

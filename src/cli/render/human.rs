@@ -103,7 +103,7 @@ fn render_one(renderer: &Renderer, file: &FileReport<'_>, d: &Diagnostic) -> Str
                             .annotation(
                                 AnnotationKind::Context
                                     .span(here.span)
-                                    .label(related.message.as_str()),
+                                    .label(&related.message),
                             )
                             .into(),
                     );
@@ -132,7 +132,7 @@ fn render_one(renderer: &Renderer, file: &FileReport<'_>, d: &Diagnostic) -> Str
     }
     if let Some(fix) = d.fixes.first() {
         let note = if fix.is_safe() {
-            fix.title.clone()
+            fix.title.to_string()
         } else {
             format!("{} (unsafe: not applied by --fix)", fix.title)
         };

@@ -76,7 +76,7 @@ pub fn code_action(
                 .unwrap_or(ours);
             for (i, fix) in d.fixes.iter().enumerate() {
                 out.push(CodeActionOrCommand::CodeAction(CodeAction {
-                    title: fix.title.clone(),
+                    title: fix.title.to_string(),
                     kind: Some(quickfix.clone()),
                     diagnostics: Some(vec![sent.clone()]),
                     edit: Some(workspace_edit(&fix.edits)),
