@@ -172,12 +172,15 @@ impl Diagnostic {
 
     #[must_use]
     pub fn with_fix(mut self, fix: Fix) -> Self {
+        // Exact: a diagnostic has one or two fixes, and a first push would allocate four.
+        self.fixes.reserve_exact(1);
         self.fixes.push(fix);
         self
     }
 
     #[must_use]
     pub fn with_related(mut self, range: TextRange, message: impl Into<Cow<'static, str>>) -> Self {
+        self.related.reserve_exact(1);
         self.related.push(Related {
             place: Place::Here(range),
             message: message.into(),

@@ -111,14 +111,12 @@ pub struct Item {
     pub line: usize,
     /// The whole list item including its nested content (pulldown-cmark's item range).
     pub range: TextRange,
-    /// The list marker: `-`, `*`, `+`, `1.`, `2)`.
-    pub marker: TextRange,
     /// From `[` to `]` when the item has a task box.
     pub checkbox: Option<TextRange>,
     /// The item's text on its first line, after marker and box, trimmed.
     pub text: TextRange,
     /// Nesting depth among items: 0 for a top-level item.
-    pub depth: usize,
+    pub depth: u32,
     pub parent: Option<ItemId>,
     pub children: Vec<ItemId>,
     /// The innermost section holding the item.
@@ -147,6 +145,14 @@ impl Item {
 
     pub fn is_field(&self) -> bool {
         self.kind == ItemKind::Field
+    }
+
+    /// The list marker: `-`, `*`, `+`, `1.`, `2)` (found again from the text, which few
+    /// callers need).
+    pub fn marker(&self, text: &str) -> TextRange {
+        let line = &text[self.range.start..self.text.start.max(self.range.start)];
+        let len = super::parse::marker_len(line).unwrap_or(0);
+        TextRange::new(self.range.start, self.range.start + len)
     }
 }
 

@@ -33,7 +33,7 @@ pub fn parse(text: &str, states: &BoxStates) -> Document {
     let mut open_items: Vec<ItemId> = Vec::new();
     let mut lists: Vec<usize> = Vec::new();
     let mut list_counter = 0usize;
-    let mut item_lists: Vec<usize> = Vec::new();
+    let mut legend = LegendFinder::default();
     let mut html: Vec<TextRange> = Vec::new();
     doc.items.reserve(likely_items(text, &doc.line_index));
     // Items start in document order: their lines are found walking forward from the last.
@@ -72,8 +72,19 @@ pub fn parse(text: &str, states: &BoxStates) -> Document {
                 if let Some(p) = parent {
                     doc.items[p].children.push(id);
                 }
+                // Sections are the headings so far, in order: the last one holds the item.
+                let mut item = item;
+                item.section = headings.len().checked_sub(1);
+                // A task marks its ancestors, up to one that is marked already.
+                if item.is_task() {
+                    for &a in open_items.iter().rev() {
+                        if std::mem::replace(&mut doc.items[a].has_tasks_below, true) {
+                            break;
+                        }
+                    }
+                }
                 doc.items.push(item);
-                item_lists.push(lists.last().copied().unwrap_or(0));
+                legend.see(text, &mut doc, id, lists.last().copied().unwrap_or(0));
                 open_items.push(id);
             }
             Event::End(TagEnd::Item) => {
@@ -95,18 +106,8 @@ pub fn parse(text: &str, states: &BoxStates) -> Document {
     doc.has_reference_definitions = events.reference_definitions().iter().next().is_some();
     doc.code.sort_unstable();
     merge_ranges(&mut doc.code);
-    // Children follow their parent in document order: one pass from the end settles which
-    // items have tasks below them.
-    for id in (0..doc.items.len()).rev() {
-        let below = doc.items[id]
-            .children
-            .iter()
-            .any(|&c| doc.items[c].is_task() || doc.items[c].has_tasks_below);
-        doc.items[id].has_tasks_below = below;
-    }
     build_sections(text, &mut doc, &headings);
-    assign_sections(&mut doc);
-    find_legend(text, &mut doc, &item_lists);
+    legend.finish(&mut doc);
     scan_lines(text, &mut doc);
     for range in html {
         read_suppressions(text, &doc.line_index, range, &mut doc.suppressions);
@@ -165,7 +166,6 @@ fn read_item(
     let bytes = text.as_bytes();
     let marker_end =
         marker_len(&text[range.start..line_end]).map_or(range.start, |n| range.start + n);
-    let marker = TextRange::new(range.start, marker_end);
     let content_start = skip_blanks(bytes, marker_end, line_end);
 
     let mut kind = ItemKind::Plain;
@@ -208,6 +208,8 @@ fn read_item(
         if let Some((len, (level, dialect))) = priority_tag_at(text, i) {
             if !doc.code.last().is_some_and(|c| c.contains(i)) && !in_code_span(text, text_start, i)
             {
+                // Exact: an item has one tag, and a first push would allocate four.
+                tags.reserve_exact(1);
                 tags.push(PriorityTag {
                     range: TextRange::new(i, i + len),
                     level,
@@ -239,10 +241,9 @@ fn read_item(
         kind,
         line,
         range,
-        marker,
         checkbox,
         text: text_range,
-        depth,
+        depth: depth as u32,
         parent,
         children: Vec::new(),
         section: None,
@@ -254,7 +255,7 @@ fn read_item(
 }
 
 /// Length of a list marker at the start of `line`: `-`, `*`, `+`, `12.`, `3)`.
-fn marker_len(line: &str) -> Option<usize> {
+pub(crate) fn marker_len(line: &str) -> Option<usize> {
     let bytes = line.as_bytes();
     match bytes.first()? {
         b'-' | b'*' | b'+' => Some(1),
@@ -706,36 +707,32 @@ fn tier_of(title: &str) -> Option<Level> {
     None
 }
 
-fn assign_sections(doc: &mut Document) {
-    let mut s = 0usize;
-    let starts: Vec<usize> = doc.sections.iter().map(|s| s.heading.start).collect();
-    for item in &mut doc.items {
-        while s < starts.len() && starts[s] <= item.range.start {
-            s += 1;
-        }
-        item.section = s.checked_sub(1);
-    }
+/// Finds the priority legend as items go by. A legend is a run of consecutive sibling
+/// items that each read `TAG - description` (or `–`, `—`, `:`): the whole list, or at
+/// least two entries in a row.
+#[derive(Default)]
+struct LegendFinder {
+    /// Each list's run, by list number.
+    lists: Vec<ListRun>,
 }
 
-/// A legend is a run of consecutive sibling items that each read `TAG - description` (or
-/// `–`, `—`, `:`): the whole list, or at least two entries in a row.
-fn find_legend(text: &str, doc: &mut Document, item_lists: &[usize]) {
-    /// Where one list stands as its direct items go by in document order.
-    #[derive(Default)]
-    struct ListRun {
-        members: usize,
-        /// Entries in a row so far.
-        run: usize,
-        /// The run's first entry, until a second one makes the run a legend.
-        pending: Option<(ItemId, (Level, String, String))>,
-    }
-    let mut lists: Vec<ListRun> = Vec::new();
-    lists.resize_with(
-        item_lists.iter().max().map_or(0, |m| m + 1),
-        ListRun::default,
-    );
-    for (id, &list) in item_lists.iter().enumerate() {
-        let state = &mut lists[list];
+/// Where one list stands as its direct items go by in document order.
+#[derive(Default)]
+struct ListRun {
+    members: usize,
+    /// Entries in a row so far.
+    run: usize,
+    /// The run's first entry, until a second one makes the run a legend.
+    pending: Option<(ItemId, (Level, String, String))>,
+}
+
+impl LegendFinder {
+    /// Item `id`, just read, is a direct item of list number `list`.
+    fn see(&mut self, text: &str, doc: &mut Document, id: ItemId, list: usize) {
+        if self.lists.len() <= list {
+            self.lists.resize_with(list + 1, ListRun::default);
+        }
+        let state = &mut self.lists[list];
         state.members += 1;
         let item = &doc.items[id];
         let entry = if item.checkbox.is_none() {
@@ -746,7 +743,7 @@ fn find_legend(text: &str, doc: &mut Document, item_lists: &[usize]) {
         let Some(entry) = entry else {
             state.run = 0;
             state.pending = None;
-            continue;
+            return;
         };
         state.run += 1;
         match state.run {
@@ -759,15 +756,18 @@ fn find_legend(text: &str, doc: &mut Document, item_lists: &[usize]) {
             _ => mark_legend(doc, id, entry),
         }
     }
-    // A list of a single entry is a legend too.
-    for state in lists {
-        if state.members == 1 {
-            if let Some((id, entry)) = state.pending {
-                mark_legend(doc, id, entry);
+
+    fn finish(self, doc: &mut Document) {
+        // A list of a single entry is a legend too.
+        for state in self.lists {
+            if state.members == 1 {
+                if let Some((id, entry)) = state.pending {
+                    mark_legend(doc, id, entry);
+                }
             }
         }
+        doc.legend.sort_by_key(|e| e.item);
     }
-    doc.legend.sort_by_key(|e| e.item);
 }
 
 fn mark_legend(
@@ -1121,6 +1121,12 @@ mod tests {
             ]
         );
         assert_eq!(d.items[0].children, vec![1, 2, 3]);
+        let markers: Vec<_> = d
+            .items
+            .iter()
+            .map(|i| &text[i.marker(text).as_range()])
+            .collect();
+        assert_eq!(markers, ["-", "-", "-", "-", "-", "-", "1.", "-"]);
         let field = d.items[3].field.as_ref().unwrap();
         assert_eq!(field.label(text), "Time");
         assert_eq!(field.estimate.map(|e| (e.low, e.high)), Some((2.0, 3.0)));
