@@ -51,11 +51,19 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     // top-level occurrences (one of them may be a later item's own root).
     let mut keys = Keys::with_capacity(n);
     let mut slot_of: Vec<u32> = vec![NONE; n];
+    // Each item's parent, so that the rest need not read the arena.
+    let mut parent_of: Vec<u32> = vec![NONE; n];
     let mut first: Vec<u32> = Vec::with_capacity(n);
     let mut top_level: Vec<[u32; 2]> = Vec::with_capacity(n);
     // Per slot: whether a second item has its key. Only those items can be local duplicates.
     let mut repeated: Vec<bool> = Vec::with_capacity(n);
-    for item in doc.items.iter().filter(|i| !i.is_field() && !i.is_legend) {
+    for item in &doc.items {
+        if let Some(p) = item.parent {
+            parent_of[item.id] = p as u32;
+        }
+        if item.is_field() || item.is_legend {
+            continue;
+        }
         let Some(slot) = keys.intern(&ctx.text[item.text.as_range()], false) else {
             continue;
         };
@@ -89,9 +97,9 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         if slot == NONE || !(repeated[slot as usize] || elsewhere) {
             continue;
         }
-        let item = &doc.items[item_id];
-        let sibling = match item.parent {
-            Some(p) if repeated[slot as usize] => match first_sibling.entry((p as u32, slot)) {
+        let parent = Some(parent_of[item_id]).filter(|&p| p != NONE);
+        let sibling = match parent {
+            Some(p) if repeated[slot as usize] => match first_sibling.entry((p, slot)) {
                 Entry::Occupied(e) => *e.get(),
                 Entry::Vacant(e) => {
                     e.insert(item_id as u32);
@@ -100,15 +108,18 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             },
             _ => NONE,
         };
-        let id = item.id as u32;
+        let id = item_id as u32;
         // The first earlier occurrence this item duplicates: any item when it is top-level;
         // else a sibling, or a top-level item that is not its own ancestor.
-        let local = if item.parent.is_none() {
+        let local = if parent.is_none() {
             Some(first[slot as usize]).filter(|&f| f != id)
         } else {
             let candidates = top_level[slot as usize];
             let top = if candidates[0] < id {
-                let root = root_of(doc, item.id) as u32;
+                let mut root = id;
+                while parent_of[root as usize] != NONE {
+                    root = parent_of[root as usize];
+                }
                 candidates
                     .into_iter()
                     .find(|&t| t != NONE && t < id && t != root)
@@ -120,6 +131,7 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                 (a, b) => a.or(b),
             }
         };
+        let item = &doc.items[item_id];
         let Some(first) = local.map(|f| f as ItemId) else {
             let other = ctx.inputs.elsewhere;
             let key = keys.get(slot);
@@ -159,10 +171,7 @@ pub(crate) fn duplicate_of(
     let mut d = Diagnostic::new(Code::DuplicateItem, range, message)
         .with_related(related, "first listed here");
     if let Some(lines) = removal {
-        d = d.with_fix(Fix::unsafe_(
-            "Remove duplicate item",
-            vec![Edit::delete(lines)],
-        ));
+        d = d.with_fix(Fix::unsafe_("Remove duplicate item", [Edit::delete(lines)]));
     }
     d
 }
@@ -262,13 +271,6 @@ impl Keys {
         }
         Some(slot)
     }
-}
-
-fn root_of(doc: &Document, mut id: ItemId) -> ItemId {
-    while let Some(p) = doc.items[id].parent {
-        id = p;
-    }
-    id
 }
 
 /// Buffers [`loses_nothing`] reuses from one duplicate to the next.
@@ -471,6 +473,17 @@ mod tests {
 - [ ] Other
   - [ ] Caching
 //      ^^^^^^^ warning: duplicate-item
+",
+        );
+        // Nor when a field or an empty item stands between them.
+        check(
+            r"
+- [ ] Caching
+  - **Notes:**
+    - [ ] Caching
+  - [ ]
+//  ^^^ warning: empty-item
+    - [ ] Caching
 ",
         );
     }
