@@ -95,7 +95,7 @@ pub fn complete(
             if item.line == line {
                 continue;
             }
-            if let Some(field) = &item.field {
+            if let Some(field) = doc.field(item) {
                 let raw = &text[field.label_raw_range.as_range()];
                 if seen.insert(raw.to_owned()) && raw.starts_with(after_marker) {
                     out.push(Completion {

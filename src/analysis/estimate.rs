@@ -77,7 +77,7 @@ pub fn parse_estimate(value: &str) -> Option<Estimate> {
 pub fn sum_estimates(doc: &Document, include: impl Fn(&Item) -> bool) -> Option<Estimate> {
     let mut total: Option<Estimate> = None;
     for item in &doc.items {
-        if let Some(est) = item.field.as_ref().and_then(|f| f.estimate) {
+        if let Some(est) = doc.field(item).and_then(|f| f.estimate) {
             if include(item) {
                 let t = total.get_or_insert_with(Estimate::default);
                 t.low += est.low;

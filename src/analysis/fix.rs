@@ -5,6 +5,9 @@ use std::borrow::Cow;
 
 use super::text::{Edit, TextRange};
 
+/// The edits of one fix: one inline, more on the heap.
+pub type Edits = smallvec::SmallVec<[Edit; 1]>;
+
 /// Whether a fix may be applied without a person looking at it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Applicability {
@@ -19,23 +22,24 @@ pub enum Applicability {
 pub struct Fix {
     /// Most titles are fixed strings, which are then not allocated.
     pub title: Cow<'static, str>,
-    pub edits: Vec<Edit>,
+    /// Nearly always one edit, kept inline.
+    pub edits: Edits,
     pub applicability: Applicability,
 }
 
 impl Fix {
-    pub fn safe(title: impl Into<Cow<'static, str>>, edits: Vec<Edit>) -> Self {
+    pub fn safe(title: impl Into<Cow<'static, str>>, edits: impl Into<Edits>) -> Self {
         Self {
             title: title.into(),
-            edits,
+            edits: edits.into(),
             applicability: Applicability::Safe,
         }
     }
 
-    pub fn unsafe_(title: impl Into<Cow<'static, str>>, edits: Vec<Edit>) -> Self {
+    pub fn unsafe_(title: impl Into<Cow<'static, str>>, edits: impl Into<Edits>) -> Self {
         Self {
             title: title.into(),
-            edits,
+            edits: edits.into(),
             applicability: Applicability::Unsafe,
         }
     }

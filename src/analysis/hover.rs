@@ -74,7 +74,7 @@ fn item_hover(text: &str, doc: &Document, id: ItemId, history: Option<&str>) -> 
         .children
         .iter()
         .map(|&c| &doc.items[c])
-        .filter_map(|c| c.field.as_ref())
+        .filter_map(|c| doc.field(c))
         .collect();
     if !fields.is_empty() {
         for f in fields {

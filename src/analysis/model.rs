@@ -122,9 +122,9 @@ pub struct Item {
     /// The innermost section holding the item.
     pub section: Option<SectionId>,
     pub tags: Vec<PriorityTag>,
-    /// Boxed: most items are no field, and a smaller item makes every pass over the arena
-    /// cheaper.
-    pub field: Option<Box<Field>>,
+    /// Index into [`Document::fields`] (see [`Document::field`]). Fields are kept apart: most
+    /// items are no field, and a smaller item makes every pass over the arena cheaper.
+    pub field: Option<u32>,
     /// True for the entries of the priority legend.
     pub is_legend: bool,
     /// True when a task is nested somewhere below this item.
@@ -247,6 +247,8 @@ pub enum Suppression {
 pub struct Document {
     pub sections: Vec<Section>,
     pub items: Vec<Item>,
+    /// The parsed fields, reached through [`Item::field`].
+    pub fields: Vec<Field>,
     pub legend: Vec<LegendEntry>,
     pub links: Vec<Link>,
     pub dates: Vec<DateField>,
@@ -270,6 +272,11 @@ impl Default for LineIndex {
 }
 
 impl Document {
+    /// The parsed label and value of a field item.
+    pub fn field(&self, item: &Item) -> Option<&Field> {
+        item.field.map(|f| &self.fields[f as usize])
+    }
+
     /// The effective priority of an item: its own tag, else its nearest ancestor's, else
     /// its section tier (the nearest section above with one).
     pub fn priority(&self, id: ItemId) -> Option<Level> {

@@ -229,7 +229,10 @@ fn read_item(
     }
 
     let field = if checkbox.is_none() {
-        read_field(text, text_range).map(Box::new)
+        read_field(text, text_range).map(|f| {
+            doc.fields.push(f);
+            (doc.fields.len() - 1) as u32
+        })
     } else {
         None
     };
@@ -1127,7 +1130,7 @@ mod tests {
             .map(|i| &text[i.marker(text).as_range()])
             .collect();
         assert_eq!(markers, ["-", "-", "-", "-", "-", "-", "1.", "-"]);
-        let field = d.items[3].field.as_ref().unwrap();
+        let field = d.field(&d.items[3]).unwrap();
         assert_eq!(field.label(text), "Time");
         assert_eq!(field.estimate.map(|e| (e.low, e.high)), Some((2.0, 3.0)));
         assert_eq!(

@@ -90,7 +90,7 @@ pub fn stats(text: &str, doc: &Document) -> Stats {
             .add_state(state);
     }
     for item in &doc.items {
-        let Some(est) = item.field.as_ref().and_then(|f| f.estimate) else {
+        let Some(est) = doc.field(item).and_then(|f| f.estimate) else {
             continue;
         };
         for s in enclosing_sections(doc, item.section) {

@@ -34,7 +34,7 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         if item.children.is_empty() {
             d = d.with_fix(Fix::unsafe_(
                 "Remove empty item",
-                vec![Edit::delete(item_lines(ctx.text, ctx.doc, item.id))],
+                [Edit::delete(item_lines(ctx.text, ctx.doc, item.id))],
             ));
         }
         out.push(d);

@@ -17,7 +17,7 @@
 
 use super::{set_box, Ctx, Diagnostic};
 use crate::analysis::diagnostic::Code;
-use crate::analysis::fix::Fix;
+use crate::analysis::fix::{Edits, Fix};
 use crate::analysis::model::State;
 
 pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
@@ -26,14 +26,14 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         let (Some(State::Done), Some(checkbox)) = (item.state(), item.checkbox) else {
             continue;
         };
-        let open: Vec<_> = doc
-            .subtasks(item.id)
-            .filter(|s| s.state().is_some_and(|st| !st.is_closed()))
-            .collect();
-        if open.is_empty() {
+        let open = || {
+            doc.subtasks(item.id)
+                .filter(|s| s.state().is_some_and(|st| !st.is_closed()))
+        };
+        let n = open().count();
+        if n == 0 {
             continue;
         }
-        let n = open.len();
         let mut d = Diagnostic::new(
             Code::InconsistentParent,
             checkbox,
@@ -44,15 +44,15 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             ),
         );
         d.related.reserve_exact(n);
-        let mut edits = Vec::with_capacity(n);
-        for s in &open {
+        let mut edits = Edits::with_capacity(n);
+        for s in open() {
             let b = s.checkbox.expect("tasks have boxes");
             d = d.with_related(b, "open subtask");
             edits.push(set_box(b, 'x'));
         }
         out.push(
             d.with_fix(Fix::unsafe_("Check the subtasks", edits))
-                .with_fix(Fix::unsafe_("Uncheck item", vec![set_box(checkbox, ' ')])),
+                .with_fix(Fix::unsafe_("Uncheck item", [set_box(checkbox, ' ')])),
         );
     }
 }

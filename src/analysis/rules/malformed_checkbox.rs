@@ -41,7 +41,7 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         };
         out.push(
             Diagnostic::new(Code::MalformedCheckbox, b.range, message)
-                .with_fix(Fix::safe(title, vec![b.fix.clone()])),
+                .with_fix(Fix::safe(title, [b.fix.clone()])),
         );
     }
 }

@@ -30,7 +30,7 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             )
             .with_fix(Fix::safe(
                 format!("Rewrite as `{canonical}`"),
-                vec![Edit::replace(tag.range, canonical)],
+                [Edit::replace(tag.range, canonical)],
             )),
         );
     }

@@ -38,7 +38,7 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             )
             .with_fix(Fix::safe(
                 format!("Repair to `{}`", damage.repaired),
-                vec![Edit::replace(damage.range, damage.repaired)],
+                [Edit::replace(damage.range, damage.repaired)],
             )),
         );
     }

@@ -43,7 +43,7 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                     checkbox,
                     format!("All {done} subtasks are done: check this item"),
                 )
-                .with_fix(Fix::unsafe_("Check item", vec![set_box(checkbox, 'x')])),
+                .with_fix(Fix::unsafe_("Check item", [set_box(checkbox, 'x')])),
             );
         }
     }

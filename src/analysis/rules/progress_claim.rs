@@ -89,7 +89,7 @@ fn compare(ctx: &Ctx<'_>, base: usize, claim: &Claim, counts: Counts, out: &mut 
         )
         .with_fix(Fix::safe(
             format!("Update to {truth}"),
-            vec![Edit::replace(range, truth)],
+            [Edit::replace(range, truth)],
         )),
     );
 }

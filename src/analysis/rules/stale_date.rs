@@ -42,7 +42,7 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         if let Some(today) = ctx.inputs.today.filter(|t| *t >= last_commit) {
             d = d.with_fix(Fix::safe(
                 "Set the date to today",
-                vec![Edit::replace(field.range, format_date(today, field.style))],
+                [Edit::replace(field.range, format_date(today, field.style))],
             ));
         }
         out.push(d);

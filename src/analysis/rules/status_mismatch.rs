@@ -44,7 +44,7 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         out.push(
             Diagnostic::new(Code::StatusMismatch, checkbox, message)
                 .with_related(title, "done section")
-                .with_fix(Fix::unsafe_("Check item", vec![set_box(checkbox, 'x')])),
+                .with_fix(Fix::unsafe_("Check item", [set_box(checkbox, 'x')])),
         );
     }
 }

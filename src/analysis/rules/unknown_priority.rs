@@ -67,7 +67,7 @@ pub fn check_with(
                 )
                 .with_fix(Fix::unsafe_(
                     format!("Replace with `{replacement}`"),
-                    vec![Edit::replace(tag.range, replacement)],
+                    [Edit::replace(tag.range, replacement)],
                 )),
             );
         }
