@@ -458,7 +458,7 @@ pub fn sort_by_priority(text: &str, doc: &Document, id: ItemId) -> Option<Action
         return None;
     }
     let siblings: Vec<ItemId> = match item.parent {
-        Some(p) => doc.items[p].children.clone(),
+        Some(p) => doc.children(p).to_vec(),
         None => doc
             .items
             .iter()

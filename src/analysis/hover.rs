@@ -70,8 +70,8 @@ fn item_hover(text: &str, doc: &Document, id: ItemId, history: Option<&str>) -> 
     if let Some(counts) = item_counts(doc, id).filter(|c| c.total + c.cancelled > 0) {
         let _ = writeln!(out, "Subtasks: {}\n", progress(&counts));
     }
-    let fields: Vec<_> = item
-        .children
+    let fields: Vec<_> = doc
+        .children(id)
         .iter()
         .map(|&c| &doc.items[c])
         .filter_map(|c| doc.field(c))

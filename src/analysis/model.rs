@@ -102,6 +102,24 @@ impl Field {
     }
 }
 
+/// Where an item's direct children are in [`Document::child_ids`]: one array for the
+/// whole document instead of a vector per item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Children {
+    pub start: u32,
+    pub len: u32,
+}
+
+impl Children {
+    pub fn is_empty(self) -> bool {
+        self.len == 0
+    }
+
+    pub fn len(self) -> usize {
+        self.len as usize
+    }
+}
+
 /// A list item of any kind.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Item {
@@ -118,7 +136,8 @@ pub struct Item {
     /// Nesting depth among items: 0 for a top-level item.
     pub depth: u32,
     pub parent: Option<ItemId>,
-    pub children: Vec<ItemId>,
+    /// The item's direct children, in order: [`Document::children`] reads them.
+    pub children: Children,
     /// The innermost section holding the item.
     pub section: Option<SectionId>,
     pub tags: Vec<PriorityTag>,
@@ -249,6 +268,8 @@ pub struct Document {
     pub items: Vec<Item>,
     /// The parsed fields, reached through [`Item::field`].
     pub fields: Vec<Field>,
+    /// Every item's children, item by item, reached through [`Item::children`].
+    pub child_ids: Vec<ItemId>,
     pub legend: Vec<LegendEntry>,
     pub links: Vec<Link>,
     pub dates: Vec<DateField>,
@@ -272,6 +293,12 @@ impl Default for LineIndex {
 }
 
 impl Document {
+    /// The direct children of item `id`, in document order.
+    pub fn children(&self, id: ItemId) -> &[ItemId] {
+        let c = self.items[id].children;
+        &self.child_ids[c.start as usize..c.start as usize + c.len()]
+    }
+
     /// The parsed label and value of a field item.
     pub fn field(&self, item: &Item) -> Option<&Field> {
         item.field.map(|f| &self.fields[f as usize])
@@ -320,8 +347,7 @@ impl Document {
 
     /// The task subtasks of an item (direct children that are tasks).
     pub fn subtasks(&self, id: ItemId) -> impl Iterator<Item = &Item> + '_ {
-        self.items[id]
-            .children
+        self.children(id)
             .iter()
             .map(|&c| &self.items[c])
             .filter(|c| c.is_task())
@@ -330,10 +356,10 @@ impl Document {
     /// All descendants of an item, in document order.
     pub fn descendants(&self, id: ItemId) -> Vec<ItemId> {
         let mut out = Vec::new();
-        let mut stack: Vec<ItemId> = self.items[id].children.iter().rev().copied().collect();
+        let mut stack: Vec<ItemId> = self.children(id).iter().rev().copied().collect();
         while let Some(i) = stack.pop() {
             out.push(i);
-            stack.extend(self.items[i].children.iter().rev().copied());
+            stack.extend(self.children(i).iter().rev().copied());
         }
         out
     }

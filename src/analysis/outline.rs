@@ -94,8 +94,8 @@ fn section_symbol(ctx: &Outline<'_>, id: SectionId) -> Symbol {
 
 fn item_symbol(text: &str, doc: &Document, id: ItemId) -> Symbol {
     let item = &doc.items[id];
-    let children = item
-        .children
+    let children = doc
+        .children(id)
         .iter()
         .filter(|&&c| !doc.items[c].is_field())
         .map(|&c| item_symbol(text, doc, c))

@@ -9,8 +9,8 @@ use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
 
 use super::estimate::{parse_estimate, ESTIMATE_LABELS};
 use super::model::{
-    DateField, DateStyle, Document, Field, Item, ItemId, ItemKind, LegendEntry, Level, Link,
-    MalformedBox, MalformedTag, PriorityTag, Section, State, Suppression, TagDialect,
+    Children, DateField, DateStyle, Document, Field, Item, ItemId, ItemKind, LegendEntry, Level,
+    Link, MalformedBox, MalformedTag, PriorityTag, Section, State, Suppression, TagDialect,
 };
 use super::mojibake;
 use super::normalize::is_emoji;
@@ -31,6 +31,10 @@ pub fn parse(text: &str, states: &BoxStates) -> Document {
     let mut headings: Vec<(u8, TextRange)> = Vec::new();
     // Open items (innermost last) and the list each item belongs to.
     let mut open_items: Vec<ItemId> = Vec::new();
+    // The children of the open items, innermost item's last; each open item's own start
+    // there. An item's children move to `doc.child_ids` when it ends.
+    let mut pending: Vec<ItemId> = Vec::new();
+    let mut pending_from: Vec<usize> = Vec::new();
     let mut lists: Vec<usize> = Vec::new();
     let mut list_counter = 0usize;
     let mut legend = LegendFinder::default();
@@ -69,8 +73,8 @@ pub fn parse(text: &str, states: &BoxStates) -> Document {
                     open_items.len(),
                     states,
                 );
-                if let Some(p) = parent {
-                    doc.items[p].children.push(id);
+                if parent.is_some() {
+                    pending.push(id);
                 }
                 // Sections are the headings so far, in order: the last one holds the item.
                 let mut item = item;
@@ -86,9 +90,17 @@ pub fn parse(text: &str, states: &BoxStates) -> Document {
                 doc.items.push(item);
                 legend.see(text, &mut doc, id, lists.last().copied().unwrap_or(0));
                 open_items.push(id);
+                pending_from.push(pending.len());
             }
             Event::End(TagEnd::Item) => {
-                open_items.pop();
+                if let (Some(id), Some(from)) = (open_items.pop(), pending_from.pop()) {
+                    let start = doc.child_ids.len();
+                    doc.child_ids.extend(pending.drain(from..));
+                    doc.items[id].children = Children {
+                        start: start as u32,
+                        len: (doc.child_ids.len() - start) as u32,
+                    };
+                }
             }
             Event::Start(Tag::Link {
                 link_type,
@@ -248,7 +260,7 @@ fn read_item(
         text: text_range,
         depth: depth as u32,
         parent,
-        children: Vec::new(),
+        children: Children::default(),
         section: None,
         tags,
         field,
@@ -1123,7 +1135,7 @@ mod tests {
                 (ItemKind::Plain, 0, "plain"),
             ]
         );
-        assert_eq!(d.items[0].children, vec![1, 2, 3]);
+        assert_eq!(d.children(0), [1, 2, 3]);
         let markers: Vec<_> = d
             .items
             .iter()

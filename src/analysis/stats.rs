@@ -157,7 +157,7 @@ pub fn item_counts(doc: &Document, id: ItemId) -> Option<Counts> {
         return None;
     }
     let mut leaves = Vec::new();
-    for &child in &doc.items[id].children {
+    for &child in doc.children(id) {
         collect_leaves(doc, child, false, &mut leaves);
     }
     let mut counts = Counts::default();
@@ -195,7 +195,7 @@ fn collect_leaves(
             return;
         }
     }
-    for &child in &item.children {
+    for &child in doc.children(item.id) {
         collect_leaves(doc, child, cancelled, out);
     }
 }

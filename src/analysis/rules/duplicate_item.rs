@@ -315,18 +315,18 @@ fn loses_nothing(
     };
     kept.clear();
     stack.clear();
-    stack.extend(&doc.items[first].children);
+    stack.extend(doc.children(first));
     while let Some(id) = stack.pop() {
         kept.push(slot(id));
-        stack.extend(&doc.items[id].children);
+        stack.extend(doc.children(id));
     }
     stack.clear();
-    stack.extend(&doc.items[dup].children);
+    stack.extend(doc.children(dup));
     while let Some(id) = stack.pop() {
         if !kept.contains(&slot(id)) {
             return false;
         }
-        stack.extend(&doc.items[id].children);
+        stack.extend(doc.children(id));
     }
     true
 }
