@@ -284,7 +284,7 @@ fn item_actions(
     if item.is_legend || item.is_field() {
         return;
     }
-    let current = item.tags.first();
+    let current = doc.tags_of(item).first();
     for level in doc.allowed_levels(default_priorities) {
         if current.is_some_and(|t| t.level == level) {
             continue;

@@ -102,15 +102,16 @@ impl Field {
     }
 }
 
-/// Where an item's direct children are in [`Document::child_ids`]: one array for the
-/// whole document instead of a vector per item.
+/// Where an item's entries are in one of the document's shared arrays (its children in
+/// [`Document::child_ids`], its tags in [`Document::tags`]): one array for the whole
+/// document instead of a vector per item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Children {
+pub struct Run {
     pub start: u32,
     pub len: u32,
 }
 
-impl Children {
+impl Run {
     pub fn is_empty(self) -> bool {
         self.len == 0
     }
@@ -137,10 +138,11 @@ pub struct Item {
     pub depth: u32,
     pub parent: Option<ItemId>,
     /// The item's direct children, in order: [`Document::children`] reads them.
-    pub children: Children,
+    pub children: Run,
     /// The innermost section holding the item.
     pub section: Option<SectionId>,
-    pub tags: Vec<PriorityTag>,
+    /// Its priority tags, in order: [`Document::tags_of`] reads them.
+    pub tags: Run,
     /// Index into [`Document::fields`] (see [`Document::field`]). Fields are kept apart: most
     /// items are no field, and a smaller item makes every pass over the arena cheaper.
     pub field: Option<u32>,
@@ -270,6 +272,8 @@ pub struct Document {
     pub fields: Vec<Field>,
     /// Every item's children, item by item, reached through [`Item::children`].
     pub child_ids: Vec<ItemId>,
+    /// Every item's priority tags, item by item, reached through [`Item::tags`].
+    pub tags: Vec<PriorityTag>,
     pub legend: Vec<LegendEntry>,
     pub links: Vec<Link>,
     pub dates: Vec<DateField>,
@@ -299,6 +303,12 @@ impl Document {
         &self.child_ids[c.start as usize..c.start as usize + c.len()]
     }
 
+    /// The priority tags on an item's first line, in order.
+    pub fn tags_of(&self, item: &Item) -> &[PriorityTag] {
+        let t = item.tags;
+        &self.tags[t.start as usize..t.start as usize + t.len()]
+    }
+
     /// The parsed label and value of a field item.
     pub fn field(&self, item: &Item) -> Option<&Field> {
         item.field.map(|f| &self.fields[f as usize])
@@ -310,7 +320,7 @@ impl Document {
         let mut cur = Some(id);
         while let Some(i) = cur {
             let item = &self.items[i];
-            if let Some(tag) = item.tags.first() {
+            if let Some(tag) = self.tags_of(item).first() {
                 return Some(tag.level);
             }
             cur = item.parent;

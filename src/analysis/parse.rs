@@ -9,8 +9,8 @@ use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
 
 use super::estimate::{parse_estimate, ESTIMATE_LABELS};
 use super::model::{
-    Children, DateField, DateStyle, Document, Field, Item, ItemId, ItemKind, LegendEntry, Level,
-    Link, MalformedBox, MalformedTag, PriorityTag, Section, State, Suppression, TagDialect,
+    DateField, DateStyle, Document, Field, Item, ItemId, ItemKind, LegendEntry, Level, Link,
+    MalformedBox, MalformedTag, PriorityTag, Run, Section, State, Suppression, TagDialect,
 };
 use super::mojibake;
 use super::normalize::is_emoji;
@@ -96,7 +96,7 @@ pub fn parse(text: &str, states: &BoxStates) -> Document {
                 if let (Some(id), Some(from)) = (open_items.pop(), pending_from.pop()) {
                     let start = doc.child_ids.len();
                     doc.child_ids.extend(pending.drain(from..));
-                    doc.items[id].children = Children {
+                    doc.items[id].children = Run {
                         start: start as u32,
                         len: (doc.child_ids.len() - start) as u32,
                     };
@@ -200,10 +200,10 @@ fn read_item(
     let text_range = TextRange::new(text_start, text_end);
     let item_text = &text[text_range.as_range()];
 
-    let mut tags = Vec::new();
+    let tags_start = doc.tags.len();
     if kind != ItemKind::Plain {
         if let Some(level) = todo_txt_priority(item_text) {
-            tags.push(PriorityTag {
+            doc.tags.push(PriorityTag {
                 range: TextRange::new(text_start, text_start + 3),
                 level,
                 dialect: TagDialect::TodoTxt,
@@ -220,9 +220,7 @@ fn read_item(
         if let Some((len, (level, dialect))) = priority_tag_at(text, i) {
             if !doc.code.last().is_some_and(|c| c.contains(i)) && !in_code_span(text, text_start, i)
             {
-                // Exact: an item has one tag, and a first push would allocate four.
-                tags.reserve_exact(1);
-                tags.push(PriorityTag {
+                doc.tags.push(PriorityTag {
                     range: TextRange::new(i, i + len),
                     level,
                     dialect,
@@ -260,9 +258,12 @@ fn read_item(
         text: text_range,
         depth: depth as u32,
         parent,
-        children: Children::default(),
+        children: Run::default(),
         section: None,
-        tags,
+        tags: Run {
+            start: tags_start as u32,
+            len: (doc.tags.len() - tags_start) as u32,
+        },
         field,
         is_legend: false,
         has_tasks_below: false,
@@ -1195,7 +1196,7 @@ mod tests {
         let levels: Vec<_> = d
             .items
             .iter()
-            .map(|i| i.tags.iter().map(|t| t.level).collect::<Vec<_>>())
+            .map(|i| d.tags_of(i).iter().map(|t| t.level).collect::<Vec<_>>())
             .collect();
         assert_eq!(
             levels,

@@ -92,7 +92,7 @@ pub fn extract(text: &str) -> Vec<RawItem<'_>> {
             raw,
             text: text[item.text.as_range()].trim(),
             state: item.state(),
-            priority: item.tags.first().map(|tag| tag.level),
+            priority: document.tags_of(item).first().map(|tag| tag.level),
             section,
         });
     }

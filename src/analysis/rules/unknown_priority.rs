@@ -49,7 +49,7 @@ pub fn check_with(
         "the default priorities"
     };
     for item in doc.items.iter().filter(|i| !i.is_legend) {
-        for tag in &item.tags {
+        for tag in doc.tags_of(item) {
             if allowed.contains(&tag.level) {
                 continue;
             }
