@@ -134,7 +134,7 @@ fn cascade_up(doc: &Document, target: &mut std::collections::BTreeMap<ItemId, ch
         };
     let mut frontier: Vec<ItemId> = target.keys().copied().collect();
     while let Some(id) = frontier.pop() {
-        let Some(parent) = doc.items[id].parent else {
+        let Some(parent) = doc.items[id].parent() else {
             continue;
         };
         if !doc.items[parent].is_task() || doc.items[parent].checkbox.is_none() {
@@ -390,10 +390,10 @@ pub fn move_done_items(text: &str, doc: &Document) -> Option<Action> {
         .items
         .iter()
         .filter(|i| {
-            i.parent.is_none()
+            i.parent().is_none()
                 && !i.is_legend
                 && i.state() == Some(State::Done)
-                && !i.section.is_some_and(|s| doc.sections[s].done)
+                && !i.section().is_some_and(|s| doc.sections[s].done)
                 && !section.range.contains(i.range.start)
                 && doc
                     .descendants(i.id)
@@ -410,7 +410,7 @@ pub fn move_done_items(text: &str, doc: &Document) -> Option<Action> {
         .items
         .iter()
         .rev()
-        .find(|i| i.parent.is_none() && section.range.contains(i.range.start));
+        .find(|i| i.parent().is_none() && section.range.contains(i.range.start));
     // After the last list item, else after the heading and any text below it.
     let mut insert_at = last_in_section.map_or_else(
         || section.range.start + text[section.range.as_range()].trim_end().len(),
@@ -457,12 +457,12 @@ pub fn sort_by_priority(text: &str, doc: &Document, id: ItemId) -> Option<Action
     if item.is_legend {
         return None;
     }
-    let siblings: Vec<ItemId> = match item.parent {
+    let siblings: Vec<ItemId> = match item.parent() {
         Some(p) => doc.children(p).to_vec(),
         None => doc
             .items
             .iter()
-            .filter(|i| i.parent.is_none() && i.section == item.section && !i.is_legend)
+            .filter(|i| i.parent().is_none() && i.section() == item.section() && !i.is_legend)
             .map(|i| i.id)
             .collect(),
     };

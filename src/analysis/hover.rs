@@ -33,7 +33,7 @@ pub fn target_at_line(doc: &Document, line: usize) -> Option<Target> {
     }
     let item = doc.item_at_line(line)?;
     if item.is_field() {
-        return item.parent.map(Target::Item);
+        return item.parent().map(Target::Item);
     }
     Some(Target::Item(item.id))
 }

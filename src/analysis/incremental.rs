@@ -532,7 +532,7 @@ impl Incremental {
         let mut under: Map<(u32, ItemId), Occurrence> = Map::default();
         for &o in &list {
             let (_, doc) = self.doc_of(o.shard);
-            let parent = doc.items[o.item].parent;
+            let parent = doc.items[o.item].parent();
             let first = match parent {
                 None => first_of_all,
                 Some(parent) => {
@@ -728,7 +728,7 @@ fn heading_follows(text: &str, heading: &str) -> bool {
 }
 
 fn root_of(doc: &Document, mut id: ItemId) -> ItemId {
-    while let Some(p) = doc.items[id].parent {
+    while let Some(p) = doc.items[id].parent() {
         id = p;
     }
     id

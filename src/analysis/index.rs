@@ -57,10 +57,10 @@ impl FileIndex {
                     key,
                     name: written.trim().to_owned(),
                     section: item
-                        .section
+                        .section()
                         .map(|s| text[doc.sections[s].title.as_range()].trim().to_owned()),
                     state: item.state(),
-                    top_level: item.parent.is_none(),
+                    top_level: item.parent().is_none(),
                     start,
                     end,
                 })

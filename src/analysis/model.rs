@@ -136,11 +136,12 @@ pub struct Item {
     pub text: TextRange,
     /// Nesting depth among items: 0 for a top-level item.
     pub depth: u32,
-    pub parent: Option<ItemId>,
+    /// The item it is nested in (see [`Item::parent`]); `u32` keeps the item small.
+    pub parent_id: Option<u32>,
     /// The item's direct children, in order: [`Document::children`] reads them.
     pub children: Run,
-    /// The innermost section holding the item.
-    pub section: Option<SectionId>,
+    /// The innermost section holding the item (see [`Item::section`]).
+    pub section_id: Option<u32>,
     /// Its priority tags, in order: [`Document::tags_of`] reads them.
     pub tags: Run,
     /// Index into [`Document::fields`] (see [`Document::field`]). Fields are kept apart: most
@@ -166,6 +167,16 @@ impl Item {
 
     pub fn is_field(&self) -> bool {
         self.kind == ItemKind::Field
+    }
+
+    /// The item it is nested in.
+    pub fn parent(&self) -> Option<ItemId> {
+        self.parent_id.map(|p| p as ItemId)
+    }
+
+    /// The innermost section holding the item.
+    pub fn section(&self) -> Option<SectionId> {
+        self.section_id.map(|s| s as SectionId)
     }
 
     /// The list marker: `-`, `*`, `+`, `1.`, `2)` (found again from the text, which few
@@ -323,9 +334,9 @@ impl Document {
             if let Some(tag) = self.tags_of(item).first() {
                 return Some(tag.level);
             }
-            cur = item.parent;
+            cur = item.parent();
         }
-        let mut section = self.items[id].section;
+        let mut section = self.items[id].section();
         while let Some(s) = section {
             if let Some(tier) = self.sections[s].tier {
                 return Some(tier);

@@ -40,9 +40,9 @@ pub fn symbols(text: &str, doc: &Document) -> Vec<Symbol> {
     for item in doc
         .items
         .iter()
-        .filter(|i| i.parent.is_none() && !i.is_field())
+        .filter(|i| i.parent().is_none() && !i.is_field())
     {
-        match item.section {
+        match item.section() {
             Some(s) => by_section[s].push(item.id),
             None => loose.push(item.id),
         }
@@ -268,7 +268,7 @@ fn line_end(text: &str, doc: &Document, line: usize) -> usize {
 pub fn section_counts(doc: &Document) -> Vec<Counts> {
     let mut counts = vec![Counts::default(); doc.sections.len()];
     for (id, state) in counted_leaves(doc) {
-        let mut s = doc.items[id].section;
+        let mut s = doc.items[id].section();
         while let Some(sid) = s {
             add(&mut counts[sid], state);
             s = doc.sections[sid].parent;

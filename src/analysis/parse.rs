@@ -78,7 +78,7 @@ pub fn parse(text: &str, states: &BoxStates) -> Document {
                 }
                 // Sections are the headings so far, in order: the last one holds the item.
                 let mut item = item;
-                item.section = headings.len().checked_sub(1);
+                item.section_id = headings.len().checked_sub(1).map(|s| s as u32);
                 // A task marks its ancestors, up to one that is marked already.
                 if item.is_task() {
                     for &a in open_items.iter().rev() {
@@ -257,9 +257,9 @@ fn read_item(
         checkbox,
         text: text_range,
         depth: depth as u32,
-        parent,
+        parent_id: parent.map(|p| p as u32),
         children: Run::default(),
-        section: None,
+        section_id: None,
         tags: Run {
             start: tags_start as u32,
             len: (doc.tags.len() - tags_start) as u32,

@@ -93,7 +93,7 @@ pub fn stats(text: &str, doc: &Document) -> Stats {
         let Some(est) = doc.field(item).and_then(|f| f.estimate) else {
             continue;
         };
-        for s in enclosing_sections(doc, item.section) {
+        for s in enclosing_sections(doc, item.section()) {
             let total = estimates[s].get_or_insert_with(Estimate::default);
             total.low += est.low;
             total.high += est.high;
@@ -127,7 +127,7 @@ pub fn counts_by_section(doc: &Document) -> Vec<Counts> {
 fn per_section(doc: &Document, leaves: &[(ItemId, State)]) -> Vec<Counts> {
     let mut per_section = vec![Counts::default(); doc.sections.len()];
     for &(id, state) in leaves {
-        for s in enclosing_sections(doc, doc.items[id].section) {
+        for s in enclosing_sections(doc, doc.items[id].section()) {
             per_section[s].add_state(state);
         }
     }
@@ -145,7 +145,7 @@ fn enclosing_sections(
 /// The counted tasks (leaf-first), each with the state it counts as.
 pub fn counted_leaves(doc: &Document) -> Vec<(ItemId, State)> {
     let mut out = Vec::new();
-    for item in doc.items.iter().filter(|i| i.parent.is_none()) {
+    for item in doc.items.iter().filter(|i| i.parent().is_none()) {
         collect_leaves(doc, item.id, false, &mut out);
     }
     out
@@ -171,7 +171,7 @@ pub fn item_counts(doc: &Document, id: ItemId) -> Option<Counts> {
 pub fn section_counts(doc: &Document, section: SectionId) -> Counts {
     let mut counts = Counts::default();
     for (id, state) in counted_leaves(doc) {
-        if enclosing_sections(doc, doc.items[id].section).any(|s| s == section) {
+        if enclosing_sections(doc, doc.items[id].section()).any(|s| s == section) {
             counts.add_state(state);
         }
     }

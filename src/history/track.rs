@@ -85,7 +85,7 @@ pub fn extract(text: &str) -> Vec<RawItem<'_>> {
             .map_or("", |range| &text[range.as_range()])
             .trim_end();
         let section = item
-            .section
+            .section()
             .map(|id| text[document.sections[id].title.as_range()].trim());
         items.push(RawItem {
             line: item.line,

@@ -58,7 +58,7 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     // Per slot: whether a second item has its key. Only those items can be local duplicates.
     let mut repeated: Vec<bool> = Vec::with_capacity(n);
     for item in &doc.items {
-        if let Some(p) = item.parent {
+        if let Some(p) = item.parent() {
             parent_of[item.id] = p as u32;
         }
         if item.is_field() || item.is_legend {
@@ -76,7 +76,7 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         } else {
             repeated[slot as usize] = true;
         }
-        if item.parent.is_none() {
+        if item.parent().is_none() {
             let top = &mut top_level[slot as usize];
             if top[0] == NONE {
                 top[0] = id;
@@ -135,7 +135,7 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         let Some(first) = local.map(|f| f as ItemId) else {
             let other = ctx.inputs.elsewhere;
             let key = keys.get(slot);
-            if let Some(other) = other.and_then(|o| o.same_item(key, item.parent.is_none())) {
+            if let Some(other) = other.and_then(|o| o.same_item(key, item.parent().is_none())) {
                 out.push(in_another_file(ctx.text, item.text, item.text, other));
             }
             continue;

@@ -24,7 +24,7 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let doc = ctx.doc;
     for item in &doc.items {
         let (Some(State::Open | State::InProgress), Some(checkbox), Some(section)) =
-            (item.state(), item.checkbox, item.section)
+            (item.state(), item.checkbox, item.section())
         else {
             continue;
         };
