@@ -215,9 +215,9 @@ struct Keys {
     buffer: Vec<u8>,
     /// Where each slot's key ends in `buffer` (it starts where the previous one ends).
     ends: Vec<usize>,
-    /// Slot by the hash of its key: a small entry per key, the key itself compared in
-    /// `buffer` on a hit.
-    by_hash: Map<u64, u32>,
+    /// Slot by 32 bits of the hash of its key: an entry of eight bytes per key (the table
+    /// of a 10 MB roadmap stays in cache), the key itself compared in `buffer` on a hit.
+    by_hash: Map<u32, u32>,
     /// The keys whose hash an earlier, different key already has.
     collided: Map<Vec<u8>, u32>,
     hasher: foldhash::fast::FixedState,
@@ -248,7 +248,7 @@ impl Keys {
         if start == self.buffer.len() && !keep_empty {
             return None;
         }
-        let hash = self.hasher.hash_one(&self.buffer[start..]);
+        let hash = self.hasher.hash_one(&self.buffer[start..]) as u32;
         let next = self.ends.len() as u32;
         let slot = match self.by_hash.entry(hash) {
             Entry::Vacant(e) => *e.insert(next),
@@ -433,6 +433,32 @@ mod tests {
         assert_eq!(graded(Some(Severity::Error)), [Severity::Information]);
         assert_eq!(graded(Some(Severity::Hint)), [Severity::Hint]);
         assert_eq!(graded(None), []);
+    }
+
+    /// Keys are found by 32 bits of their hash: two keys that share them still get their
+    /// own slots.
+    #[test]
+    fn keys_whose_hashes_collide_keep_their_own_slots() {
+        use std::hash::BuildHasher;
+        let hasher = foldhash::fast::FixedState::default();
+        let mut seen = std::collections::HashMap::new();
+        let (a, b) = (0..1_000_000u32)
+            .find_map(|i| {
+                let key = format!("k{i}");
+                let hash = hasher.hash_one(key.as_bytes()) as u32;
+                seen.insert(hash, key.clone()).map(|earlier| (earlier, key))
+            })
+            .expect("a 32-bit collision among a million keys");
+        let mut keys = super::Keys::with_capacity(4);
+        let slot_a = keys.intern(&a, false).unwrap();
+        let slot_b = keys.intern(&b, false).unwrap();
+        assert_ne!(slot_a, slot_b);
+        assert_eq!(keys.intern(&a, false), Some(slot_a));
+        assert_eq!(keys.intern(&b, false), Some(slot_b));
+        assert_eq!(
+            (keys.get(slot_a), keys.get(slot_b)),
+            (a.as_str(), b.as_str())
+        );
     }
 
     #[test]
