@@ -48,8 +48,22 @@ pub(crate) fn push_key(text: &str, out: &mut Vec<u8>) {
     while i < bytes.len() {
         let b = bytes[i];
         if !SPECIAL[usize::from(b)] {
-            out.push(b.to_ascii_lowercase());
+            // A run of plain ASCII, single spaces between its words included, is copied
+            // and lowercased whole: most item text is such a run.
+            let start = i;
             i += 1;
+            loop {
+                match bytes.get(i) {
+                    Some(&c) if !SPECIAL[usize::from(c)] => i += 1,
+                    Some(b' ') if bytes.get(i + 1).is_some_and(|&c| !SPECIAL[usize::from(c)]) => {
+                        i += 2;
+                    }
+                    _ => break,
+                }
+            }
+            let at = out.len();
+            out.extend_from_slice(&bytes[start..i]);
+            out[at..].make_ascii_lowercase();
             continue;
         }
         if b < 0x80 {
@@ -155,6 +169,24 @@ mod tests {
         same("⏫ Fix login", "fix login!");
         assert_eq!(normalize("**API Documentation**"), "api documentation");
         assert_eq!(normalize("snake_case _emph_"), "snake_case emph");
+    }
+
+    #[test]
+    fn runs_of_plain_text_end_where_white_space_or_markup_starts() {
+        for (text, key) in [
+            ("Add Rate Limiting", "add rate limiting"),
+            ("Add  Rate\tLimiting ", "add rate limiting"),
+            ("Add \u{a0}Rate", "add rate"),
+            ("Add *Rate* Limiting", "add rate limiting"),
+            ("Add [P1] rate", "add rate"),
+            ("a_b A_ _B", "a_b a b"),
+            ("Go ✅ Now", "go now"),
+            ("Éclair Crème", "éclair crème"),
+            ("x", "x"),
+            (" x ", "x"),
+        ] {
+            assert_eq!(normalize(text), key, "{text:?}");
+        }
     }
 
     #[test]
