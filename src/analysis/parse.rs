@@ -673,42 +673,62 @@ fn is_done_title(title: &str) -> bool {
 
 /// The default priority a heading gives the items below it.
 fn tier_of(title: &str) -> Option<Level> {
-    let lower = title.to_lowercase();
-    let words: Vec<&str> = lower
+    // The words that name a tier, as bits, gathered in one pass without allocating.
+    const CRITICAL: u16 = 1;
+    const PRIORITY: u16 = 1 << 1;
+    const IMPORTANT: u16 = 1 << 2;
+    const HIGH: u16 = 1 << 3;
+    const MEDIUM: u16 = 1 << 4;
+    const LOW: u16 = 1 << 5;
+    let mut seen = 0u16;
+    let mut words = title
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
-        .collect();
-    for (i, w) in words.iter().enumerate() {
-        if *w == "tier" {
-            if let Some(n) = words.get(i + 1).and_then(|n| n.parse::<u8>().ok()) {
+        .peekable();
+    while let Some(w) = words.next() {
+        if w.eq_ignore_ascii_case("tier") {
+            if let Some(n) = words.peek().and_then(|n| n.parse::<u8>().ok()) {
                 return Some(n.saturating_sub(1));
             }
         }
-        if w.len() == 2 && w.starts_with('p') {
+        if w.len() == 2 && w.starts_with(['p', 'P']) {
             if let Ok(n) = w[1..].parse::<u8>() {
                 return Some(n);
             }
         }
+        let is = |name: &str| w.eq_ignore_ascii_case(name);
+        if is("critical") || is("blocker") || is("urgent") || is("highest") {
+            seen |= CRITICAL;
+        } else if is("priority") {
+            seen |= PRIORITY;
+        } else if is("important") {
+            seen |= IMPORTANT;
+        } else if is("high") {
+            seen |= HIGH;
+        } else if is("medium") || is("normal") {
+            seen |= MEDIUM;
+        } else if is("low") || is("lower") || is("lowest") {
+            seen |= LOW;
+        }
     }
-    let has = |w: &str| words.contains(&w);
-    if has("critical") || has("blocker") || has("urgent") || has("highest") {
+    if seen & CRITICAL != 0 {
         return Some(0);
     }
-    if has("priority") || has("important") {
-        if has("high") || has("important") {
+    if seen & (PRIORITY | IMPORTANT) != 0 {
+        if seen & (HIGH | IMPORTANT) != 0 {
             return Some(1);
         }
-        if has("medium") || has("normal") {
+        if seen & MEDIUM != 0 {
             return Some(2);
         }
-        if has("low") || has("lower") || has("lowest") {
+        if seen & LOW != 0 {
             return Some(3);
         }
     }
-    let lower_bytes = lower.as_bytes();
-    if memchr::memmem::find(lower_bytes, b"nice to have").is_some()
-        || memchr::memmem::find(lower_bytes, b"nice-to-have").is_some()
-    {
+    let nice = |w: &[u8]| {
+        w.eq_ignore_ascii_case(b"nice to have") || w.eq_ignore_ascii_case(b"nice-to-have")
+    };
+    if title.as_bytes().windows(12).any(nice) {
         return Some(3);
     }
     for ch in title.chars() {
@@ -1202,6 +1222,34 @@ mod tests {
             levels,
             vec![vec![0], vec![2], vec![1], vec![2], vec![1], vec![]]
         );
+    }
+
+    #[test]
+    fn tiers_from_the_words_of_a_heading() {
+        for (title, tier) in [
+            ("Tier 1: High Impact", Some(0)),
+            ("TIER 3 — later", Some(2)),
+            ("P0 Blockers", Some(0)),
+            ("p2 things", Some(2)),
+            ("High Priority", Some(1)),
+            ("Medium priority", Some(2)),
+            ("Lowest priority", Some(3)),
+            ("Important", Some(1)),
+            ("NICE-TO-HAVE extras", Some(3)),
+            ("Urgent fixes", Some(0)),
+            ("Highest", Some(0)),
+            ("Priority: normal", Some(2)),
+            ("Backlog", None),
+            ("Tier two", None),
+            ("High", None),
+            ("Priority", None),
+            ("P10", None),
+            ("P1A", None),
+            ("🟠 Soon", Some(1)),
+            ("Nice to  have", None),
+        ] {
+            assert_eq!(tier_of(title), tier, "{title}");
+        }
     }
 
     #[test]
