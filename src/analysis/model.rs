@@ -112,6 +112,19 @@ pub struct Run {
 }
 
 impl Run {
+    /// The entries `start..end` of a shared array.
+    pub fn new(start: usize, end: usize) -> Self {
+        Self {
+            start: start as u32,
+            len: (end - start) as u32,
+        }
+    }
+
+    /// The positions of its entries.
+    pub fn range(self) -> std::ops::Range<usize> {
+        self.start as usize..self.start as usize + self.len()
+    }
+
     pub fn is_empty(self) -> bool {
         self.len == 0
     }
@@ -310,14 +323,12 @@ impl Default for LineIndex {
 impl Document {
     /// The direct children of item `id`, in document order.
     pub fn children(&self, id: ItemId) -> &[ItemId] {
-        let c = self.items[id].children;
-        &self.child_ids[c.start as usize..c.start as usize + c.len()]
+        &self.child_ids[self.items[id].children.range()]
     }
 
     /// The priority tags on an item's first line, in order.
     pub fn tags_of(&self, item: &Item) -> &[PriorityTag] {
-        let t = item.tags;
-        &self.tags[t.start as usize..t.start as usize + t.len()]
+        &self.tags[item.tags.range()]
     }
 
     /// The parsed label and value of a field item.

@@ -29,12 +29,11 @@ pub fn parse(text: &str, states: &BoxStates) -> Document {
         ..Document::default()
     };
     let mut headings: Vec<(u8, TextRange)> = Vec::new();
-    // Open items (innermost last) and the list each item belongs to.
-    let mut open_items: Vec<ItemId> = Vec::new();
-    // The children of the open items, innermost item's last; each open item's own start
-    // there. An item's children move to `doc.child_ids` when it ends.
+    // Open items (innermost last), each with where its children start in `pending`, and
+    // the list each item belongs to. The children of the open items wait in `pending`,
+    // the innermost item's last, and move to `doc.child_ids` when their parent ends.
+    let mut open_items: Vec<(ItemId, usize)> = Vec::new();
     let mut pending: Vec<ItemId> = Vec::new();
-    let mut pending_from: Vec<usize> = Vec::new();
     let mut lists: Vec<usize> = Vec::new();
     let mut list_counter = 0usize;
     let mut legend = LegendFinder::default();
@@ -62,9 +61,9 @@ pub fn parse(text: &str, states: &BoxStates) -> Document {
             }
             Event::Start(Tag::Item) => {
                 let id = doc.items.len();
-                let parent = open_items.last().copied();
+                let parent = open_items.last().map(|&(p, _)| p);
                 line = line_at(&doc.line_index, line, range.start);
-                let item = read_item(
+                let mut item = read_item(
                     text,
                     &mut doc,
                     id,
@@ -77,11 +76,10 @@ pub fn parse(text: &str, states: &BoxStates) -> Document {
                     pending.push(id);
                 }
                 // Sections are the headings so far, in order: the last one holds the item.
-                let mut item = item;
                 item.section_id = headings.len().checked_sub(1).map(|s| s as u32);
                 // A task marks its ancestors, up to one that is marked already.
                 if item.is_task() {
-                    for &a in open_items.iter().rev() {
+                    for &(a, _) in open_items.iter().rev() {
                         if std::mem::replace(&mut doc.items[a].has_tasks_below, true) {
                             break;
                         }
@@ -89,17 +87,13 @@ pub fn parse(text: &str, states: &BoxStates) -> Document {
                 }
                 doc.items.push(item);
                 legend.see(text, &mut doc, id, lists.last().copied().unwrap_or(0));
-                open_items.push(id);
-                pending_from.push(pending.len());
+                open_items.push((id, pending.len()));
             }
             Event::End(TagEnd::Item) => {
-                if let (Some(id), Some(from)) = (open_items.pop(), pending_from.pop()) {
+                if let Some((id, from)) = open_items.pop() {
                     let start = doc.child_ids.len();
                     doc.child_ids.extend(pending.drain(from..));
-                    doc.items[id].children = Run {
-                        start: start as u32,
-                        len: (doc.child_ids.len() - start) as u32,
-                    };
+                    doc.items[id].children = Run::new(start, doc.child_ids.len());
                 }
             }
             Event::Start(Tag::Link {
@@ -260,10 +254,7 @@ fn read_item(
         parent_id: parent.map(|p| p as u32),
         children: Run::default(),
         section_id: None,
-        tags: Run {
-            start: tags_start as u32,
-            len: (doc.tags.len() - tags_start) as u32,
-        },
+        tags: Run::new(tags_start, doc.tags.len()),
         field,
         is_legend: false,
         has_tasks_below: false,
