@@ -135,7 +135,7 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         let Some(first) = local.map(|f| f as ItemId) else {
             let other = ctx.inputs.elsewhere;
             let key = keys.get(slot);
-            if let Some(other) = other.and_then(|o| o.same_item(key, item.parent().is_none())) {
+            if let Some(other) = other.and_then(|o| o.same_item(key, parent.is_none())) {
                 out.push(in_another_file(ctx.text, item.text, item.text, other));
             }
             continue;
