@@ -60,6 +60,7 @@ pub fn parse(text: &str, states: &BoxStates) -> Document {
                 lists.pop();
             }
             Event::Start(Tag::Item) => {
+                let range = TextRange::new(marker_start(text.as_bytes(), range), range.end);
                 let id = doc.items.len();
                 let parent = open_items.last().map(|&(p, _)| p);
                 line = line_at(&doc.line_index, line, range.start);
@@ -119,6 +120,17 @@ pub fn parse(text: &str, states: &BoxStates) -> Document {
         read_suppressions(text, &doc.line_index, range, &mut doc.suppressions);
     }
     doc
+}
+
+/// Where a list item's marker is. pulldown-cmark starts an item's range anywhere in the
+/// white space before its marker: at the line end before it (`- a\n\t- b`), or within the
+/// indentation (`* a\n    - b`). A marker is never white space or a block quote's `>`, so
+/// the first other byte is the marker, on the item's own first line.
+fn marker_start(bytes: &[u8], range: TextRange) -> usize {
+    bytes[range.as_range()]
+        .iter()
+        .position(|&b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'>'))
+        .map_or(range.start, |n| range.start + n)
 }
 
 /// How many list items `text` likely has: its lines that start with a list marker. Only a

@@ -12,6 +12,7 @@ mod lifecycle;
 #[path = "../lsp/support.rs"]
 #[allow(dead_code, clippy::wildcard_imports, clippy::struct_excessive_bools)]
 mod lsp_support;
+mod nesting;
 mod safety;
 mod server;
 mod support;
