@@ -23,7 +23,7 @@ use pulldown_cmark::{Event, Parser, Tag};
 
 use super::diagnostic::{Code, Diagnostic, Place};
 use super::index::Elsewhere;
-use super::model::{Document, ItemId, Level, Section, Suppression};
+use super::model::{Document, ItemId, Level, Section, SectionId, Suppression};
 use super::normalize::normalize_into;
 use super::parse::{self, markdown_options};
 use super::rules::{self, duplicate_item, progress_claim, unknown_priority};
@@ -530,17 +530,32 @@ impl Incremental {
         let mut first_of_all: Option<Occurrence> = None;
         let mut top_level: [Option<Occurrence>; 2] = [None, None];
         let mut under: Map<(u32, ItemId), Occurrence> = Map::default();
+        let mut in_section: Map<(u32, SectionId), Occurrence> = Map::default();
         for &o in &list {
             let (_, doc) = self.doc_of(o.shard);
             let parent = doc.items[o.item].parent();
+            let first_here = doc.items[o.item]
+                .section()
+                .map(|s| *in_section.entry((o.shard, s)).or_insert(o))
+                .filter(|&f| f != o);
             let first = match parent {
-                None => first_of_all,
+                None => first_of_all.and_then(|f| {
+                    if self.is_template(f, o) {
+                        first_here
+                    } else {
+                        Some(f)
+                    }
+                }),
                 Some(parent) => {
                     let root = Occurrence {
                         shard: o.shard,
                         item: root_of(doc, o.item),
                     };
-                    let top = top_level.iter().flatten().copied().find(|&t| t != root);
+                    let top = top_level
+                        .iter()
+                        .flatten()
+                        .copied()
+                        .find(|&t| t != root && !self.is_template(t, o));
                     let sibling = under.get(&(o.shard, parent)).copied();
                     match (top, sibling) {
                         (Some(a), Some(b)) => {
@@ -568,10 +583,9 @@ impl Incremental {
                     });
                 }
                 None => {
-                    if let Some(other) = inputs
-                        .elsewhere
-                        .and_then(|e| e.same_item(key, parent.is_none()))
-                    {
+                    if let Some(other) = inputs.elsewhere.and_then(|e| {
+                        e.same_item(&key[1..], parent.is_none(), key.starts_with('t'))
+                    }) {
                         found.push(Finding::Elsewhere { at: o, other });
                     }
                 }
@@ -589,6 +603,20 @@ impl Incremental {
             }
         }
         found
+    }
+
+    /// Whether two occurrences are in different sections whose headings have one shape
+    /// (see [`duplicate_item::is_template`]).
+    fn is_template(&self, a: Occurrence, b: Occurrence) -> bool {
+        let (a_shard, a_doc) = self.doc_of(a.shard);
+        let (b_shard, b_doc) = self.doc_of(b.shard);
+        match (a_doc.items[a.item].section(), b_doc.items[b.item].section()) {
+            (Some(x), Some(y)) if (a.shard, x) != (b.shard, y) => duplicate_item::is_template(
+                (self.shard_text(a_shard), &a_doc.sections[x]),
+                (self.shard_text(b_shard), &b_doc.sections[y]),
+            ),
+            _ => false,
+        }
     }
 
     /// The diagnostic of a finding, in whole-text offsets; `None` when a comment silences it.
@@ -632,9 +660,13 @@ fn analysed(text: &str, doc: Document, inputs: &Inputs<'_>, settings: &Settings)
     let local = rules::run_some(text, &doc, inputs, settings, local_rule);
     let mut keys = Vec::new();
     let mut key = String::new();
-    for item in doc.items.iter().filter(|i| !i.is_field() && !i.is_legend) {
-        normalize_into(&text[item.text.as_range()], &mut key);
-        if !key.is_empty() {
+    let mut norm = String::new();
+    for item in doc.items.iter().filter(|i| duplicate_item::compared(i)) {
+        normalize_into(&text[item.text.as_range()], &mut norm);
+        if !norm.is_empty() {
+            key.clear();
+            key.push(char::from(duplicate_item::kind_byte(item)));
+            key.push_str(&norm);
             keys.push((key.clone(), item.id));
         }
     }

@@ -86,7 +86,8 @@ pub trait OtherFiles {
     /// The first item of another file whose key is `key`. Two subtasks are never duplicates
     /// across files (they belong to different parents), so when `top_level` is false only a
     /// top-level item of another file is a match.
-    fn same_item(&self, key: &str, top_level: bool) -> Option<Elsewhere>;
+    /// Only tasks match a `task`, only plain items an item.
+    fn same_item(&self, key: &str, top_level: bool, task: bool) -> Option<Elsewhere>;
 }
 
 struct Entry {
@@ -193,7 +194,7 @@ pub struct Others<'a> {
 }
 
 impl OtherFiles for Others<'_> {
-    fn same_item(&self, key: &str, top_level: bool) -> Option<Elsewhere> {
+    fn same_item(&self, key: &str, top_level: bool, task: bool) -> Option<Elsewhere> {
         let places = self.index.by_key.get(key)?;
         // The first match in the file whose name sorts first, so the answer does not depend
         // on the order files were indexed in.
@@ -203,7 +204,8 @@ impl OtherFiles for Others<'_> {
             .filter_map(|&(file, position)| {
                 let entry = self.index.files[file].as_ref()?;
                 let item = &entry.index.items[position];
-                (top_level || item.top_level).then_some((entry, item))
+                (item.state.is_some() == task && (top_level || item.top_level))
+                    .then_some((entry, item))
             })
             .min_by(|a, b| (&a.0.name, a.1.start).cmp(&(&b.0.name, b.1.start)))?;
         Some(Elsewhere {
@@ -303,18 +305,31 @@ mod tests {
         ws.update("c.md", "c.md", index("- Feature\n  - [ ] Write docs\n"));
 
         let from_a = ws.others("a.md");
-        let hit = from_a.same_item("write docs", true).unwrap();
+        let hit = from_a.same_item("write docs", true, true).unwrap();
         assert_eq!((hit.file.as_str(), hit.start.line), ("b.md", 0));
         // A subtask in a.md matches a top-level item elsewhere, never another subtask.
-        assert_eq!(from_a.same_item("write docs", false).unwrap().file, "b.md");
-        assert_eq!(from_a.same_item("write tests", false), None);
-        assert_eq!(from_a.same_item("write tests", true).unwrap().file, "b.md");
+        assert_eq!(
+            from_a.same_item("write docs", false, true).unwrap().file,
+            "b.md"
+        );
+        assert_eq!(from_a.same_item("write tests", false, true), None);
+        assert_eq!(
+            from_a.same_item("write tests", true, true).unwrap().file,
+            "b.md"
+        );
+        // A plain item never matches a task.
+        assert_eq!(
+            from_a.same_item("feature", true, false).unwrap().file,
+            "c.md"
+        );
+        assert_eq!(from_a.same_item("feature", true, true), None);
+        assert_eq!(from_a.same_item("write docs", true, false), None);
         // The file's own items are not "elsewhere".
-        assert_eq!(from_a.same_item("other", true), None);
+        assert_eq!(from_a.same_item("other", true, true), None);
         // From b.md, the first of the other files by name is a.md.
         assert_eq!(
             ws.others("b.md")
-                .same_item("write docs", true)
+                .same_item("write docs", true, true)
                 .unwrap()
                 .file,
             "a.md"
@@ -326,15 +341,18 @@ mod tests {
         let mut ws = WorkspaceIndex::default();
         ws.update("a.md", "a.md", index("- [ ] Alpha\n"));
         ws.update("b.md", "b.md", index("- [ ] Alpha\n"));
-        assert!(ws.others("a.md").same_item("alpha", true).is_some());
+        assert!(ws.others("a.md").same_item("alpha", true, true).is_some());
         ws.update("b.md", "b.md", index("- [ ] Beta\n"));
-        assert_eq!(ws.others("a.md").same_item("alpha", true), None);
+        assert_eq!(ws.others("a.md").same_item("alpha", true, true), None);
         assert_eq!(
-            ws.others("a.md").same_item("beta", true).unwrap().file,
+            ws.others("a.md")
+                .same_item("beta", true, true)
+                .unwrap()
+                .file,
             "b.md"
         );
         ws.remove("b.md");
-        assert_eq!(ws.others("a.md").same_item("beta", true), None);
+        assert_eq!(ws.others("a.md").same_item("beta", true, true), None);
         assert_eq!(ws.len(), 1);
         assert!(ws.by_key.keys().all(|k| k == "alpha"));
     }

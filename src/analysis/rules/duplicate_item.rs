@@ -1,10 +1,17 @@
 //! ## duplicate-item
 //!
-//! **What it flags.** Two items of one document (tasks or plain items, not fields) whose
-//! normalised text is the same: marker, box, priority tags, emphasis, code and link syntax,
-//! emoji and surrounding punctuation dropped, case folded, white space collapsed. Subtasks of
-//! two different parent items are not duplicates (`Write tests` under two features is fine).
-//! The diagnostic sits on every later occurrence and points at the first.
+//! **What it flags.** Two tasks, or two plain items, of one document whose normalised text is
+//! the same: marker, box, priority tags, emphasis, code and link syntax, emoji and surrounding
+//! punctuation dropped, case folded, white space collapsed. The diagnostic sits on every later
+//! occurrence and points at the first. Not flagged:
+//!
+//! - a plain item and a task (`- Generate a key pair` describing the work above the checklist
+//!   `- [ ] Generate a key pair`), nor fields;
+//! - subtasks of two different parent items (`Write tests` under two features);
+//! - a checklist template repeated under headings of one shape: the same level and the same
+//!   first word, numbers aside (`- [ ] Method: GET` under `### GET /users` and under
+//!   `### GET /orders`; `Write tests` under `## Phase 1` and `## Phase 2`). Items repeated
+//!   under unrelated headings (`## Docs`, `## Cleanup`) are still duplicates.
 //!
 //! The same item in two roadmap files of one workspace (the files of one `tickmark check`
 //! run, or the roadmaps below the editor's workspace folder) is flagged too, at information
@@ -33,7 +40,8 @@ use super::{item_lines, quote_into, Ctx, Diagnostic};
 use crate::analysis::diagnostic::{Code, Place, Related, Severity};
 use crate::analysis::fix::Fix;
 use crate::analysis::index::Elsewhere;
-use crate::analysis::model::{Document, ItemId};
+use crate::analysis::model::{Document, Item, ItemId, ItemKind, Section};
+use crate::analysis::mojibake;
 use crate::analysis::normalize::{normalize, push_key};
 use crate::analysis::text::{Edit, TextRange};
 
@@ -44,8 +52,62 @@ type Map<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
 /// No item, no slot.
 const NONE: u32 = u32::MAX;
 
+/// Whether the rule compares `item` with others: tasks and plain items, not fields or
+/// legend entries.
+pub(crate) fn compared(item: &Item) -> bool {
+    !item.is_field() && !item.is_legend
+}
+
+/// The first byte of an item's key: tasks are compared with tasks, plain items with plain
+/// items, and fields (read only when a removal is checked) with fields.
+pub(crate) fn kind_byte(item: &Item) -> u8 {
+    match item.kind {
+        ItemKind::Task(_) => b't',
+        ItemKind::Plain => b'i',
+        ItemKind::Field => b'f',
+    }
+}
+
+/// Two occurrences in two different sections, `a` and `b` (each with the text it belongs
+/// to), are a checklist template repeated on purpose when the headings have one shape: the
+/// same level and the same [`heading_shape`]. Not priority tiers: the same item under
+/// `Tier 1` and `Tier 2` is listed at two priorities.
+pub(crate) fn is_template((a_text, a): (&str, &Section), (b_text, b): (&str, &Section)) -> bool {
+    a.level == b.level
+        && a.tier.is_none()
+        && b.tier.is_none()
+        && heading_shape(&a_text[a.title.as_range()]) == heading_shape(&b_text[b.title.as_range()])
+}
+
+/// The first word of a heading, case folded, with its digits as `#`, after any leading
+/// numbers and anything that is not a letter or digit: `GET /users` → `get`,
+/// `2. Phase 3: Ship` → `phase`, `v1.2 release` → `v#`; a heading of numbers alone → `#`.
+fn heading_shape(title: &str) -> String {
+    let title = mojibake::repair(title);
+    let word = title
+        .split(|c: char| !c.is_alphanumeric())
+        .find(|w| !w.is_empty() && !w.chars().all(|c| c.is_ascii_digit()))
+        .unwrap_or("#");
+    word.chars()
+        .map(|c| if c.is_ascii_digit() { '#' } else { c })
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
 pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let doc = ctx.doc;
+    // Two items in different sections whose headings have one shape.
+    let template = |a: u32, b: u32| -> bool {
+        match (
+            doc.items[a as usize].section(),
+            doc.items[b as usize].section(),
+        ) {
+            (Some(x), Some(y)) if x != y => {
+                is_template((ctx.text, &doc.sections[x]), (ctx.text, &doc.sections[y]))
+            }
+            _ => false,
+        }
+    };
     let n = doc.items.len();
     // Each distinct key gets a slot. Per slot: its first occurrence of all, and its first two
     // top-level occurrences (one of them may be a later item's own root).
@@ -61,10 +123,11 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         if let Some(p) = item.parent() {
             parent_of[item.id] = p as u32;
         }
-        if item.is_field() || item.is_legend {
+        if !compared(item) {
             continue;
         }
-        let Some(slot) = keys.intern(&ctx.text[item.text.as_range()], false) else {
+        let Some(slot) = keys.intern(kind_byte(item), &ctx.text[item.text.as_range()], false)
+        else {
             continue;
         };
         slot_of[item.id] = slot;
@@ -92,6 +155,9 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     // The first sibling with each key, by (parent, slot): siblings with one key are all
     // candidates, so the first of them is met first.
     let mut first_sibling: Map<(u32, u32), u32> = Map::default();
+    // The first item with each key in each section, by (slot, section): what a top-level
+    // item in a template's section duplicates.
+    let mut first_in_section: Map<(u32, u32), u32> = Map::default();
     let mut scratch = Scratch::default();
     for (item_id, &slot) in slot_of.iter().enumerate() {
         if slot == NONE || !(repeated[slot as usize] || elsewhere) {
@@ -109,10 +175,20 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             _ => NONE,
         };
         let id = item_id as u32;
-        // The first earlier occurrence this item duplicates: any item when it is top-level;
-        // else a sibling, or a top-level item that is not its own ancestor.
+        let in_section = match doc.items[item_id].section() {
+            Some(section) if repeated[slot as usize] => {
+                let first = *first_in_section.entry((slot, section as u32)).or_insert(id);
+                Some(first).filter(|&f| f != id)
+            }
+            _ => None,
+        };
+        // The first earlier occurrence this item duplicates: any item when it is top-level
+        // (in its own section when the first is a template's); else a sibling, or a
+        // top-level item that is not its own ancestor nor a template's.
         let local = if parent.is_none() {
-            Some(first[slot as usize]).filter(|&f| f != id)
+            Some(first[slot as usize])
+                .filter(|&f| f != id)
+                .and_then(|f| if template(f, id) { in_section } else { Some(f) })
         } else {
             let candidates = top_level[slot as usize];
             let top = if candidates[0] < id {
@@ -122,7 +198,7 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                 }
                 candidates
                     .into_iter()
-                    .find(|&t| t != NONE && t < id && t != root)
+                    .find(|&t| t != NONE && t < id && t != root && !template(t, id))
             } else {
                 None
             };
@@ -134,8 +210,9 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         let item = &doc.items[item_id];
         let Some(first) = local.map(|f| f as ItemId) else {
             let other = ctx.inputs.elsewhere;
-            let key = keys.get(slot);
-            if let Some(other) = other.and_then(|o| o.same_item(key, parent.is_none())) {
+            let key = &keys.get(slot)[1..];
+            let task = item.is_task();
+            if let Some(other) = other.and_then(|o| o.same_item(key, parent.is_none(), task)) {
                 out.push(in_another_file(ctx.text, item.text, item.text, other));
             }
             continue;
@@ -240,12 +317,14 @@ impl Keys {
         std::str::from_utf8(&self.buffer[start..self.ends[slot]]).expect("keys are UTF-8")
     }
 
-    /// The slot of `text`'s key, a new one for a key not seen before. An empty key has no
-    /// slot unless `keep_empty`.
-    fn intern(&mut self, text: &str, keep_empty: bool) -> Option<u32> {
+    /// The slot of `text`'s key after the item's `kind` byte, a new one for a key not seen
+    /// before. An empty key has no slot unless `keep_empty`.
+    fn intern(&mut self, kind: u8, text: &str, keep_empty: bool) -> Option<u32> {
         let start = self.buffer.len();
+        self.buffer.push(kind);
         push_key(text, &mut self.buffer);
-        if start == self.buffer.len() && !keep_empty {
+        if start + 1 == self.buffer.len() && !keep_empty {
+            self.buffer.truncate(start);
             return None;
         }
         let hash = self.hasher.hash_one(&self.buffer[start..]) as u32;
@@ -308,8 +387,11 @@ fn loses_nothing(
             other_slots.resize(slot_of.len(), NONE);
         }
         if other_slots[id] == NONE {
-            let text = &ctx.text[doc.items[id].text.as_range()];
-            other_slots[id] = keys.intern(text, true).expect("empty keys are kept");
+            let item = &doc.items[id];
+            let text = &ctx.text[item.text.as_range()];
+            other_slots[id] = keys
+                .intern(kind_byte(item), text, true)
+                .expect("empty keys are kept");
         }
         other_slots[id]
     };
@@ -341,10 +423,13 @@ pub(crate) fn loses_nothing_between(
     first_doc: &Document,
     first: ItemId,
 ) -> bool {
-    let keys = |text: &str, doc: &Document, id: ItemId| -> Vec<String> {
+    let keys = |text: &str, doc: &Document, id: ItemId| -> Vec<(u8, String)> {
         doc.descendants(id)
             .into_iter()
-            .map(|d| normalize(&text[doc.items[d].text.as_range()]))
+            .map(|d| {
+                let item = &doc.items[d];
+                (kind_byte(item), normalize(&text[item.text.as_range()]))
+            })
             .collect()
     };
     let kept = keys(first_text, first_doc, first);
@@ -442,22 +527,23 @@ mod tests {
         use std::hash::BuildHasher;
         let hasher = foldhash::fast::FixedState::default();
         let mut seen = std::collections::HashMap::new();
+        // Keys are hashed with the task kind byte in front.
         let (a, b) = (0..1_000_000u32)
             .find_map(|i| {
                 let key = format!("k{i}");
-                let hash = hasher.hash_one(key.as_bytes()) as u32;
+                let hash = hasher.hash_one(format!("t{key}").as_bytes()) as u32;
                 seen.insert(hash, key.clone()).map(|earlier| (earlier, key))
             })
             .expect("a 32-bit collision among a million keys");
         let mut keys = super::Keys::with_capacity(4);
-        let slot_a = keys.intern(&a, false).unwrap();
-        let slot_b = keys.intern(&b, false).unwrap();
+        let slot_a = keys.intern(b't', &a, false).unwrap();
+        let slot_b = keys.intern(b't', &b, false).unwrap();
         assert_ne!(slot_a, slot_b);
-        assert_eq!(keys.intern(&a, false), Some(slot_a));
-        assert_eq!(keys.intern(&b, false), Some(slot_b));
+        assert_eq!(keys.intern(b't', &a, false), Some(slot_a));
+        assert_eq!(keys.intern(b't', &b, false), Some(slot_b));
         assert_eq!(
             (keys.get(slot_a), keys.get(slot_b)),
-            (a.as_str(), b.as_str())
+            (format!("t{a}").as_str(), format!("t{b}").as_str())
         );
     }
 
@@ -468,10 +554,74 @@ mod tests {
 - [ ] **API Documentation**
 - [ ] API documentation.
 //    ^^^^^^^^^^^^^^^^^^ warning: duplicate-item
-1. [P1] api documentation
-// ^^^^^^^^^^^^^^^^^^^^^^ warning: duplicate-item
+1. [ ] [P1] api documentation
+//     ^^^^^^^^^^^^^^^^^^^^^^ warning: duplicate-item
 ",
         );
+    }
+
+    #[test]
+    fn tasks_are_compared_with_tasks_and_items_with_items() {
+        check(
+            r"
+Generate the signing key:
+
+- Generate GPG key pair
+- Publish the public key
+
+- [ ] Generate GPG key pair
+- [ ] Publish the public key
+- Publish the public key
+//^^^^^^^^^^^^^^^^^^^^^^ warning: duplicate-item
+- [x] Generate GPG key pair
+//    ^^^^^^^^^^^^^^^^^^^^^ warning: duplicate-item
+",
+        );
+    }
+
+    #[test]
+    fn a_template_under_headings_of_one_shape_is_not_a_duplicate() {
+        check(
+            r"
+## Endpoints
+### GET /users
+- [ ] Method: GET
+- [ ] Paginated
+### GET /orders
+- [ ] Method: GET
+- [ ] Paginated
+- [ ] Paginated
+//    ^^^^^^^^^ warning: duplicate-item
+## Phase 1: Foundation
+- [ ] Write tests
+## Phase 2: Features
+- [ ] Write tests
+## Docs
+- [ ] Write tests
+//    ^^^^^^^^^^^ warning: duplicate-item
+- [ ] Review the API
+## Cleanup
+- [ ] Review the API
+//    ^^^^^^^^^^^^^^ warning: duplicate-item
+## 🔴 Tier 1
+- [ ] Rotate keys
+## 🟡 Tier 2
+- [ ] Rotate keys
+//    ^^^^^^^^^^^ warning: duplicate-item
+",
+        );
+    }
+
+    #[test]
+    fn heading_shapes() {
+        let shape = super::heading_shape;
+        assert_eq!(shape("GET /users"), "get");
+        assert_eq!(shape("2. Phase 3: Ship"), "phase");
+        assert_eq!(shape("v1.2 release"), "v#");
+        assert_eq!(shape("🔴 Sprint 4"), "sprint");
+        assert_eq!(shape("2025"), "#");
+        assert_eq!(shape("ðŸ”´ Sprint 4"), "sprint");
+        assert_ne!(shape("Docs"), shape("Cleanup"));
     }
 
     #[test]
