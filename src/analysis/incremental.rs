@@ -661,9 +661,13 @@ fn analysed(text: &str, doc: Document, inputs: &Inputs<'_>, settings: &Settings)
     let mut keys = Vec::new();
     let mut key = String::new();
     let mut norm = String::new();
-    for item in doc.items.iter().filter(|i| duplicate_item::compared(i)) {
+    for item in doc
+        .items
+        .iter()
+        .filter(|i| duplicate_item::compared(&doc, i))
+    {
         normalize_into(&text[item.text.as_range()], &mut norm);
-        if !norm.is_empty() {
+        if !norm.is_empty() && !duplicate_item::is_placeholder(norm.as_bytes()) {
             key.clear();
             key.push(char::from(duplicate_item::kind_byte(item)));
             key.push_str(&norm);

@@ -13,6 +13,7 @@ use std::collections::HashMap;
 
 use super::model::{Document, State};
 use super::normalize::normalize;
+use super::rules::duplicate_item;
 use super::text::{Encoding, LineCol};
 
 /// One item of a file, as the workspace sees it.
@@ -28,6 +29,9 @@ pub struct IndexedItem {
     pub state: Option<State>,
     /// True when the item is not nested under another item.
     pub top_level: bool,
+    /// True when `duplicate-item` compares it (every task; a plain item only when it is
+    /// tracked like one).
+    pub compared: bool,
     /// The item's text, 0-based lines, columns in the index's encoding.
     pub start: LineCol,
     pub end: LineCol,
@@ -61,6 +65,7 @@ impl FileIndex {
                         .map(|s| text[doc.sections[s].title.as_range()].trim().to_owned()),
                     state: item.state(),
                     top_level: item.parent().is_none(),
+                    compared: duplicate_item::compared(doc, item),
                     start,
                     end,
                 })
@@ -204,7 +209,7 @@ impl OtherFiles for Others<'_> {
             .filter_map(|&(file, position)| {
                 let entry = self.index.files[file].as_ref()?;
                 let item = &entry.index.items[position];
-                (item.state.is_some() == task && (top_level || item.top_level))
+                (item.compared && item.state.is_some() == task && (top_level || item.top_level))
                     .then_some((entry, item))
             })
             .min_by(|a, b| (&a.0.name, a.1.start).cmp(&(&b.0.name, b.1.start)))?;

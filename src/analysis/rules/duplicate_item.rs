@@ -7,11 +7,17 @@
 //!
 //! - a plain item and a task (`- Generate a key pair` describing the work above the checklist
 //!   `- [ ] Generate a key pair`), nor fields;
+//! - plain bullets of prose (notes, reasons, recaps): a plain item is compared only when it
+//!   is tracked like a task, with a priority tag, a field or a task below it
+//!   (`1. **Database Migrations**` + `   - When: before launch`);
+//! - placeholders that stand for no work: `- [ ] NONE.`, `TBD`, `N/A`;
 //! - subtasks of two different parent items (`Write tests` under two features);
 //! - a checklist template repeated under headings of one shape: the same level and the same
-//!   first word, numbers aside (`- [ ] Method: GET` under `### GET /users` and under
-//!   `### GET /orders`; `Write tests` under `## Phase 1` and `## Phase 2`). Items repeated
-//!   under unrelated headings (`## Docs`, `## Cleanup`) are still duplicates.
+//!   first or last word, numbers aside (`- [ ] Method: GET` under `### GET /users` and under
+//!   `### GET /orders`; `Write tests` under `## Phase 1` and `## Phase 2`; `Verify backups`
+//!   under `## Pre-Deployment` and `## Post-Deployment`). Items repeated under unrelated
+//!   headings (`## Docs`, `## Cleanup`), under two priority tiers (`🔴 Critical`,
+//!   `🟡 Important`) or in a done section and another are still duplicates.
 //!
 //! The same item in two roadmap files of one workspace (the files of one `tickmark check`
 //! run, or the roadmaps below the editor's workspace folder) is flagged too, at information
@@ -52,10 +58,40 @@ type Map<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
 /// No item, no slot.
 const NONE: u32 = u32::MAX;
 
-/// Whether the rule compares `item` with others: tasks and plain items, not fields or
-/// legend entries.
-pub(crate) fn compared(item: &Item) -> bool {
-    !item.is_field() && !item.is_legend
+/// Whether the rule compares `item` of `doc` with others: every task, and the plain items
+/// that are tracked like one (with a priority tag, a field or a task below them). Not
+/// fields, legend entries, nor the plain bullets of prose: notes, reasons, recaps.
+pub(crate) fn compared(doc: &Document, item: &Item) -> bool {
+    match item.kind {
+        ItemKind::Task(_) => !item.is_legend,
+        ItemKind::Field => false,
+        ItemKind::Plain => {
+            !item.is_legend
+                && (item.has_tasks_below
+                    || !doc.tags_of(item).is_empty()
+                    || doc
+                        .children(item.id)
+                        .iter()
+                        .any(|&c| doc.items[c].is_field()))
+        }
+    }
+}
+
+/// A key that stands for no work: `- [ ] NONE.` under an empty section, `TBD`.
+pub(crate) fn is_placeholder(key: &[u8]) -> bool {
+    matches!(
+        key,
+        b"none"
+            | b"n/a"
+            | b"na"
+            | b"tbd"
+            | b"tba"
+            | b"tbc"
+            | b"todo"
+            | b"nothing"
+            | b"none yet"
+            | b"nothing yet"
+    )
 }
 
 /// The first byte of an item's key: tasks are compared with tasks, plain items with plain
@@ -70,28 +106,37 @@ pub(crate) fn kind_byte(item: &Item) -> u8 {
 
 /// Two occurrences in two different sections, `a` and `b` (each with the text it belongs
 /// to), are a checklist template repeated on purpose when the headings have one shape: the
-/// same level and the same [`heading_shape`]. Not priority tiers: the same item under
-/// `Tier 1` and `Tier 2` is listed at two priorities.
+/// same level and the same first or last word ([`heading_shape`]): `GET /users` and
+/// `GET /orders`, `Pre-Deployment` and `Post-Deployment`. Not priority tiers (the same item
+/// under `Tier 1` and `Tier 2` is listed at two priorities), nor done sections (an item both
+/// done and still planned was copied, not moved).
 pub(crate) fn is_template((a_text, a): (&str, &Section), (b_text, b): (&str, &Section)) -> bool {
-    a.level == b.level
-        && a.tier.is_none()
-        && b.tier.is_none()
-        && heading_shape(&a_text[a.title.as_range()]) == heading_shape(&b_text[b.title.as_range()])
+    if a.level != b.level || a.tier.is_some() || b.tier.is_some() || a.done || b.done {
+        return false;
+    }
+    let (a_first, a_last) = heading_shape(&a_text[a.title.as_range()]);
+    let (b_first, b_last) = heading_shape(&b_text[b.title.as_range()]);
+    a_first == b_first || a_last == b_last
 }
 
-/// The first word of a heading, case folded, with its digits as `#`, after any leading
-/// numbers and anything that is not a letter or digit: `GET /users` → `get`,
-/// `2. Phase 3: Ship` → `phase`, `v1.2 release` → `v#`; a heading of numbers alone → `#`.
-fn heading_shape(title: &str) -> String {
+/// The first and last words of a heading, case folded, with their digits as `#`, numbers
+/// and anything that is not a letter or digit aside: `GET /users` → (`get`, `users`),
+/// `2. Phase 3: Ship` → (`phase`, `ship`), `v1.2 release` → (`v#`, `release`); a heading of
+/// numbers alone → (`#`, `#`).
+fn heading_shape(title: &str) -> (String, String) {
     let title = mojibake::repair(title);
-    let word = title
+    let mut words = title
         .split(|c: char| !c.is_alphanumeric())
-        .find(|w| !w.is_empty() && !w.chars().all(|c| c.is_ascii_digit()))
-        .unwrap_or("#");
-    word.chars()
-        .map(|c| if c.is_ascii_digit() { '#' } else { c })
-        .flat_map(char::to_lowercase)
-        .collect()
+        .filter(|w| !w.is_empty() && !w.chars().all(|c| c.is_ascii_digit()));
+    let first = words.next().unwrap_or("#");
+    let last = words.next_back().unwrap_or(first);
+    let fold = |word: &str| -> String {
+        word.chars()
+            .map(|c| if c.is_ascii_digit() { '#' } else { c })
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    (fold(first), fold(last))
 }
 
 pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
@@ -123,7 +168,7 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         if let Some(p) = item.parent() {
             parent_of[item.id] = p as u32;
         }
-        if !compared(item) {
+        if !compared(doc, item) {
             continue;
         }
         let Some(slot) = keys.intern(kind_byte(item), &ctx.text[item.text.as_range()], false)
@@ -318,12 +363,14 @@ impl Keys {
     }
 
     /// The slot of `text`'s key after the item's `kind` byte, a new one for a key not seen
-    /// before. An empty key has no slot unless `keep_empty`.
+    /// before. An empty or placeholder key has no slot unless `keep_empty`.
     fn intern(&mut self, kind: u8, text: &str, keep_empty: bool) -> Option<u32> {
         let start = self.buffer.len();
         self.buffer.push(kind);
         push_key(text, &mut self.buffer);
-        if start + 1 == self.buffer.len() && !keep_empty {
+        if (start + 1 == self.buffer.len() || is_placeholder(&self.buffer[start + 1..]))
+            && !keep_empty
+        {
             self.buffer.truncate(start);
             return None;
         }
@@ -571,8 +618,6 @@ Generate the signing key:
 
 - [ ] Generate GPG key pair
 - [ ] Publish the public key
-- Publish the public key
-//^^^^^^^^^^^^^^^^^^^^^^ warning: duplicate-item
 - [x] Generate GPG key pair
 //    ^^^^^^^^^^^^^^^^^^^^^ warning: duplicate-item
 ",
@@ -614,14 +659,53 @@ Generate the signing key:
 
     #[test]
     fn heading_shapes() {
-        let shape = super::heading_shape;
-        assert_eq!(shape("GET /users"), "get");
-        assert_eq!(shape("2. Phase 3: Ship"), "phase");
-        assert_eq!(shape("v1.2 release"), "v#");
-        assert_eq!(shape("🔴 Sprint 4"), "sprint");
-        assert_eq!(shape("2025"), "#");
-        assert_eq!(shape("ðŸ”´ Sprint 4"), "sprint");
+        let shape = |title: &str| {
+            let (first, last) = super::heading_shape(title);
+            format!("{first} {last}")
+        };
+        assert_eq!(shape("GET /users"), "get users");
+        assert_eq!(shape("2. Phase 3: Ship"), "phase ship");
+        assert_eq!(shape("v1.2 release"), "v# release");
+        assert_eq!(shape("🔴 Sprint 4"), "sprint sprint");
+        assert_eq!(shape("2025"), "# #");
+        assert_eq!(shape("ðŸ”´ Sprint 4"), "sprint sprint");
+        assert_eq!(shape("Pre-Deployment"), "pre deployment");
         assert_ne!(shape("Docs"), shape("Cleanup"));
+    }
+
+    #[test]
+    fn placeholders_and_prose_bullets_are_not_compared() {
+        check(
+            r"
+## Planned
+- [ ] NONE.
+## Ideas
+- [ ] None
+- [ ] TBD
+- [ ] tbd
+## Why not
+- The provider returns IDs for most content
+- The provider returns IDs for most content
+- **Database Migrations**
+  - When: before launch
+- [P2] Cache warm-up
+- Parent of work
+  - [ ] Ship it
+- **Database Migrations**
+//^^^^^^^^^^^^^^^^^^^^^^^ warning: duplicate-item
+  - Solution: proper migrations
+- [P3] Cache warm-up
+//^^^^^^^^^^^^^^^^^^ warning: duplicate-item
+- Parent of work
+//^^^^^^^^^^^^^^ warning: duplicate-item
+  - [x] Ship it
+",
+        );
+        for key in ["N/A", "TBD.", "**None**", "Nothing yet"] {
+            let mut norm = String::new();
+            crate::analysis::normalize::normalize_into(key, &mut norm);
+            assert!(super::is_placeholder(norm.as_bytes()), "{key} → {norm}");
+        }
     }
 
     #[test]
