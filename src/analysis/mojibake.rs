@@ -125,6 +125,12 @@ fn scan(run: &str, base: usize, misread: Misread, out: &mut Vec<Damage>) {
         let mut j = k;
         let mut decoded = String::new();
         while let Some((ch, used)) = decode_seq(&chars[j..]) {
+            if misread == Misread::MacRoman && used == 2 && !is_latin(ch) {
+                // Two Mac Roman characters that decode to Cyrillic, Greek or Hebrew are
+                // punctuation and accents of correct text far more often than damage:
+                // `–§` (an en dash before a section sign) would be `Ф`, `“é` would be `Ҏ`.
+                break;
+            }
             decoded.push(ch);
             j += used;
         }
@@ -141,6 +147,12 @@ fn scan(run: &str, base: usize, misread: Misread, out: &mut Vec<Damage>) {
             k += 1;
         }
     }
+}
+
+/// Latin-1 Supplement and Latin Extended-A and -B: the accented letters that two-byte
+/// damage of Western text stands for.
+fn is_latin(ch: char) -> bool {
+    matches!(ch as u32, 0x80..=0x24F)
 }
 
 /// Decodes one UTF-8 sequence of 2–4 bytes from the mapped chars.
@@ -227,6 +239,7 @@ mod tests {
         check_repair("## \u{F8FF}üî¥ Tier 1", "## 🔴 Tier 1");
         check_repair("## \u{F8FF}üü¢ Tier 3", "## 🟢 Tier 3");
         check_repair("logout‚Üílogin", "logout→login");
+        check_repair("caf√© cr√®me", "café crème");
     }
 
     #[test]
@@ -237,6 +250,8 @@ mod tests {
             "naïve résumé",
             "°C ±2",
             "Ünïcödé",
+            "see (§6–§7)",
+            "“école” —é",
         ] {
             assert!(find(ok).is_empty(), "{ok}: {:?}", find(ok));
         }
