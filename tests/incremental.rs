@@ -1,6 +1,6 @@
 //! The incremental analysis an editor drives equals a fresh analysis of the final text:
 //! random roadmaps (headings of every level, fences, HTML, tables, legends, duplicates,
-//! suppression comments, link reference definitions) take random edits, some applied
+//! suppression comments, link reference definitions, front matter) take random edits, some applied
 //! together, and after each refresh the diagnostics are compared with `analyze`.
 
 use proptest::prelude::*;
@@ -63,6 +63,10 @@ const LINES: &[&str] = &[
     "## ",
     "#hashtag",
     "- [ ] Shared item",
+    "---",
+    "...",
+    "title: Plan",
+    "last_updated: 2024-01-01",
 ];
 
 const INSERTS: &[&str] = &[
@@ -91,14 +95,25 @@ const INSERTS: &[&str] = &[
     "<div>\n",
     "<!-- tickmark-disable-next-line -->\n",
     "- **[P3]** - Low: later\n- **[P4]** - Lowest: never\n",
+    "---\n",
 ];
 
 fn roadmap() -> impl Strategy<Value = String> {
-    prop::collection::vec(prop::sample::select(LINES), 0..40).prop_map(|lines| {
-        let mut text = lines.join("\n");
-        text.push('\n');
-        text
-    })
+    (
+        prop::bool::weighted(0.25),
+        prop::collection::vec(prop::sample::select(LINES), 0..40),
+    )
+        .prop_map(|(front_matter, lines)| {
+            // Sometimes opened front matter, which a `---` line below may close.
+            let mut text = if front_matter {
+                String::from("---\ntitle: Plan\n")
+            } else {
+                String::new()
+            };
+            text.push_str(&lines.join("\n"));
+            text.push('\n');
+            text
+        })
 }
 
 /// An edit: where (in thousandths of the text), how many bytes go, what comes in.
@@ -204,4 +219,32 @@ fn a_roadmap_is_cut_at_its_top_level_headings() {
     let tiered = text.replacen("# Roadmap", "# 🔴 Critical roadmap", 1);
     let inc = Incremental::new(tiered, &inputs, &settings);
     assert_eq!(inc.shard_count(), 1);
+}
+
+/// Front matter ends at the first `---` line below its start, wherever that is: a document
+/// that opens it without closing it is analysed whole, so typing the closing line in a later
+/// section turns everything above it into front matter.
+#[test]
+fn closing_front_matter_far_below_is_seen() {
+    let text = "---\ntitle: Plan\n\n# One\n\n- [] a\n\n## Two\n\n- [ ] b\n\n## Three\n\n- [ ] c\n";
+    let inputs = Inputs::default();
+    let settings = Settings::default();
+    let mut inc = Incremental::new(text.to_owned(), &inputs, &settings);
+    assert_eq!(inc.shard_count(), 1);
+    assert_eq!(inc.diagnostics().len(), 1);
+    let at = text.find("## Three").unwrap();
+    inc.edit(TextRange::empty(at), "---\n");
+    inc.refresh(&inputs, &settings);
+    let edited = inc.text().to_owned();
+    assert_eq!(
+        inc.diagnostics(),
+        analyze(&edited, &inputs, &settings).diagnostics
+    );
+    // The near-miss box is in the front matter now.
+    assert!(inc.diagnostics().is_empty());
+
+    // Closed front matter does not stop the cuts below it.
+    let closed = "---\ntitle: Plan\n---\n# One\n\n## Two\n\n- [ ] b\n\n## Three\n";
+    let inc = Incremental::new(closed.to_owned(), &inputs, &settings);
+    assert_eq!(inc.shard_count(), 4);
 }

@@ -13,7 +13,7 @@
 //!   progress does not start a shard (that section reaches into it), nor does a heading
 //!   that a `tickmark-disable-next-line` comment above it targets;
 //! - a document with link reference definitions or `tickmark-disable`/`enable` regions is a
-//!   single shard;
+//!   single shard, and so is one that opens front matter without closing it;
 //! - an edit that moves where shards start, or leaves a block open at the end of its shard
 //!   (an unclosed code fence or HTML block), re-cuts the whole document.
 
@@ -22,6 +22,7 @@ use std::collections::HashMap;
 use pulldown_cmark::{Event, Parser, Tag};
 
 use super::diagnostic::{Code, Diagnostic, Place};
+use super::front_matter;
 use super::index::Elsewhere;
 use super::model::{Document, ItemId, Level, Section, SectionId, Suppression};
 use super::normalize::normalize_into;
@@ -293,7 +294,7 @@ impl Incremental {
         self.shards.clear();
         let settings = self.settings.clone();
         let doc = parse::parse(&self.text, &settings.states);
-        let cuts = if is_cuttable(&doc) {
+        let cuts = if is_cuttable(&self.text, &doc) {
             cut_points(&self.text, &doc, false)
         } else {
             Vec::new()
@@ -324,7 +325,7 @@ impl Incremental {
         let text = &self.text[shard.start..shard.start + shard.len];
         let l1_in = i > 0 && self.shards[i - 1].l1_open_after;
         let doc = parse::parse(text, &self.settings.states);
-        if !is_cuttable(&doc) {
+        if !is_cuttable(text, &doc) {
             return None;
         }
         // It must still start with a heading that cuts.
@@ -684,9 +685,11 @@ fn analysed(text: &str, doc: Document, inputs: &Inputs<'_>, settings: &Settings)
 }
 
 /// False when something in the document reaches across headings: link reference
-/// definitions, `tickmark-disable`/`enable` regions.
-fn is_cuttable(doc: &Document) -> bool {
+/// definitions, `tickmark-disable`/`enable` regions, front matter left open (a `---` line
+/// typed anywhere below would close it there).
+fn is_cuttable(text: &str, doc: &Document) -> bool {
     !doc.has_reference_definitions
+        && (doc.front_matter.is_some() || !front_matter::opens_front_matter(text))
         && !doc
             .suppressions
             .iter()
@@ -756,10 +759,12 @@ fn heading_follows(text: &str, heading: &str) -> bool {
     let mut probe = String::with_capacity(text.len() + heading.len());
     probe.push_str(text);
     probe.push_str(heading);
-    Parser::new_ext(&probe, markdown_options())
+    // Read as `parse` reads it: after the front matter.
+    let body = front_matter::front_matter_end(&probe).unwrap_or(0);
+    Parser::new_ext(&probe[body..], markdown_options())
         .into_offset_iter()
         .any(|(event, range)| {
-            matches!(event, Event::Start(Tag::Heading { .. })) && range.start == text.len()
+            matches!(event, Event::Start(Tag::Heading { .. })) && body + range.start == text.len()
         })
 }
 

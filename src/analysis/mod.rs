@@ -10,6 +10,7 @@ pub mod complete;
 pub mod diagnostic;
 pub mod estimate;
 pub mod fix;
+pub mod front_matter;
 pub mod hover;
 pub mod incremental;
 pub mod index;

@@ -308,6 +308,8 @@ pub struct Document {
     pub malformed_boxes: Vec<MalformedBox>,
     /// Priority tags written in a form tickmark does not read (`[p1]`, `(P1)`).
     pub malformed_tags: Vec<MalformedTag>,
+    /// YAML front matter at the start of the text (also in [`Document::code`]).
+    pub front_matter: Option<TextRange>,
     /// True when the text defines link references (`[label]: url`), which change how links
     /// anywhere in the document read.
     pub has_reference_definitions: bool,

@@ -8,6 +8,7 @@
 use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
 
 use super::estimate::{parse_estimate, ESTIMATE_LABELS};
+use super::front_matter;
 use super::model::{
     DateField, DateStyle, Document, Field, Item, ItemId, ItemKind, LegendEntry, Level, Link,
     MalformedBox, MalformedTag, PriorityTag, Run, Section, State, Suppression, TagDialect,
@@ -17,7 +18,8 @@ use super::normalize::is_emoji;
 use super::text::{Edit, LineIndex, TextRange};
 use super::BoxStates;
 
-/// The pulldown-cmark options tickmark reads roadmaps with.
+/// The pulldown-cmark options tickmark reads roadmaps with. Front matter is not among
+/// them: [`parse`] reads the text after it (see [`front_matter`]).
 pub fn markdown_options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH
 }
@@ -42,9 +44,17 @@ pub fn parse(text: &str, states: &BoxStates) -> Document {
     // Items start in document order: their lines are found walking forward from the last.
     let mut line = 0usize;
 
-    let mut events = Parser::new_ext(text, markdown_options()).into_offset_iter();
+    // Front matter is metadata, not Markdown: the rest is read after it.
+    let body = front_matter::front_matter_end(text).unwrap_or(0);
+    if body > 0 {
+        let range = TextRange::new(0, body);
+        doc.front_matter = Some(range);
+        doc.code.push(range);
+        doc.dates.extend(front_matter::read_date(text, range));
+    }
+    let mut events = Parser::new_ext(&text[body..], markdown_options()).into_offset_iter();
     for (event, range) in events.by_ref() {
-        let range = TextRange::from(range);
+        let range = TextRange::from(range).shift(body);
         match event {
             Event::Start(Tag::Heading { level, .. }) => headings.push((level as u8, range)),
             Event::Start(Tag::CodeBlock(_)) | Event::Code(_) => doc.code.push(range),
@@ -1283,6 +1293,39 @@ mod tests {
             ]
         );
         assert_eq!(d.priority(2), Some(0));
+    }
+
+    #[test]
+    fn front_matter_is_neither_a_section_nor_items() {
+        let text = "---\ntitle: Roadmap\n# a YAML comment\ntags:\n- [ ] not a task\nlast_updated: 2024-12-29\n---\n# Roadmap\n\n- [ ] a\n\n---\n## Phase 2\n- [ ] b\n---\n";
+        let d = doc(text);
+        let titles: Vec<_> = d
+            .sections
+            .iter()
+            .map(|s| (&text[s.title.as_range()], s.line))
+            .collect();
+        assert_eq!(titles, [("Roadmap", 7), ("Phase 2", 12)]);
+        let items: Vec<_> = d
+            .items
+            .iter()
+            .map(|i| (&text[i.text.as_range()], i.line))
+            .collect();
+        assert_eq!(items, [("a", 9), ("b", 13)]);
+        let end = text.find("# Roadmap").unwrap();
+        assert_eq!(d.front_matter, Some(TextRange::new(0, end)));
+        assert_eq!(d.dates.len(), 1);
+        assert_eq!(&text[d.dates[0].range.as_range()], "2024-12-29");
+    }
+
+    #[test]
+    fn a_document_that_only_opens_front_matter_is_markdown() {
+        // No closing line: the `---` is a thematic break and what follows is read as usual.
+        let text = "---\ntitle: x\n# Plan\n- [ ] a\n";
+        let d = doc(text);
+        assert_eq!(d.front_matter, None);
+        assert_eq!(d.sections.len(), 1);
+        assert_eq!(d.items.len(), 1);
+        assert!(d.dates.is_empty());
     }
 
     #[test]

@@ -786,6 +786,8 @@ mod tests {
             "# R\n\n- [ ] A [P1]\n  - [x] A.1\n\n## S\n\n- **Impact:** big\n- Plain\n### T\n- [ ] B\n",
             "Intro\n- [ ] Before any heading\n# H1\nSetext\n------\n- [ ] Under setext\n#NotAHeading\n- [x] X\n",
             "# Legend\n\n- **[P0]** - Critical\n- **[P1]** - High\n\n# Work\n\n- [ ] [P0] Fix\n<!-- tickmark-disable-next-line duplicate-item -->\n- [ ] Fix\n",
+            "---\ntitle: R\n# not a heading\n- not an item\n---\n# R\n- [ ] A\n\n---\n## S\n- [ ] B\n---\n## T\n- [x] C\n",
+            "# R\n\n---\ntitle: not front matter\n---\n- [ ] A\n",
         ];
         let mut corpus: Vec<String> = texts.iter().map(|t| (*t).to_owned()).collect();
         for dir in ["tests/corpus", "../shared/seeds"] {

@@ -1,7 +1,7 @@
 //! ## stale-date
 //!
 //! **What it flags.** A date field (`**Last Updated:** 2025-01-15`, `Updated: January 7,
-//! 2026`) more than `dates.stale-days` days (default 0) older than the date of the file's
+//! 2026`, or `last_updated:` in the front matter) more than `dates.stale-days` days (default 0) older than the date of the file's
 //! last committed change. Silent when that date is unknown (the file is not in git).
 //!
 //! **Why.** Readers trust the date to tell how current the plan is; a file edited since
@@ -70,6 +70,30 @@ mod tests {
             &inputs,
         );
         check_with("**Last Updated:** 2025-01-15\n", &Inputs::default());
+    }
+
+    #[test]
+    fn the_date_in_front_matter() {
+        let inputs = Inputs {
+            last_commit: Some(date(2025, 3, 2)),
+            today: Some(date(2025, 3, 3)),
+            ..Inputs::default()
+        };
+        check_with(
+            r"---
+title: Plan
+date: 2023-01-01
+last_updated: 2024-12-29
+//            ^^^^^^^^^^ hint: stale-date
+---
+# Plan
+",
+            &inputs,
+        );
+        assert_eq!(
+            fix_with("---\nlast-updated: '2024-12-29'\n---\n# Plan\n", &inputs),
+            "---\nlast-updated: '2025-03-03'\n---\n# Plan\n"
+        );
     }
 
     #[test]
