@@ -662,12 +662,11 @@ fn heading_title(text: &str, index: &LineIndex, range: TextRange, line: usize) -
     }
 }
 
-/// A done section: starts with `✅`, or names Completed, Done, Finished or Shipped.
+/// A done section: starts with `✅`, or names Completed, Done, Finished or Shipped, unless
+/// it states criteria for being done (see [`CRITERIA_WORDS`]) or denies it (`Not done`).
 fn is_done_title(title: &str) -> bool {
     let t = title.trim_start_matches(['#', ' ', '*', '_']);
-    if t.starts_with('✅') || t.starts_with('☑') || t.starts_with('✔') {
-        return true;
-    }
+    let mut done = t.starts_with('✅') || t.starts_with('☑') || t.starts_with('✔');
     // Emoji are dropped first (an emoji between two letters joins them).
     let plain: std::borrow::Cow<'_, str> = if t.chars().any(is_emoji) {
         t.chars()
@@ -677,12 +676,43 @@ fn is_done_title(title: &str) -> bool {
     } else {
         t.into()
     };
-    plain.split(|c: char| !c.is_alphanumeric()).any(|w| {
-        ["completed", "done", "finished", "shipped"]
-            .iter()
-            .any(|d| w.eq_ignore_ascii_case(d))
-    })
+    let is_any = |w: &str, list: &[&str]| list.iter().any(|d| w.eq_ignore_ascii_case(d));
+    let mut before = "";
+    for w in plain
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        if is_any(w, CRITERIA_WORDS) {
+            return false;
+        }
+        if is_any(w, DONE_WORDS) && !is_any(before, NOT_YET_WORDS) {
+            done = true;
+        }
+        before = w;
+    }
+    done
 }
+
+/// The words that make a heading a done section.
+const DONE_WORDS: &[&str] = &["completed", "done", "finished", "shipped"];
+
+/// Words of a heading that states what done means rather than what is done: `Done When`,
+/// `Definition of Done`, `Acceptance Criteria`, `DoD`, `When is it done`, `What done looks
+/// like`, `Done means`. The tasks below such a heading are open until the work is done.
+const CRITERIA_WORDS: &[&str] = &[
+    "when",
+    "criteria",
+    "criterion",
+    "definition",
+    "dod",
+    "acceptance",
+    "looks",
+    "means",
+];
+
+/// A word right before a done word that says it is not done (yet): `Not done`, `Not yet
+/// completed`, `To be done`, `Almost finished`.
+const NOT_YET_WORDS: &[&str] = &["not", "yet", "be", "almost", "nearly"];
 
 /// The default priority a heading gives the items below it.
 fn tier_of(title: &str) -> Option<Level> {
@@ -1326,6 +1356,49 @@ mod tests {
         assert_eq!(d.sections.len(), 1);
         assert_eq!(d.items.len(), 1);
         assert!(d.dates.is_empty());
+    }
+
+    #[test]
+    fn done_sections_and_criteria_headings() {
+        for title in [
+            "✅ Completed",
+            "Done",
+            "Already Completed",
+            "Shipped",
+            "Finished",
+            "Completed (Q1)",
+            "What's done so far",
+            "Done ✅",
+            "✔ Released",
+            "Recently Shipped Features",
+        ] {
+            assert!(is_done_title(title), "{title} is a done section");
+        }
+        for title in [
+            "Done When",
+            "Done when",
+            "Definition of Done",
+            "Definition of done for “Admin View Next”",
+            "Acceptance criteria (done when…)",
+            "✅ Acceptance Criteria",
+            "DoD",
+            "Exit criteria",
+            "When is it done",
+            "Done Criteria",
+            "T01_S07 Done Criteria",
+            "5. What done looks like",
+            "Done means",
+            "Not done",
+            "NOT done (read first)",
+            "Not done yet",
+            "Not yet completed",
+            "Still to be done",
+            "Almost finished",
+            "Backlog",
+            "Abandoned",
+        ] {
+            assert!(!is_done_title(title), "{title} is not a done section");
+        }
     }
 
     #[test]

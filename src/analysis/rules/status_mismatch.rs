@@ -2,7 +2,10 @@
 //!
 //! **What it flags.** An open or in-progress task below a done section: a heading that starts
 //! with `✅` or names Completed, Done, Finished or Shipped (mojibake repaired first), and
-//! every subsection of it. Deferred and cancelled tasks are left alone.
+//! every subsection of it. Deferred and cancelled tasks are left alone. A heading that states
+//! what done means is no done section, and its open tasks are the criteria still to meet:
+//! `Done When`, `Definition of Done`, `Acceptance criteria`, `Exit criteria`, `DoD`, `When is
+//! it done`, `What done looks like`. Nor is one that denies it: `Not done yet`, `To be done`.
 //!
 //! **Why.** Either the task was finished and never ticked, or it was moved to the done
 //! section by mistake.
@@ -67,6 +70,28 @@ mod tests {
 - [>] deferred is deliberate
 ## Next
 - [ ] open is fine here
+",
+        );
+    }
+
+    #[test]
+    fn criteria_headings_are_no_done_sections() {
+        check(
+            r"
+## Slice 0 — Repo bootstrap
+### Done when
+- [ ] project installs locally in one command
+## Definition of Done
+- [ ] All tests pass
+### T01 Done Criteria
+- [ ] Migration script ran
+## ✅ Acceptance Criteria
+- [ ] Works offline
+## Not done yet
+- [ ] Push the branch
+## Shipped
+- [ ] forgotten
+//^^^ information: status-mismatch
 ",
         );
     }
