@@ -714,6 +714,51 @@ mod tests {
     }
 
     #[test]
+    fn toggle_reads_other_box_characters() {
+        // `[~]` is in progress and `[✗]` cancelled: checking either writes `[x]`, one edit
+        // over the whole character inside the box.
+        let text = "- [~] a\n- [✗] b\n- [x] c\n";
+        let d = doc(text);
+        let (a, b, c) = (0, 1, 2);
+        assert_eq!(
+            toggle(text, &d, &[a], Cascade::None),
+            vec![Edit::replace(TextRange::new(3, 4), "x")]
+        );
+        assert_eq!(
+            toggle(text, &d, &[b], Cascade::None),
+            vec![Edit::replace(TextRange::new(11, 14), "x")]
+        );
+        assert_eq!(
+            fix::apply_edits(text, &toggle(text, &d, &[a, b, c], Cascade::None)).0,
+            "- [x] a\n- [x] b\n- [x] c\n"
+        );
+        check_actions(
+            "- [~] $0a\n",
+            expect![[r#"
+                Check item (QuickFix)
+                  3..4 "x"
+                Convert to plain item (Rewrite)
+                  2..6 ""
+                Set priority P0 (Rewrite)
+                  6..6 "[P0] "
+                Set priority P1 (Rewrite)
+                  6..6 "[P1] "
+                Set priority P2 (Rewrite)
+                  6..6 "[P2] "
+                Set priority P3 (Rewrite)
+                  6..6 "[P3] "
+            "#]],
+        );
+        // A parent whose other subtasks are done or cancelled is checked going up.
+        let text = "- [ ] p\n  - [×] a\n  - [~] b\n";
+        let d = doc(text);
+        assert_eq!(
+            fix::apply_edits(text, &toggle(text, &d, &[2], Cascade::Up)).0,
+            "- [x] p\n  - [×] a\n  - [x] b\n"
+        );
+    }
+
+    #[test]
     fn ignore_comment_at_item_indentation() {
         let text = "- [ ] a\r\n  - [ ] a\r\n";
         let analysis = analyze(text, &Inputs::default(), &Settings::default());

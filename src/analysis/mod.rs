@@ -52,7 +52,8 @@ impl Default for BoxStates {
 }
 
 impl BoxStates {
-    /// The state a box character means, if any.
+    /// The state a box character means, if any: a configured character first, then one of
+    /// the [`BoxStates::ALIASES`] of a state that is switched on.
     pub fn state_of(&self, ch: char) -> Option<State> {
         match ch {
             ' ' => Some(State::Open),
@@ -60,7 +61,31 @@ impl BoxStates {
             c if Some(c) == self.in_progress => Some(State::InProgress),
             c if Some(c) == self.cancelled => Some(State::Cancelled),
             c if Some(c) == self.deferred => Some(State::Deferred),
-            _ => None,
+            c => Self::ALIASES
+                .iter()
+                .find(|&&(alias, _)| alias == c)
+                .map(|&(_, state)| state)
+                .filter(|&state| self.is_on(state)),
+        }
+    }
+
+    /// Box characters other roadmaps write for a state, read as that state without a
+    /// warning: `[~]` partly done, `[✗]` `[✘]` `[×]` failed or won't do (cancelled, which
+    /// counts neither way: `[×]` is a done mark in some languages and a no in others).
+    pub const ALIASES: [(char, State); 4] = [
+        ('~', State::InProgress),
+        ('✗', State::Cancelled),
+        ('✘', State::Cancelled),
+        ('×', State::Cancelled),
+    ];
+
+    /// False when the project turned the state's character off.
+    fn is_on(&self, state: State) -> bool {
+        match state {
+            State::InProgress => self.in_progress.is_some(),
+            State::Cancelled => self.cancelled.is_some(),
+            State::Deferred => self.deferred.is_some(),
+            State::Open | State::Done => true,
         }
     }
 }

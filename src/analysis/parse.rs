@@ -1253,6 +1253,44 @@ mod tests {
     }
 
     #[test]
+    fn other_box_characters_are_states() {
+        let text = "- [~] a\n- [✗] b\n- [✘] c\n- [×] d\n- [✓] e\n";
+        let d = doc(text);
+        let states: Vec<_> = d.items.iter().map(|i| i.kind).collect();
+        assert_eq!(
+            states,
+            [
+                ItemKind::Task(State::InProgress),
+                ItemKind::Task(State::Cancelled),
+                ItemKind::Task(State::Cancelled),
+                ItemKind::Task(State::Cancelled),
+                ItemKind::Task(State::Done),
+            ]
+        );
+        // Only `[✓]` is a near-miss of a box Markdown renders.
+        assert_eq!(d.malformed_boxes.len(), 1);
+        assert_eq!(&text[d.malformed_boxes[0].range.as_range()], "[✓]");
+        assert_eq!(&text[d.items[1].text.as_range()], "b");
+
+        // A configured character wins over an alias; a state switched off reads no alias.
+        let states = BoxStates {
+            in_progress: None,
+            cancelled: Some('~'),
+            deferred: Some('>'),
+        };
+        let d = parse("- [~] a\n- [✗] b\n", &states);
+        assert_eq!(d.items[0].kind, ItemKind::Task(State::Cancelled));
+        assert_eq!(d.items[1].kind, ItemKind::Task(State::Cancelled));
+        let off = BoxStates {
+            in_progress: None,
+            cancelled: None,
+            deferred: None,
+        };
+        let d = parse("- [~] a\n- [✗] b\n", &off);
+        assert!(d.items.iter().all(|i| i.kind == ItemKind::Plain));
+    }
+
+    #[test]
     fn priority_tags_in_every_dialect() {
         let text = "- [ ] [P0] a\n- [ ] **[P2]** b\n- [ ] [#B] c\n- [ ] (C) d\n- [ ] e ⏫\n- [ ] `[P9]` f\n";
         let d = doc(text);

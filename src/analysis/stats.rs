@@ -199,3 +199,29 @@ fn collect_leaves(
         collect_leaves(doc, child, cancelled, out);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::parse::parse;
+    use crate::analysis::BoxStates;
+
+    #[test]
+    fn other_box_characters_count_as_their_states() {
+        let text = "# Plan\n- [x] a\n- [~] b\n- [✗] c\n- [✘] d\n- [×] e\n- [ ] f\n";
+        let doc = parse(text, &BoxStates::default());
+        let counts = stats(text, &doc).counts;
+        assert_eq!(
+            counts,
+            Counts {
+                total: 3,
+                done: 1,
+                open: 2,
+                in_progress: 1,
+                deferred: 0,
+                cancelled: 3,
+            }
+        );
+        assert_eq!(counts.percent(), 33);
+    }
+}

@@ -15,6 +15,10 @@
 //!
 //! **Fix (safe).** Rewrite the box to `[ ]` or `[x]`, keeping the state the author meant
 //! (`[v]` and `[✓]` mean done), or add the missing space.
+//!
+//! Not flagged: the configured states `[/]`, `[-]`, `[>]` and the other box characters read
+//! as states, `[~]` (in progress) and `[✗]`, `[✘]`, `[×]` (cancelled), which no renderer
+//! draws as a checkbox either.
 
 use super::{Ctx, Diagnostic};
 use crate::analysis::diagnostic::Code;
@@ -72,6 +76,11 @@ mod tests {
 - [x] Fine too
 ",
         );
+    }
+
+    #[test]
+    fn other_box_characters_are_states_not_near_misses() {
+        check("- [~] partly\n- [✗] failed\n- [✘] crashed\n- [×] won't do\n- [/] started\n");
     }
 
     #[test]
