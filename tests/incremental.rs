@@ -67,6 +67,8 @@ const LINES: &[&str] = &[
     "...",
     "title: Plan",
     "last_updated: 2024-01-01",
+    "[x] Bare box",
+    "  [ ] Bare box under",
 ];
 
 const INSERTS: &[&str] = &[

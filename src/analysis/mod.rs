@@ -14,6 +14,7 @@ pub mod front_matter;
 pub mod hover;
 pub mod incremental;
 pub mod index;
+mod line_scan;
 pub mod model;
 pub mod mojibake;
 pub mod normalize;

@@ -9,6 +9,7 @@ use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
 
 use super::estimate::{parse_estimate, ESTIMATE_LABELS};
 use super::front_matter;
+use super::line_scan;
 use super::model::{
     DateField, DateStyle, Document, Field, Item, ItemId, ItemKind, LegendEntry, Level, Link,
     MalformedBox, MalformedTag, PriorityTag, Run, Section, State, Suppression, TagDialect,
@@ -40,6 +41,7 @@ pub fn parse(text: &str, states: &BoxStates) -> Document {
     let mut list_counter = 0usize;
     let mut legend = LegendFinder::default();
     let mut html: Vec<TextRange> = Vec::new();
+    let mut paragraphs: Vec<TextRange> = Vec::new();
     doc.items.reserve(likely_items(text, &doc.line_index));
     // Items start in document order: their lines are found walking forward from the last.
     let mut line = 0usize;
@@ -58,6 +60,7 @@ pub fn parse(text: &str, states: &BoxStates) -> Document {
         match event {
             Event::Start(Tag::Heading { level, .. }) => headings.push((level as u8, range)),
             Event::Start(Tag::CodeBlock(_)) | Event::Code(_) => doc.code.push(range),
+            Event::Start(Tag::Paragraph) => paragraphs.push(range),
             Event::Start(Tag::HtmlBlock) | Event::InlineHtml(_) => {
                 doc.code.push(range);
                 html.push(range);
@@ -125,7 +128,12 @@ pub fn parse(text: &str, states: &BoxStates) -> Document {
     merge_ranges(&mut doc.code);
     build_sections(text, &mut doc, &headings);
     legend.finish(&mut doc);
-    scan_lines(text, &mut doc);
+    let prose = line_scan::Prose {
+        paragraphs: &paragraphs,
+        defines: &|label| events.reference_definitions().get(label).is_some(),
+        states,
+    };
+    line_scan::scan_lines(text, &mut doc, &prose);
     for range in html {
         read_suppressions(text, &doc.line_index, range, &mut doc.suppressions);
     }
@@ -296,15 +304,20 @@ pub(crate) fn marker_len(line: &str) -> Option<usize> {
     }
 }
 
-struct FoundBox {
-    range: TextRange,
-    state: State,
+pub(super) struct FoundBox {
+    pub range: TextRange,
+    pub state: State,
     /// The edit that makes a near-miss render; `None` for a well-formed box.
-    fix: Option<Edit>,
+    pub fix: Option<Edit>,
 }
 
 /// Reads a task box (or a near-miss of one) at `at`.
-fn read_box(text: &str, at: usize, line_end: usize, states: &BoxStates) -> Option<FoundBox> {
+pub(super) fn read_box(
+    text: &str,
+    at: usize,
+    line_end: usize,
+    states: &BoxStates,
+) -> Option<FoundBox> {
     let rest = &text[at..line_end];
     if !rest.starts_with('[') {
         return None;
@@ -893,71 +906,7 @@ fn legend_entry(s: &str) -> Option<(Level, String, String)> {
     Some((level, format!("[P{level}]"), rest.to_owned()))
 }
 
-/// The line scan: loose boxes (`-[ ]`) and date fields, outside code and HTML.
-fn scan_lines(text: &str, doc: &mut Document) {
-    let bytes = text.as_bytes();
-    for line in 0..doc.line_index.line_count() {
-        let Some(range) = doc.line_index.line_range(text, line) else {
-            continue;
-        };
-        let mut i = range.start;
-        while i < range.end && matches!(bytes[i], b' ' | b'\t' | b'>') {
-            i += 1;
-        }
-        if i >= range.end {
-            continue;
-        }
-        // Both findings need a marker glued to `[` or a colon on the line: most lines have
-        // neither, and skip the code lookup.
-        let glued = matches!(bytes[i], b'-' | b'*' | b'+') && bytes.get(i + 1) == Some(&b'[');
-        if !glued && memchr::memchr(b':', &bytes[i..range.end]).is_none() {
-            continue;
-        }
-        if doc.in_code(i) {
-            continue;
-        }
-        // `-[ ]`: a marker glued to a box.
-        if glued {
-            if let Some(found) = read_box(text, i + 1, range.end, &super::BoxStates::default()) {
-                let canonical = if found.state == State::Done {
-                    " [x] "
-                } else {
-                    " [ ] "
-                };
-                let glued_text = found.range.end < range.end && bytes[found.range.end] != b' ';
-                let fix = if found.fix.is_none() && !glued_text {
-                    Edit::insert(i + 1, " ")
-                } else {
-                    let end = if glued_text {
-                        found.range.end
-                    } else {
-                        (found.range.end + 1).min(range.end)
-                    };
-                    let replacement = if glued_text
-                        || end == range.end && bytes.get(end.wrapping_sub(1)) != Some(&b' ')
-                    {
-                        canonical.trim_end().to_owned() + if glued_text { " " } else { "" }
-                    } else {
-                        canonical.to_owned()
-                    };
-                    Edit::replace(TextRange::new(i + 1, end), replacement)
-                };
-                doc.malformed_boxes.push(MalformedBox {
-                    range: TextRange::new(i, found.range.end),
-                    state: found.state,
-                    fix,
-                    item: None,
-                });
-            }
-        }
-        if let Some(date) = read_date_field(text, TextRange::new(i, range.end)) {
-            doc.dates.push(date);
-        }
-    }
-    doc.malformed_boxes.sort_by_key(|b| b.range.start);
-}
-
-const DATE_LABELS: &[&str] = &[
+pub(super) const DATE_LABELS: &[&str] = &[
     "last updated",
     "updated",
     "last update",
@@ -972,7 +921,7 @@ const DATE_LABELS: &[&str] = &[
 
 /// `**Last Updated:** 2025-01-15` or `- Updated: January 7, 2026` (the list marker already
 /// skipped or not).
-fn read_date_field(text: &str, range: TextRange) -> Option<DateField> {
+pub(super) fn read_date_field(text: &str, range: TextRange) -> Option<DateField> {
     let line = &text[range.as_range()];
     let mut s = line;
     if let Some(n) = marker_len(s) {
