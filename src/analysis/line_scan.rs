@@ -8,8 +8,9 @@
 //! None of these boxes is an item: CommonMark sees no list item, so neither does the
 //! document model, and progress does not count them until the fix writes the marker.
 
+use super::dates::read_date_field;
 use super::model::{Document, MalformedBox, State};
-use super::parse::{marker_len, read_box, read_date_field};
+use super::parse::{marker_len, read_box};
 use super::text::{Edit, TextRange};
 use super::BoxStates;
 
@@ -54,7 +55,9 @@ pub(super) fn scan_lines(text: &str, doc: &mut Document, prose: &Prose<'_>) {
             }
         }
         if let Some(date) = read_date_field(text, TextRange::new(i, range.end)) {
-            doc.dates.push(date);
+            if !doc.in_code(date.range.start) {
+                doc.dates.push(date);
+            }
         }
     }
     doc.malformed_boxes.sort_by_key(|b| b.range.start);

@@ -7,6 +7,7 @@
 
 pub mod actions;
 pub mod complete;
+mod dates;
 pub mod diagnostic;
 pub mod estimate;
 pub mod fix;

@@ -7,12 +7,13 @@
 
 use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
 
+pub use super::dates::{format_date, parse_date};
 use super::estimate::{parse_estimate, ESTIMATE_LABELS};
 use super::front_matter;
 use super::line_scan;
 use super::model::{
-    DateField, DateStyle, Document, Field, Item, ItemId, ItemKind, LegendEntry, Level, Link,
-    MalformedBox, MalformedTag, PriorityTag, Run, Section, State, Suppression, TagDialect,
+    Document, Field, Item, ItemId, ItemKind, LegendEntry, Level, Link, MalformedBox, MalformedTag,
+    PriorityTag, Run, Section, State, Suppression, TagDialect,
 };
 use super::mojibake;
 use super::normalize::is_emoji;
@@ -906,150 +907,6 @@ fn legend_entry(s: &str) -> Option<(Level, String, String)> {
     Some((level, format!("[P{level}]"), rest.to_owned()))
 }
 
-pub(super) const DATE_LABELS: &[&str] = &[
-    "last updated",
-    "updated",
-    "last update",
-    "last modified",
-    "modified",
-    "last revised",
-    "revised",
-    "date",
-    "as of",
-    "last reviewed",
-];
-
-/// `**Last Updated:** 2025-01-15` or `- Updated: January 7, 2026` (the list marker already
-/// skipped or not).
-pub(super) fn read_date_field(text: &str, range: TextRange) -> Option<DateField> {
-    let line = &text[range.as_range()];
-    let mut s = line;
-    if let Some(n) = marker_len(s) {
-        if s[n..].starts_with(' ') {
-            s = s[n..].trim_start();
-        }
-    }
-    let colon = memchr::memchr(b':', s.get(..s.len().min(40))?.as_bytes())?;
-    // Trimmed byte by byte: the three are ASCII, never part of another character.
-    let label = &s.as_bytes()[..colon];
-    let trim = |b: &u8| matches!(b, b'*' | b'_' | b' ');
-    let from = label.iter().position(|b| !trim(b)).unwrap_or(label.len());
-    let to = label.iter().rposition(|b| !trim(b)).map_or(from, |p| p + 1);
-    let label = &label[from..to];
-    if !DATE_LABELS
-        .iter()
-        .any(|l| l.as_bytes().eq_ignore_ascii_case(label))
-    {
-        return None;
-    }
-    let after = s[colon + 1..].trim_start_matches(['*', '_']);
-    let value = after.trim_start();
-    let start =
-        range.start + (line.len() - s.len()) + colon + 1 + (s[colon + 1..].len() - value.len());
-    let (date, len, style) = parse_date(value)?;
-    Some(DateField {
-        range: TextRange::new(start, start + len),
-        date,
-        style,
-    })
-}
-
-const MONTHS: [&str; 12] = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-];
-
-/// Parses a date at the start of `s`: `2025-01-15`, `2025/01/15`, `January 7, 2026`,
-/// `Jan 7 2026`, `7 January 2026`. Returns the date, its length and its style.
-pub fn parse_date(s: &str) -> Option<(jiff::civil::Date, usize, DateStyle)> {
-    let b = s.as_bytes();
-    if b.len() >= 10
-        && b[..4].iter().all(u8::is_ascii_digit)
-        && (b[4] == b'-' || b[4] == b'/')
-        && b[7] == b[4]
-        && b[5..7].iter().chain(&b[8..10]).all(u8::is_ascii_digit)
-    {
-        let year: i16 = s[..4].parse().ok()?;
-        let month: i8 = s[5..7].parse().ok()?;
-        let day: i8 = s[8..10].parse().ok()?;
-        let style = if b[4] == b'-' {
-            DateStyle::Iso
-        } else {
-            DateStyle::Slashes
-        };
-        return Some((jiff::civil::Date::new(year, month, day).ok()?, 10, style));
-    }
-    let words: Vec<(usize, &str)> = s
-        .split_inclusive([' ', ','])
-        .scan(0usize, |pos, w| {
-            let start = *pos;
-            *pos += w.len();
-            Some((start, w.trim_end_matches([' ', ','])))
-        })
-        .filter(|(_, w)| !w.is_empty())
-        .take(3)
-        .collect();
-    if words.len() < 3 {
-        return None;
-    }
-    let month_of = |w: &str| {
-        let w = w.trim_end_matches('.').to_lowercase();
-        (w.len() >= 3)
-            .then(|| MONTHS.iter().position(|m| m.starts_with(&w)))
-            .flatten()
-            .map(|p| p as i8 + 1)
-    };
-    let day_of = |w: &str| {
-        w.trim_end_matches(|c: char| c.is_alphabetic())
-            .parse::<i8>()
-            .ok()
-    };
-    let (date, style) = if let (Some(m), Some(d), Ok(y)) = (
-        month_of(words[0].1),
-        day_of(words[1].1),
-        words[2].1.parse::<i16>(),
-    ) {
-        (
-            jiff::civil::Date::new(y, m, d).ok()?,
-            DateStyle::MonthDayYear,
-        )
-    } else if let (Some(d), Some(m), Ok(y)) = (
-        day_of(words[0].1),
-        month_of(words[1].1),
-        words[2].1.parse::<i16>(),
-    ) {
-        (
-            jiff::civil::Date::new(y, m, d).ok()?,
-            DateStyle::DayMonthYear,
-        )
-    } else {
-        return None;
-    };
-    Some((date, words[2].0 + words[2].1.len(), style))
-}
-
-/// Formats `date` in the given style (for rewriting a stale date).
-pub fn format_date(date: jiff::civil::Date, style: DateStyle) -> String {
-    let month = MONTHS[usize::from(date.month().unsigned_abs()) - 1];
-    let month = format!("{}{}", month[..1].to_uppercase(), &month[1..]);
-    match style {
-        DateStyle::Iso => format!("{:04}-{:02}-{:02}", date.year(), date.month(), date.day()),
-        DateStyle::Slashes => format!("{:04}/{:02}/{:02}", date.year(), date.month(), date.day()),
-        DateStyle::MonthDayYear => format!("{month} {}, {}", date.day(), date.year()),
-        DateStyle::DayMonthYear => format!("{} {month} {}", date.day(), date.year()),
-    }
-}
-
 /// Reads `<!-- tickmark-disable-next-line CODE … -->`, `<!-- tickmark-disable CODE -->` and
 /// `<!-- tickmark-enable CODE -->` comments inside an HTML range.
 fn read_suppressions(text: &str, index: &LineIndex, range: TextRange, out: &mut Vec<Suppression>) {
@@ -1121,6 +978,7 @@ fn merge_ranges(ranges: &mut Vec<TextRange>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::model::DateStyle;
 
     fn doc(text: &str) -> Document {
         parse(text, &BoxStates::default())

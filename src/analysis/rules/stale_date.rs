@@ -1,8 +1,17 @@
 //! ## stale-date
 //!
-//! **What it flags.** A date field (`**Last Updated:** 2025-01-15`, `Updated: January 7,
-//! 2026`, or `last_updated:` in the front matter) more than `dates.stale-days` days (default 0) older than the date of the file's
-//! last committed change. Silent when that date is unknown (the file is not in git).
+//! **What it flags.** A date field more than `dates.stale-days` days (default 0) older than
+//! the date of the file's last committed change. Silent when that date is unknown (the file
+//! is not in git).
+//!
+//! A date field is a label — Last Updated, Updated, Last Modified, Last Revised, Last
+//! Reviewed, or Date and As of at the start of a line only — a colon, and a date
+//! (`2025-01-15`, `2025/01/15`, `January 7, 2026`, `7 Jan 2026`), in the shapes roadmaps
+//! write it: `**Last Updated:** 2025-01-15`, `**Last Updated**: 2025-01-15`, `*Last updated:
+//! December 29, 2024*`, `> Last updated: …`, `- Updated: January 7, 2026`, or inside a line
+//! after `|`, `·`, `•`, `—`, `(` or `;`: `Version 2.1 | Last Updated: 2026-07-24`. Not inside
+//! a list item's or a table row's text, where a date is the item's own. In YAML front
+//! matter, the value of `last_updated:` (or `updated:`, `lastmod:` …, else `date:`).
 //!
 //! **Why.** Readers trust the date to tell how current the plan is; a file edited since
 //! without updating it misleads them.
@@ -13,7 +22,8 @@
 //! ```
 //! in a file last committed on 2025-03-02.
 //!
-//! **Fix (safe).** Set the date to today, in the format it was written in.
+//! **Fix (safe).** Set the date to today, in the format it was written in; only the date is
+//! replaced, never the label, emphasis or a time after it.
 
 use super::{Ctx, Diagnostic};
 use crate::analysis::diagnostic::Code;
@@ -93,6 +103,34 @@ last_updated: 2024-12-29
         assert_eq!(
             fix_with("---\nlast-updated: '2024-12-29'\n---\n# Plan\n", &inputs),
             "---\nlast-updated: '2025-03-03'\n---\n# Plan\n"
+        );
+    }
+
+    #[test]
+    fn the_shapes_a_date_line_takes() {
+        let inputs = Inputs {
+            last_commit: Some(date(2025, 3, 2)),
+            today: Some(date(2025, 3, 3)),
+            ..Inputs::default()
+        };
+        check_with(
+            r"
+*Last updated: December 29, 2024*
+//             ^^^^^^^^^^^^^^^^^ hint: stale-date
+> **Status: ACTIVE** | Last updated: 2025-01-05
+//                                   ^^^^^^^^^^ hint: stale-date
+**Last Updated**: 2025-01-15
+//                ^^^^^^^^^^ hint: stale-date
+Release notes | Date: 2024-01-01
+",
+            &inputs,
+        );
+        assert_eq!(
+            fix_with(
+                "*Last updated: December 29, 2024*\nVersion 2.1 | Last Updated: 2024-07-24\n",
+                &inputs
+            ),
+            "*Last updated: March 3, 2025*\nVersion 2.1 | Last Updated: 2025-03-03\n"
         );
     }
 
