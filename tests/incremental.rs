@@ -102,16 +102,23 @@ const INSERTS: &[&str] = &[
 
 fn roadmap() -> impl Strategy<Value = String> {
     (
-        prop::bool::weighted(0.25),
+        prop::sample::select(
+            &[
+                "",
+                "",
+                "",
+                "",
+                "",
+                "---\ntitle: Plan\n",
+                "---\n\ntitle: Plan\n",
+            ][..],
+        ),
         prop::collection::vec(prop::sample::select(LINES), 0..40),
     )
         .prop_map(|(front_matter, lines)| {
-            // Sometimes opened front matter, which a `---` line below may close.
-            let mut text = if front_matter {
-                String::from("---\ntitle: Plan\n")
-            } else {
-                String::new()
-            };
+            // Sometimes opened front matter (also after a blank line), which a `---` line
+            // below may close.
+            let mut text = String::from(front_matter);
             text.push_str(&lines.join("\n"));
             text.push('\n');
             text

@@ -30,24 +30,42 @@ const FALLBACK_KEY: &str = "date";
 
 /// Where the front matter at the start of `text` ends (after its closing line), or `None`
 /// when the text has none.
+///
+/// A blank line right after the opening `---` (spec-kit's templates write one) is read too,
+/// when every line up to the closing one looks like YAML (`key: value`, `- entry`, indented
+/// lines): a document that starts with a thematic break and a blank line is Markdown, and a
+/// heading or a paragraph before the next `---` shows it.
 pub fn front_matter_end(text: &str) -> Option<usize> {
-    let mut lines = lines_from(text, 0);
+    let mut lines = lines_from(text, 0).peekable();
     let (_, first) = lines.next()?;
     if !is_opening(first) {
         return None;
     }
-    let (_, second) = lines.next()?;
-    if is_blank(second) || is_closing(second) {
+    let &(_, second) = lines.peek()?;
+    if is_closing(second) {
         return None;
     }
-    lines
-        .find(|&(_, line)| is_closing(line))
-        .map(|(start, line)| start + line.len())
+    let strict = !is_blank(second);
+    let mut keys = false;
+    for (start, line) in lines {
+        if is_closing(line) {
+            return (strict || keys).then_some(start + line.len());
+        }
+        if !strict && !is_blank(line) {
+            if !looks_like_yaml(line) {
+                return None;
+            }
+            keys |= !line.starts_with([' ', '\t', '-']);
+        }
+    }
+    None
 }
 
 /// True when `text` starts the way front matter does (a `---` line, then a non-blank line
 /// that does not close it), closed or not: a `---` line added anywhere below would make
-/// everything up to it front matter.
+/// everything up to it front matter. (After a blank line, only lines that look like YAML
+/// can be front matter, and a section's heading does not, so no `---` typed in a later
+/// section can close it.)
 pub fn opens_front_matter(text: &str) -> bool {
     let mut lines = lines_from(text, 0);
     matches!(
@@ -55,6 +73,21 @@ pub fn opens_front_matter(text: &str) -> bool {
         (Some((_, first)), Some((_, second)))
             if is_opening(first) && !is_blank(second) && !is_closing(second)
     )
+}
+
+/// `key: value`, `key:`, `- entry` or an indented line; never a heading or a comment.
+fn looks_like_yaml(line: &str) -> bool {
+    if line.starts_with([' ', '\t']) || line.starts_with("- ") {
+        return true;
+    }
+    let Some(colon) = memchr::memchr(b':', line.as_bytes()) else {
+        return false;
+    };
+    let key = &line[..colon];
+    let after = &line[colon + 1..];
+    key.starts_with(|c: char| c.is_alphanumeric() || matches!(c, '_' | '"' | '\''))
+        && !key.contains('#')
+        && (after.is_empty() || after.starts_with([' ', '\t', '\r', '\n']))
 }
 
 /// The date field of the front matter in `range`: the value of the first key of
@@ -161,10 +194,27 @@ mod tests {
     }
 
     #[test]
+    fn a_blank_line_after_the_opening_when_the_rest_is_yaml() {
+        let text = "---\n\ndescription: \"Task list\"\ntags:\n  - a\n- b\n---\n# Tasks\n";
+        assert_eq!(front_matter_end(text), text.find("# Tasks"));
+        assert_eq!(front_matter_end("---\n\ntitle: x\n---\n"), Some(18));
+        for text in [
+            // A thematic break, a heading, a list, then a thematic break.
+            "---\n\n# Roadmap\n- [ ] a\n---\n",
+            // A paragraph, or only list entries (no key).
+            "---\n\nSome text: here and more\nplain words\n---\n",
+            "---\n\n- [ ] a\n---\n",
+            "---\n\n---\n",
+        ] {
+            assert_eq!(front_matter_end(text), None, "{text:?}");
+            assert!(!opens_front_matter(text));
+        }
+    }
+
+    #[test]
     fn what_is_not_front_matter() {
-        // Not at the very start, a blank or closing second line, no closing line, more dashes.
+        // Not at the very start, a closing second line, no closing line, more dashes.
         assert_eq!(front_matter_end("\n---\ntitle: x\n---\n"), None);
-        assert_eq!(front_matter_end("---\n\ntitle: x\n---\n"), None);
         assert_eq!(front_matter_end("---\n---\n"), None);
         assert_eq!(front_matter_end("---\ntitle: x\n"), None);
         assert_eq!(front_matter_end("----\ntitle: x\n----\n"), None);
