@@ -94,6 +94,7 @@ fn labelled_date(text: &str, at: usize, labels: &[&str]) -> Option<DateField> {
         range: TextRange::new(start, start + len),
         date,
         style,
+        generic: label.eq_ignore_ascii_case(b"date") || label.eq_ignore_ascii_case(b"as of"),
     })
 }
 

@@ -150,6 +150,7 @@ fn date_at(text: &str, at: usize) -> Option<DateField> {
         range: TextRange::new(at, at + len),
         date,
         style,
+        generic: false,
     })
 }
 

@@ -240,6 +240,9 @@ pub struct DateField {
     pub range: TextRange,
     pub date: jiff::civil::Date,
     pub style: DateStyle,
+    /// Labelled `Date` or `As of`, which name the document's revision only in its preamble:
+    /// under a section (`## Next Review` → `**Date**: …`) they name another date.
+    pub generic: bool,
 }
 
 /// How a date was written, so a rewrite keeps the author's format.

@@ -5,7 +5,8 @@
 //! is not in git).
 //!
 //! A date field is a label — Last Updated, Updated, Last Modified, Last Revised, Last
-//! Reviewed, or Date and As of at the start of a line only — a colon, and a date
+//! Reviewed, or Date and As of at the start of a line of the preamble only (under a `##`
+//! section they name other dates: `## Next Review` → `**Date**: …`) — a colon, and a date
 //! (`2025-01-15`, `2025/01/15`, `January 7, 2026`, `7 Jan 2026`), in the shapes roadmaps
 //! write it: `**Last Updated:** 2025-01-15`, `**Last Updated**: 2025-01-15`, `*Last updated:
 //! December 29, 2024*`, `> Last updated: …`, `- Updated: January 7, 2026`, or inside a line
@@ -36,6 +37,15 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         return;
     };
     for field in &ctx.doc.dates {
+        let in_section = || {
+            ctx.doc
+                .sections
+                .iter()
+                .any(|s| s.level >= 2 && s.range.contains(field.range.start))
+        };
+        if field.generic && in_section() {
+            continue;
+        }
         let age = field
             .date
             .until(last_commit)
@@ -64,6 +74,32 @@ mod tests {
     use crate::analysis::tests::{check_with, fix_with};
     use crate::analysis::Inputs;
     use jiff::civil::date;
+
+    #[test]
+    fn a_plain_date_label_under_a_section_is_another_date() {
+        let inputs = Inputs {
+            last_commit: Some(date(2025, 12, 1)),
+            ..Inputs::default()
+        };
+        check_with(
+            r"
+# Roadmap
+
+**Date:** 2025-11-02
+//        ^^^^^^^^^^ hint: stale-date
+**Last Updated**: 2025-11-25
+//                ^^^^^^^^^^ hint: stale-date
+
+## Next Review
+
+**Date**: 2025-10-20
+**Focus**: Phase 1 validation
+*Last updated: October 1, 2025*
+//             ^^^^^^^^^^^^^^^ hint: stale-date
+",
+            &inputs,
+        );
+    }
 
     #[test]
     fn older_than_the_last_commit() {
