@@ -728,6 +728,24 @@ const CRITERIA_WORDS: &[&str] = &[
 /// completed`, `To be done`, `Almost finished`.
 const NOT_YET_WORDS: &[&str] = &["not", "yet", "be", "almost", "nearly"];
 
+/// Words that, before a number, name a step of a sequence (`🟢 Phase 1: Foundation`): the
+/// colour of such a heading is the step's status, not a priority.
+const STEP_WORDS: &[&str] = &[
+    "phase",
+    "milestone",
+    "sprint",
+    "stage",
+    "step",
+    "week",
+    "month",
+    "quarter",
+    "iteration",
+    "release",
+    "version",
+    "day",
+    "part",
+];
+
 /// The default priority a heading gives the items below it.
 fn tier_of(title: &str) -> Option<Level> {
     // The words that name a tier, as bits, gathered in one pass without allocating.
@@ -737,6 +755,8 @@ fn tier_of(title: &str) -> Option<Level> {
     const HIGH: u16 = 1 << 3;
     const MEDIUM: u16 = 1 << 4;
     const LOW: u16 = 1 << 5;
+    // `Phase 1`, `Sprint 3`: a step of a sequence, whose colour emoji tell its status.
+    const STEP: u16 = 1 << 6;
     let mut seen = 0u16;
     let mut words = title
         .split(|c: char| !c.is_alphanumeric())
@@ -766,6 +786,12 @@ fn tier_of(title: &str) -> Option<Level> {
             seen |= MEDIUM;
         } else if is("low") || is("lower") || is("lowest") {
             seen |= LOW;
+        } else if STEP_WORDS.iter().any(|s| is(s))
+            && words
+                .peek()
+                .is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()))
+        {
+            seen |= STEP;
         }
     }
     if seen & CRITICAL != 0 {
@@ -787,6 +813,9 @@ fn tier_of(title: &str) -> Option<Level> {
     };
     if title.as_bytes().windows(12).any(nice) {
         return Some(3);
+    }
+    if seen & STEP != 0 {
+        return None;
     }
     for ch in title.chars() {
         match ch {
@@ -1135,6 +1164,11 @@ mod tests {
             ("P1A", None),
             ("🟠 Soon", Some(1)),
             ("Nice to  have", None),
+            // The colour of a step of a sequence is its status.
+            ("🟢 Phase 1: Foundation", None),
+            ("🟠 Sprint 4", None),
+            ("🔴 Phase 2: Critical fixes", Some(0)),
+            ("🟡 Phases of work", Some(2)),
         ] {
             assert_eq!(tier_of(title), tier, "{title}");
         }
