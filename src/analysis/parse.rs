@@ -540,34 +540,70 @@ fn read_link(text: &str, range: TextRange, link_type: LinkType, dest: &str) -> O
         return None;
     }
     let raw = &text[range.as_range()];
-    // The last `](`.
-    let open = memchr::memrchr_iter(b']', raw.as_bytes())
-        .find(|&p| raw.as_bytes().get(p + 1) == Some(&b'('))?
-        + 2;
-    let rest = &raw[open..];
-    let lead = rest.len() - rest.trim_start().len();
-    let mut start = range.start + open + lead;
-    if text[start..].starts_with('<') {
-        start += 1;
+    let bytes = raw.as_bytes();
+    // The destination follows a `](`. Link text may hold one too (an image, a code span) and
+    // so may a title: the `](` whose destination reads as pulldown-cmark's wins, else the
+    // last one.
+    let mut found = None;
+    for close in memchr::memchr_iter(b']', bytes).filter(|&p| bytes.get(p + 1) == Some(&b'(')) {
+        let destination = link_destination(raw, close + 2).shift(range.start);
+        found = Some(destination);
+        if &text[destination.as_range()] == dest {
+            break;
+        }
     }
-    let written = &text[start..range.end];
-    let end = if text[start - 1..].starts_with('<') {
-        written.find('>').map_or(range.end, |p| start + p)
-    } else {
-        let b = written.as_bytes();
-        let blank = memchr::memchr3(b' ', b'\t', b'\n', b);
-        let close = memchr::memchr(b')', &b[..blank.unwrap_or(b.len())]);
-        close.or(blank).map_or(range.end, |p| start + p)
-    };
     Some(Link {
-        destination: TextRange::new(start, end),
+        destination: found?,
         relative_path: relative_path(dest),
     })
 }
 
+/// The destination of an inline link whose `(` ends just before `from`, as CommonMark reads
+/// it: after spaces, tabs and at most one line ending (ASCII white space only: a no-break or
+/// ideographic space is part of the destination), either `<…>` (the range is inside the
+/// brackets) or a run without ASCII space or control characters and with balanced
+/// parentheses. Every place it stops is an ASCII byte, so the range lies on character
+/// boundaries.
+fn link_destination(raw: &str, from: usize) -> TextRange {
+    let b = raw.as_bytes();
+    let mut i = from;
+    while i < b.len() && matches!(b[i], b' ' | b'\t' | b'\n' | b'\r') {
+        i += 1;
+    }
+    if b.get(i) == Some(&b'<') {
+        let start = i + 1;
+        let mut j = start;
+        while j < b.len() && !matches!(b[j], b'>' | b'<' | b'\n' | b'\r') {
+            j += if b[j] == b'\\' && b.get(j + 1).is_some_and(u8::is_ascii_punctuation) {
+                2
+            } else {
+                1
+            };
+        }
+        return TextRange::new(start, j.min(b.len()));
+    }
+    let start = i;
+    let mut depth = 0usize;
+    while i < b.len() {
+        match b[i] {
+            b'\\' if b.get(i + 1).is_some_and(u8::is_ascii_punctuation) => {
+                i += 2;
+                continue;
+            }
+            b'(' => depth += 1,
+            b')' if depth == 0 => break,
+            b')' => depth -= 1,
+            c if c <= b' ' || c == 0x7f => break,
+            _ => {}
+        }
+        i += 1;
+    }
+    TextRange::new(start, i.min(b.len()))
+}
+
 /// The file part of a relative destination, or `None` for URLs, fragments and absolute paths.
 pub fn relative_path(dest: &str) -> Option<String> {
-    let dest = dest.trim();
+    let dest = dest.trim_matches(|c: char| c.is_ascii_whitespace());
     if dest.is_empty() || dest.starts_with(['#', '/', '\\']) || dest.starts_with("//") {
         return None;
     }
@@ -655,23 +691,29 @@ fn build_sections(text: &str, doc: &mut Document, headings: &[(u8, TextRange)]) 
     }
 }
 
+/// The text of a heading on its first line. It is read from where the heading starts, not
+/// where its line does: in `> # A` or `- # A` the line starts with a container's marker.
+/// Only spaces and tabs are trimmed, as CommonMark trims them: a no-break space is text.
 fn heading_title(text: &str, index: &LineIndex, range: TextRange, line: usize) -> TextRange {
-    let first = index.line_range(text, line).unwrap_or(range);
+    const BLANK: [char; 2] = [' ', '\t'];
+    let line = index.line_range(text, line).unwrap_or(range);
+    let first = TextRange::new(range.start.clamp(line.start, line.end), line.end);
     let s = &text[first.as_range()];
-    let lead = s.len() - s.trim_start().len();
+    let lead = s.len() - s.trim_start_matches(BLANK).len();
     let body = &s[lead..];
     if body.starts_with('#') {
         let hashes = body.len() - body.trim_start_matches('#').len();
         let after = &body[hashes..];
-        let start = first.start + lead + hashes + (after.len() - after.trim_start().len());
-        let mut t = text[start..first.end].trim_end();
+        let start =
+            first.start + lead + hashes + (after.len() - after.trim_start_matches(BLANK).len());
+        let mut t = text[start..first.end].trim_end_matches(BLANK);
         let closing = t.trim_end_matches('#');
-        if closing.len() < t.len() && (closing.is_empty() || closing.ends_with(' ')) {
-            t = closing.trim_end();
+        if closing.len() < t.len() && (closing.is_empty() || closing.ends_with(BLANK)) {
+            t = closing.trim_end_matches(BLANK);
         }
         TextRange::new(start, start + t.len())
     } else {
-        let end = first.start + lead + body.trim_end().len();
+        let end = first.start + lead + body.trim_end_matches(BLANK).len();
         TextRange::new(first.start + lead, end)
     }
 }
