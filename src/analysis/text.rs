@@ -175,10 +175,15 @@ impl LineIndex {
     }
 
     /// Line and column of `offset`. An offset inside a multi-byte character is moved back to
-    /// the character's start.
+    /// the character's start; one between the `\r` and `\n` of a line ending, to the end of
+    /// the line's content (LSP has no position inside a line ending).
     pub fn line_col(&self, text: &str, offset: usize, encoding: Encoding) -> LineCol {
         let mut offset = offset.min(text.len());
         while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let bytes = text.as_bytes();
+        if offset > 0 && bytes[offset - 1] == b'\r' && bytes.get(offset) == Some(&b'\n') {
             offset -= 1;
         }
         let line = self.line_of(offset);
@@ -285,6 +290,11 @@ mod tests {
             6
         );
         assert_eq!(index.line_range(text, 0), Some(TextRange::new(0, 2)));
+        // Between `\r` and `\n`: the end of the line's content.
+        assert_eq!(
+            index.line_col(text, 3, Encoding::Utf16),
+            LineCol { line: 0, col: 2 }
+        );
         // Inside a surrogate pair: the start of the character.
         let text = "a𝄞b";
         let index = LineIndex::new(text);
