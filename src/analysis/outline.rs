@@ -61,6 +61,10 @@ pub fn symbols(text: &str, doc: &Document) -> Vec<Symbol> {
             .map(|s| section_symbol(&ctx, s.id)),
     );
     top.sort_by_key(|s| s.range.start);
+    for s in &mut top {
+        let range = s.range;
+        nest_within(&mut s.children, range);
+    }
     top
 }
 
@@ -104,12 +108,16 @@ fn item_symbol(text: &str, doc: &Document, id: ItemId) -> Symbol {
         Some(c) => Some(progress(&c)),
         None => item.state().map(|s| state_word(s).to_owned()),
     };
+    // The range loses the item's trailing white space, so the selection (its first line)
+    // is cut to the range: on `- [ ] a  ` or a bare `- ` a selection reaching past the range
+    // makes editors reject the whole outline.
+    let range = trim_end(text, item.range);
     let first_line = doc
         .line_index
         .line_range(text, item.line)
         .unwrap_or(item.range);
-    let selection =
-        TextRange::new(item.range.start.max(first_line.start), first_line.end).clamp_to(item.range);
+    let start = item.range.start.max(first_line.start);
+    let selection = TextRange::new(start, first_line.end.max(start));
     Symbol {
         name: name(&text[item.text.as_range()]),
         detail,
@@ -117,9 +125,19 @@ fn item_symbol(text: &str, doc: &Document, id: ItemId) -> Symbol {
             ItemKind::Task(_) => SymbolKind::Task,
             _ => SymbolKind::Item,
         },
-        range: trim_end(text, item.range),
-        selection,
+        range,
+        selection: trim_end(text, selection).clamp_to(range),
         children,
+    }
+}
+
+/// Cuts every child to its parent's range: an item holding a heading (`- a` then an indented
+/// `# B`) runs past the end of its section, and editors reject a child that leaves its parent.
+fn nest_within(symbols: &mut [Symbol], parent: TextRange) {
+    for s in symbols {
+        s.range = s.range.clamp_to(parent);
+        s.selection = s.selection.clamp_to(s.range);
+        nest_within(&mut s.children, s.range);
     }
 }
 
@@ -155,12 +173,15 @@ fn state_word(state: State) -> &'static str {
     }
 }
 
+/// The range without its trailing white space; a range of white space alone keeps its first
+/// character (a whole one, never a part of a no-break or ideographic space).
 fn trim_end(text: &str, range: TextRange) -> TextRange {
-    let trimmed = text[range.as_range()].trim_end();
-    TextRange::new(
-        range.start,
-        range.start + trimmed.len().max(1).min(range.len()),
-    )
+    let s = &text[range.as_range()];
+    let len = match s.trim_end().len() {
+        0 => s.chars().next().map_or(0, char::len_utf8),
+        n => n,
+    };
+    TextRange::new(range.start, range.start + len)
 }
 
 /// A foldable range of whole lines (0-based, inclusive).
