@@ -57,7 +57,11 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         };
         let mut text = text;
         if args.fix {
-            let outcome = analysis::fix_all(&text, &inputs, &settings);
+            let Some(outcome) = guarded(&input.display, &mut status, || {
+                analysis::fix_all(&text, &inputs, &settings)
+            }) else {
+                continue;
+            };
             if outcome.text != text {
                 if !outcome.converged {
                     status.error(format!(
@@ -86,7 +90,11 @@ pub fn run(args: &CheckArgs) -> ExitCode {
                 stdin_fixed = Some(text.clone());
             }
         }
-        let analysis = analysis::analyze(&text, &inputs, &settings);
+        let Some(analysis) = guarded(&input.display, &mut status, || {
+            analysis::analyze(&text, &inputs, &settings)
+        }) else {
+            continue;
+        };
         checked.push(Checked {
             display: input.display.clone(),
             line_index: analysis.document.line_index.clone(),
@@ -141,12 +149,38 @@ fn workspace_index(read: &[(&Input, String)]) -> Option<WorkspaceIndex> {
     }
     let mut index = WorkspaceIndex::default();
     for (input, text) in read {
-        let doc = analysis::parse::parse(text, &input.config.settings().states);
-        // Columns in code points, as every output format of `check` counts them.
-        let items = FileIndex::new(text, &doc, Encoding::Utf32);
-        index.update(&input.display, &input.display, items);
+        // A file the reading fails on is reported when it is checked; here it is left out.
+        let items = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let doc = analysis::parse::parse(text, &input.config.settings().states);
+            // Columns in code points, as every output format of `check` counts them.
+            FileIndex::new(text, &doc, Encoding::Utf32)
+        }));
+        if let Ok(items) = items {
+            index.update(&input.display, &input.display, items);
+        }
     }
     Some(index)
+}
+
+/// Runs the analysis of one file, so that a bug the text trips in tickmark fails that file
+/// alone: the file is named on standard error, the exit code becomes 2, the others are
+/// still checked.
+fn guarded<T>(display: &str, status: &mut Status, f: impl FnOnce() -> T) -> Option<T> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+        Ok(value) => Some(value),
+        Err(panic) => {
+            let message = panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".to_owned());
+            status.error(format!(
+                "{display}: tickmark failed while analysing this file and skipped it \
+                 (internal error: {message}); please report it with the file"
+            ));
+            None
+        }
+    }
 }
 
 /// Errors seen so far; any makes the exit code 2.
@@ -444,4 +478,19 @@ fn write_fixed(path: &Path, original: &str, fixed: &str) -> Result<(), String> {
     temp.persist(&target)
         .map_err(|e| format!("cannot replace the file: {}", e.error))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_in_one_file_fails_that_file_and_the_run_goes_on() {
+        let mut status = Status::default();
+        let failed: Option<u8> = guarded("a.md", &mut status, || panic!("boom"));
+        assert_eq!(failed, None);
+        assert!(status.failed);
+        assert_eq!(guarded("b.md", &mut status, || 7), Some(7));
+        assert_eq!(status.exit_code(false), ExitCode::from(2));
+    }
 }
