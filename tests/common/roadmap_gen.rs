@@ -6,6 +6,8 @@
 //! `\n` or `\r\n`, trailing white space included, and a document may stop mid-line, as one
 //! does while typing.
 
+use std::fmt::Write as _;
+
 use proptest::prelude::*;
 
 /// White space (and near white space) that Rust's `char::is_whitespace` and CommonMark
@@ -247,12 +249,12 @@ fn line() -> impl Strategy<Value = String> {
 /// level), as deep as `depth`.
 fn nested() -> impl Strategy<Value = String> {
     (1..14usize, any::<bool>(), pick(BOXES), piece()).prop_map(|(depth, tabs, box_, p)| {
-        (0..depth)
-            .map(|k| {
-                let indent = if tabs { "\t" } else { "  " }.repeat(k);
-                format!("{indent}- {box_}{p} {k}\n")
-            })
-            .collect()
+        let mut out = String::new();
+        for k in 0..depth {
+            let indent = if tabs { "\t" } else { "  " }.repeat(k);
+            let _ = writeln!(out, "{indent}- {box_}{p} {k}");
+        }
+        out
     })
 }
 

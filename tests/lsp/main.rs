@@ -7,8 +7,11 @@ mod config;
 mod diagnostics;
 mod features;
 mod lifecycle;
+#[path = "../common/roadmap_gen.rs"]
+mod roadmap_gen;
 mod robustness;
 mod stdio;
 mod support;
 mod sync;
+mod validity;
 mod workspace;
