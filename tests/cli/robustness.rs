@@ -153,3 +153,33 @@ fn a_closed_pipe_is_not_a_crash() {
         assert_eq!(output.status.code(), Some(expected), "{args:?}: {stderr}");
     }
 }
+
+/// Unicode white space where CommonMark does not skip it (after `](`, in a heading, before a
+/// box): every file is read and reported, none panics the run.
+#[test]
+fn unicode_white_space_in_links_and_headings() {
+    let project = Project::new();
+    project.file("docs/ROADMAP.md", "See [x](\u{a0}foo.md) now\n- [] Box\n");
+    project.file(
+        "docs/TODO.md",
+        "#\u{3000}Plan\n> # Quoted\n- \u{2028}[ ] y [z](\u{3000}a.md)\n",
+    );
+    project.file("docs/\u{a0}foo.md", "# Here\n");
+    let out = project.run(&["check", "--format", "github", "docs"]);
+    assert_eq!(out.code, 1, "{}", out.snapshot());
+    assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
+    // The link to the file whose name starts with a no-break space resolves; the other,
+    // to `\u{3000}a.md`, does not; the near-miss box is reported.
+    let codes: Vec<&str> = out
+        .stdout
+        .lines()
+        .filter_map(|l| l.split("title=").nth(1))
+        .map(|t| t.split(':').next().unwrap())
+        .collect();
+    assert_eq!(
+        codes,
+        ["malformed-checkbox", "broken-link"],
+        "{}",
+        out.stdout
+    );
+}
