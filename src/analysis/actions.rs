@@ -395,6 +395,9 @@ pub fn move_done_items(text: &str, doc: &Document) -> Option<Action> {
                 && i.state() == Some(State::Done)
                 && !i.section().is_some_and(|s| doc.sections[s].done)
                 && !section.range.contains(i.range.start)
+                // An item holding the done heading (`- [x] a` then an indented `# Done`)
+                // would be moved into itself.
+                && !i.range.contains(section.range.start)
                 && doc
                     .descendants(i.id)
                     .iter()
@@ -439,8 +442,15 @@ pub fn move_done_items(text: &str, doc: &Document) -> Option<Action> {
     }
     insert.push_str(&moved);
     if needs_break && insert_at == text.len() {
-        // Keep the file's missing final newline missing.
-        insert.truncate(insert.len() - eol.len());
+        // Keep the file's missing final newline missing. The last block ends in its own
+        // line ending, which need not be the file's `eol` (a CRLF file with one LF line):
+        // cutting `eol.len()` bytes could cut into the character before it.
+        let cut = if insert.ends_with("\r\n") {
+            2
+        } else {
+            usize::from(insert.ends_with('\n'))
+        };
+        insert.truncate(insert.len() - cut);
     }
     edits.push(Edit::insert(insert_at, insert));
     Some(Action::new(
