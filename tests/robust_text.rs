@@ -300,3 +300,90 @@ fn unicode_space_in_link_text_box_tag_line_start_and_heading() {
         assert_eq!(titles, expected, "{name}");
     }
 }
+
+/// The edits of one action or fix: each on character boundaries, none overlapping another
+/// (an editor refuses overlapping edits).
+fn check_edits(text: &str, what: &str, edits: &[tickmark::analysis::Edit], b: &mut Vec<String>) {
+    let mut ranges: Vec<TextRange> = edits.iter().map(|e| e.range).collect();
+    for &r in &ranges {
+        check(text, what, r, b);
+    }
+    ranges.sort();
+    if ranges.windows(2).any(|w| w[1].start < w[0].end) {
+        b.push(format!("{what}: overlapping edits {ranges:?}"));
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// What the editor features compute from the model at every line: task actions over the
+    /// line and at a cursor, completion, list continuation, hover, the ignore action.
+    #[test]
+    fn editor_features_at_every_line_are_in_bounds(text in roadmap_gen::roadmap(16)) {
+        use tickmark::analysis::{actions, complete, hover};
+        let analysis = analyze(&text, &inputs(), &Settings::default());
+        let doc = &analysis.document;
+        let priorities = [0, 1, 2, 3];
+        let mut bad = Vec::new();
+        let b = &mut bad;
+        for line in 0..doc.line_index.line_count() {
+            let range = doc.line_index.line_range(&text, line).unwrap();
+            let full = doc.line_index.full_line_range(line).unwrap();
+            let middle = (range.start..=range.end)
+                .find(|&o| o >= (range.start + range.end) / 2 && text.is_char_boundary(o))
+                .unwrap_or(range.end);
+            for at in [range, full, TextRange::empty(range.start), TextRange::empty(middle)] {
+                for a in actions::actions(&text, doc, at, &priorities) {
+                    check_edits(&text, &format!("action `{}` on line {line}", a.title), &a.edits, b);
+                }
+            }
+            for offset in [range.start, middle, range.end] {
+                for c in complete::complete(&text, doc, offset, &priorities) {
+                    check(&text, &format!("completion `{}` on line {line}", c.label), c.replace, b);
+                    if !c.replace.touches(offset) {
+                        b.push(format!("completion `{}` on line {line} away from the cursor", c.label));
+                    }
+                }
+            }
+            let edits = complete::continue_list(&text, doc, full.end);
+            check_edits(&text, &format!("continuation after line {line}"), &edits, b);
+            if let Some(target) = hover::target_at_line(doc, line) {
+                let h = hover::hover(&text, doc, target, None);
+                check(&text, &format!("hover on line {line}"), h.range, b);
+            }
+        }
+        for d in &analysis.diagnostics {
+            let a = actions::ignore_on_line(&text, doc, d);
+            check_edits(&text, &format!("`{}`", a.title), &a.edits, b);
+            for f in &d.fixes {
+                check_edits(&text, &format!("fix `{}`", f.title), &f.edits, b);
+            }
+        }
+        prop_assert!(bad.is_empty(), "{bad:#?}\nin {text:?}");
+    }
+}
+
+/// Moving a done item that ends in a no-break space and an LF, in a CRLF file without a
+/// final newline, to a done section at the end: the final newline stays missing, the space
+/// whole.
+#[test]
+fn moving_done_items_keeps_the_last_character_whole() {
+    use tickmark::analysis::actions;
+    let text = "- [x] a\u{a0}\n- [ ] b\r\n# ✅ Done";
+    let analysis = analyze(text, &inputs(), &Settings::default());
+    let action = actions::move_done_items(text, &analysis.document).expect("an item to move");
+    let (moved, applied) = fix::apply_edits(text, &action.edits);
+    assert_eq!(applied, action.edits.len());
+    assert_eq!(moved, "- [ ] b\r\n# ✅ Done\r\n\r\n- [x] a\u{a0}");
+}
+
+/// A done item that holds the done heading is not moved into itself (the deletion and the
+/// insertion would overlap, which editors refuse).
+#[test]
+fn a_done_item_holding_the_done_heading_stays() {
+    use tickmark::analysis::actions;
+    let text = "- [x] a\n  # ✅ Done\n  - [x] b\n";
+    let analysis = analyze(text, &inputs(), &Settings::default());
+    assert!(actions::move_done_items(text, &analysis.document).is_none());
+}
