@@ -331,7 +331,7 @@ proptest! {
             let range = doc.line_index.line_range(&text, line).unwrap();
             let full = doc.line_index.full_line_range(line).unwrap();
             let middle = (range.start..=range.end)
-                .find(|&o| o >= (range.start + range.end) / 2 && text.is_char_boundary(o))
+                .find(|&o| o >= usize::midpoint(range.start, range.end) && text.is_char_boundary(o))
                 .unwrap_or(range.end);
             for at in [range, full, TextRange::empty(range.start), TextRange::empty(middle)] {
                 for a in actions::actions(&text, doc, at, &priorities) {
