@@ -511,12 +511,20 @@ fn markdown_in(dir: &Path, ext: &str) -> Vec<(String, String)> {
     out
 }
 
-/// The corpus, the example roadmap and the seeds beside the project (absent seeds are
-/// skipped, as `tests/seeds.rs` does).
+/// The corpus, the real-world patterns, the example roadmap and the seeds beside the project
+/// (absent seeds are skipped, as `tests/seeds.rs` does), and every `.md` of the folder named
+/// by `TICKMARK_EXTRA_ROADMAPS` when it is set (such as a checkout of the real-world corpus
+/// of `tests/realworld/manifest.tsv`, which is not in the repository).
 fn written_documents() -> Vec<(String, String)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut docs = markdown_in(&root.join("tests/corpus"), "md");
     assert!(docs.len() >= 10, "the corpus is missing");
+    docs.extend(markdown_in(&root.join("tests/realworld/patterns"), "md"));
+    if let Some(extra) = std::env::var_os("TICKMARK_EXTRA_ROADMAPS") {
+        let extra = markdown_in(Path::new(&extra), "md");
+        assert!(!extra.is_empty(), "TICKMARK_EXTRA_ROADMAPS has no .md file");
+        docs.extend(extra);
+    }
     let example = root.join("examples/ROADMAP.md");
     docs.push((
         example.display().to_string(),
