@@ -1,7 +1,8 @@
 //! ## parent-completable
 //!
 //! **What it flags.** An open (or in-progress) task whose subtasks are all done (cancelled
-//! ones aside, at least one done).
+//! ones aside, at least one done), counted leaf-first as progress is: a ticked subtask with
+//! an open subtask of its own is not done yet.
 //!
 //! **Why.** The work is finished but the roadmap still lists it as open.
 //!
@@ -18,7 +19,26 @@
 use super::{set_box, Ctx, Diagnostic};
 use crate::analysis::diagnostic::Code;
 use crate::analysis::fix::Fix;
-use crate::analysis::model::State;
+use crate::analysis::model::{Document, ItemId, State};
+
+/// The done and the open tasks below `id`, counted leaf-first as progress counts them: a
+/// subtask with tasks below it counts through them (a ticked subtask with an open one below
+/// is not finished), a cancelled one not at all.
+fn leaves(doc: &Document, id: ItemId) -> (usize, usize) {
+    let (mut done, mut open) = (0, 0);
+    let mut stack: Vec<ItemId> = vec![id];
+    while let Some(parent) = stack.pop() {
+        for s in doc.subtasks(parent) {
+            match s.state() {
+                Some(State::Cancelled) => {}
+                _ if s.has_tasks_below => stack.push(s.id),
+                Some(State::Done) => done += 1,
+                _ => open += 1,
+            }
+        }
+    }
+    (done, open)
+}
 
 pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let doc = ctx.doc;
@@ -27,16 +47,8 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         else {
             continue;
         };
-        let mut done = 0;
-        let mut all_closed = true;
-        for s in doc.subtasks(item.id) {
-            match s.state() {
-                Some(State::Done) => done += 1,
-                Some(State::Cancelled) => {}
-                _ => all_closed = false,
-            }
-        }
-        if done > 0 && all_closed {
+        let (done, open) = leaves(doc, item.id);
+        if done > 0 && open == 0 {
             out.push(
                 Diagnostic::new(
                     Code::ParentCompletable,
@@ -66,6 +78,16 @@ mod tests {
   - [ ] b
 - [ ] Only cancelled
   - [-] a
+- [ ] Ticked children, open grandchildren
+  - [x] a
+//  ^^^ warning: inconsistent-parent
+    - [ ] a1
+  - [x] b
+- [ ] Done leaves below an open subtask
+//^^^ hint: parent-completable
+  - [ ] c
+//  ^^^ hint: parent-completable
+    - [x] c1
 ",
         );
     }
