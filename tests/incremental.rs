@@ -15,6 +15,8 @@ const LINES: &[&str] = &[
     "# 🔴 Critical",
     "# Done ✅",
     "# Plan [1/2]",
+    "# Acceptance Criteria",
+    "## ✅ Login works",
     "## Tier 1",
     "## ✅ Completed",
     "## Area [2/3]",

@@ -9,8 +9,8 @@
 //!
 //! The diagnostics are always those [`super::analyze`] gives for the whole text. Where that
 //! cannot be had cheaply, the document is analysed as one:
-//! - a `##` heading inside a `#` section that has a tier, is a done section or claims
-//!   progress does not start a shard (that section reaches into it), nor does a heading
+//! - a `##` heading inside a `#` section that has a tier, is a done or criteria section or
+//!   claims progress does not start a shard (that section reaches into it), nor does a heading
 //!   that a `tickmark-disable-next-line` comment above it targets;
 //! - a document with link reference definitions or `tickmark-disable`/`enable` regions is a
 //!   single shard, and so is one that opens front matter without closing it;
@@ -713,11 +713,12 @@ fn cuts_at(text: &str, section: &Section) -> bool {
 }
 
 /// A `#` section whose reach matters beyond its own lines: a tier, a done section, a
-/// progress claim.
+/// criteria section, a progress claim.
 fn holds_open(text: &str, section: &Section) -> bool {
     section.level == 1
         && (section.tier.is_some()
             || section.done
+            || section.criteria
             || progress_claim::claims_progress(&text[section.title.as_range()]))
 }
 

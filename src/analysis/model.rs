@@ -221,6 +221,9 @@ pub struct Section {
     pub tier: Option<Level>,
     /// True when this heading, or one above it, is a done section (`✅ Completed`).
     pub done: bool,
+    /// True when this heading, or one above it, states criteria (`Acceptance Criteria`,
+    /// `Definition of Done`): a `✅` on a heading below it marks a criterion, not done work.
+    pub criteria: bool,
 }
 
 /// A relative or absolute link written in the document.

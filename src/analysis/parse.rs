@@ -669,8 +669,11 @@ fn build_sections(text: &str, doc: &mut Document, headings: &[(u8, TextRange)]) 
         let line = doc.line_index.line_of(range.start);
         let title = heading_title(text, &doc.line_index, range, line);
         let repaired = mojibake::repair(&text[title.as_range()]);
-        let own_done = is_done_title(&repaired);
-        let done = own_done || parent.is_some_and(|p| doc.sections[p].done);
+        let own = heading_kind(&repaired);
+        let in_criteria = parent.is_some_and(|p| doc.sections[p].criteria);
+        // `### ✅ Login` under `## Acceptance Criteria` is a criterion, not done work.
+        let done = (own == HeadingKind::Done && !in_criteria)
+            || parent.is_some_and(|p| doc.sections[p].done);
         let id = doc.sections.len();
         if let Some(p) = parent {
             doc.sections[p].children.push(id);
@@ -686,6 +689,7 @@ fn build_sections(text: &str, doc: &mut Document, headings: &[(u8, TextRange)]) 
             children: Vec::new(),
             tier: tier_of(&repaired),
             done,
+            criteria: in_criteria || own == HeadingKind::Criteria,
         });
         stack.push(id);
     }
@@ -720,7 +724,18 @@ fn heading_title(text: &str, index: &LineIndex, range: TextRange, line: usize) -
 
 /// A done section: starts with `✅`, or names Completed, Done, Finished or Shipped, unless
 /// it states criteria for being done (see [`CRITERIA_WORDS`]) or denies it (`Not done`).
-fn is_done_title(title: &str) -> bool {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum HeadingKind {
+    /// `✅ Completed`: the items below are expected to be checked.
+    Done,
+    /// `Definition of Done`: the items below are criteria still to meet, in its subsections
+    /// too.
+    Criteria,
+    Other,
+}
+
+/// Whether a heading names a done section, states criteria, or neither.
+fn heading_kind(title: &str) -> HeadingKind {
     let t = title.trim_start_matches(['#', ' ', '*', '_']);
     let mut done = t.starts_with('✅') || t.starts_with('☑') || t.starts_with('✔');
     // Emoji are dropped first (an emoji between two letters joins them).
@@ -734,20 +749,30 @@ fn is_done_title(title: &str) -> bool {
     };
     let is_any = |w: &str, list: &[&str]| list.iter().any(|d| w.eq_ignore_ascii_case(d));
     let mut before = "";
+    let mut conditional = false;
     for w in plain
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
     {
         if is_any(w, CRITERIA_WORDS) {
-            return false;
+            return HeadingKind::Criteria;
         }
-        if is_any(w, DONE_WORDS) && !is_any(before, NOT_YET_WORDS) {
+        conditional |= is_any(w, CONDITION_WORDS);
+        if is_any(w, DONE_WORDS) && !is_any(before, NOT_YET_WORDS) && !conditional {
             done = true;
         }
         before = w;
     }
-    done
+    if done {
+        HeadingKind::Done
+    } else {
+        HeadingKind::Other
+    }
 }
+
+/// Words after which a done word states a condition, not this section's state:
+/// `Phase 4 (after #254 is done)`, `Blocked until auth is finished`.
+const CONDITION_WORDS: &[&str] = &["after", "until", "once", "before", "unless", "if"];
 
 /// The words that make a heading a done section.
 const DONE_WORDS: &[&str] = &["completed", "done", "finished", "shipped"];
@@ -1292,8 +1317,9 @@ mod tests {
             "Done ✅",
             "✔ Released",
             "Recently Shipped Features",
+            "Phase 2 (Completed)",
         ] {
-            assert!(is_done_title(title), "{title} is a done section");
+            assert_eq!(heading_kind(title), HeadingKind::Done, "{title}");
         }
         for title in [
             "Done When",
@@ -1317,9 +1343,31 @@ mod tests {
             "Almost finished",
             "Backlog",
             "Abandoned",
+            "Phase 4 — Wix (closes #255, after HITL #254 is done)",
+            "Blocked until auth is finished",
         ] {
-            assert!(!is_done_title(title), "{title} is not a done section");
+            assert_ne!(heading_kind(title), HeadingKind::Done, "{title}");
         }
+    }
+
+    #[test]
+    fn a_heading_under_criteria_is_a_criterion_even_with_a_tick() {
+        let text = "## 🏁 Acceptance Criteria\n### ✅ Basic functionality\n- [ ] x\n## ✅ Done\n### Definition of Done\n- [x] y\n";
+        let d = doc(text);
+        let done: Vec<(&str, bool)> = d
+            .sections
+            .iter()
+            .map(|s| (&text[s.title.as_range()], s.done))
+            .collect();
+        assert_eq!(
+            done,
+            [
+                ("🏁 Acceptance Criteria", false),
+                ("✅ Basic functionality", false),
+                ("✅ Done", true),
+                ("Definition of Done", true),
+            ]
+        );
     }
 
     #[test]

@@ -5,7 +5,9 @@
 //! every subsection of it. Deferred and cancelled tasks are left alone. A heading that states
 //! what done means is no done section, and its open tasks are the criteria still to meet:
 //! `Done When`, `Definition of Done`, `Acceptance criteria`, `Exit criteria`, `DoD`, `When is
-//! it done`, `What done looks like`. Nor is one that denies it: `Not done yet`, `To be done`.
+//! it done`, `What done looks like`; the headings below one are criteria too, even with a
+//! `✅` (`## Acceptance Criteria` → `### ✅ Login works`). Nor is a heading that denies it
+//! (`Not done yet`, `To be done`) or makes it a condition (`Phase 4 (after #254 is done)`).
 //!
 //! **Why.** Either the task was finished and never ticked, or it was moved to the done
 //! section by mistake.
