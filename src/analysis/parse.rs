@@ -976,6 +976,24 @@ fn mark_legend(
     });
 }
 
+/// After a legend entry's tag, another name for it: `🔺 or \`#urgent\` - …`, `[P0] / \`p0\``.
+/// Returns what follows it, or `rest` as it was.
+fn skip_alternative(rest: &str) -> &str {
+    let Some(after) = rest
+        .strip_prefix("or ")
+        .or_else(|| rest.strip_prefix("OR "))
+        .or_else(|| rest.strip_prefix("/ "))
+    else {
+        return rest;
+    };
+    let after = after.trim_start();
+    let end = after
+        .find(|c: char| c.is_whitespace() || c == ':')
+        .filter(|&n| n > 0)
+        .unwrap_or(after.len());
+    after[end..].trim_start()
+}
+
 fn legend_entry(s: &str) -> Option<(Level, String, String)> {
     let (open, body) = strip_emphasis_open(s);
     let body = if open == 0 {
@@ -996,6 +1014,7 @@ fn legend_entry(s: &str) -> Option<(Level, String, String)> {
         }
     };
     let rest = body[len..].trim_start_matches(['*', '_', '`']).trim_start();
+    let rest = skip_alternative(rest);
     let rest = rest.strip_prefix(['-', ':', '–', '—'])?.trim();
     if rest.is_empty() {
         return None;
@@ -1239,6 +1258,19 @@ mod tests {
         ] {
             assert_eq!(tier_of(title), tier, "{title}");
         }
+    }
+
+    #[test]
+    fn a_legend_entry_may_name_another_form_of_its_tag() {
+        assert_eq!(
+            legend_entry("🔺 or `#urgent` - Urgent, highest priority"),
+            Some((0, "[P0]".into(), "Urgent, highest priority".into()))
+        );
+        assert_eq!(
+            legend_entry("**[P1]** / `p1`: Soon"),
+            Some((1, "[P1]".into(), "Soon".into()))
+        );
+        assert_eq!(legend_entry("🔺 or something else entirely"), None);
     }
 
     #[test]
