@@ -532,21 +532,18 @@ impl Incremental {
         let mut top_level: [Option<Occurrence>; 2] = [None, None];
         let mut under: Map<(u32, ItemId), Occurrence> = Map::default();
         let mut in_section: Map<(u32, SectionId), Occurrence> = Map::default();
+        let one_word = !key.contains(' ');
         for &o in &list {
             let (_, doc) = self.doc_of(o.shard);
             let parent = doc.items[o.item].parent();
+            let apart =
+                |other: Occurrence| duplicate_item::apart(self.spot(other), self.spot(o), one_word);
             let first_here = doc.items[o.item]
                 .section()
                 .map(|s| *in_section.entry((o.shard, s)).or_insert(o))
-                .filter(|&f| f != o);
+                .filter(|&f| f != o && !apart(f));
             let first = match parent {
-                None => first_of_all.and_then(|f| {
-                    if self.is_template(f, o) {
-                        first_here
-                    } else {
-                        Some(f)
-                    }
-                }),
+                None => first_of_all.and_then(|f| if apart(f) { first_here } else { Some(f) }),
                 Some(parent) => {
                     let root = Occurrence {
                         shard: o.shard,
@@ -556,8 +553,11 @@ impl Incremental {
                         .iter()
                         .flatten()
                         .copied()
-                        .find(|&t| t != root && !self.is_template(t, o));
-                    let sibling = under.get(&(o.shard, parent)).copied();
+                        .find(|&t| t != root && !apart(t));
+                    let sibling = under
+                        .get(&(o.shard, parent))
+                        .copied()
+                        .filter(|&s| !apart(s));
                     match (top, sibling) {
                         (Some(a), Some(b)) => {
                             Some(if self.order(a) <= self.order(b) { a } else { b })
@@ -606,17 +606,14 @@ impl Incremental {
         found
     }
 
-    /// Whether two occurrences are in different sections whose headings have one shape
-    /// (see [`duplicate_item::is_template`]).
-    fn is_template(&self, a: Occurrence, b: Occurrence) -> bool {
-        let (a_shard, a_doc) = self.doc_of(a.shard);
-        let (b_shard, b_doc) = self.doc_of(b.shard);
-        match (a_doc.items[a.item].section(), b_doc.items[b.item].section()) {
-            (Some(x), Some(y)) if (a.shard, x) != (b.shard, y) => duplicate_item::is_template(
-                (self.shard_text(a_shard), &a_doc.sections[x]),
-                (self.shard_text(b_shard), &b_doc.sections[y]),
-            ),
-            _ => false,
+    /// An occurrence as [`duplicate_item::apart`] reads it.
+    fn spot(&self, o: Occurrence) -> duplicate_item::Spot<'_> {
+        let (shard, doc) = self.doc_of(o.shard);
+        duplicate_item::Spot {
+            text: self.shard_text(shard),
+            doc,
+            item: o.item,
+            part: o.shard,
         }
     }
 

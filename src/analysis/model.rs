@@ -316,10 +316,24 @@ pub struct Document {
     pub malformed_tags: Vec<MalformedTag>,
     /// YAML front matter at the start of the text (also in [`Document::code`]).
     pub front_matter: Option<TextRange>,
+    /// Lists that a bold paragraph introduces, by their first item.
+    pub list_labels: Vec<ListLabel>,
     /// True when the text defines link references (`[label]: url`), which change how links
     /// anywhere in the document read.
     pub has_reference_definitions: bool,
     pub line_index: LineIndex,
+}
+
+/// A list right after a paragraph that is one bold label (`**Stage 2: Tests**`,
+/// `**Files to Modify**:`): the label acts as a heading for the list's items, nested ones
+/// included.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListLabel {
+    /// The list's items are `first..end`.
+    pub first: u32,
+    pub end: u32,
+    /// The label's text, without emphasis or colon.
+    pub label: TextRange,
 }
 
 impl Default for LineIndex {
@@ -330,6 +344,14 @@ impl Default for LineIndex {
 
 impl Document {
     /// The direct children of item `id`, in document order.
+    /// The label of the innermost labelled list that holds item `id`.
+    pub fn list_label(&self, id: ItemId) -> Option<&ListLabel> {
+        let id = id as u32;
+        // Sorted by first item; nested lists come after the list holding them.
+        let after = self.list_labels.partition_point(|l| l.first <= id);
+        self.list_labels[..after].iter().rev().find(|l| id < l.end)
+    }
+
     pub fn children(&self, id: ItemId) -> &[ItemId] {
         &self.child_ids[self.items[id].children.range()]
     }

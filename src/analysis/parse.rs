@@ -12,8 +12,8 @@ use super::estimate::{parse_estimate, ESTIMATE_LABELS};
 use super::front_matter;
 use super::line_scan;
 use super::model::{
-    Document, Field, Item, ItemId, ItemKind, LegendEntry, Level, Link, MalformedBox, MalformedTag,
-    PriorityTag, Run, Section, State, Suppression, TagDialect,
+    Document, Field, Item, ItemId, ItemKind, LegendEntry, Level, Link, ListLabel, MalformedBox,
+    MalformedTag, PriorityTag, Run, Section, State, Suppression, TagDialect,
 };
 use super::mojibake;
 use super::normalize::is_emoji;
@@ -39,6 +39,8 @@ pub fn parse(text: &str, states: &BoxStates) -> Document {
     let mut open_items: Vec<(ItemId, usize)> = Vec::new();
     let mut pending: Vec<ItemId> = Vec::new();
     let mut lists: Vec<usize> = Vec::new();
+    // Per open list: its first item and label, when a bold paragraph introduces it.
+    let mut labels: Vec<Option<(usize, TextRange)>> = Vec::new();
     let mut list_counter = 0usize;
     let mut legend = LegendFinder::default();
     let mut html: Vec<TextRange> = Vec::new();
@@ -69,9 +71,21 @@ pub fn parse(text: &str, states: &BoxStates) -> Document {
             Event::Start(Tag::List(_)) => {
                 list_counter += 1;
                 lists.push(list_counter);
+                let label = paragraphs
+                    .last()
+                    .filter(|p| p.end <= range.start && text[p.end..range.start].trim().is_empty())
+                    .and_then(|&p| list_label(text, p));
+                labels.push(label.map(|l| (doc.items.len(), l)));
             }
             Event::End(TagEnd::List(_)) => {
                 lists.pop();
+                if let Some(Some((first, label))) = labels.pop() {
+                    doc.list_labels.push(ListLabel {
+                        first: first as u32,
+                        end: doc.items.len() as u32,
+                        label,
+                    });
+                }
             }
             Event::Start(Tag::Item) => {
                 let range = TextRange::new(marker_start(text.as_bytes(), range), range.end);
@@ -124,6 +138,7 @@ pub fn parse(text: &str, states: &BoxStates) -> Document {
         }
     }
 
+    doc.list_labels.sort_by_key(|l| l.first);
     doc.has_reference_definitions = events.reference_definitions().iter().next().is_some();
     doc.code.sort_unstable();
     merge_ranges(&mut doc.code);
@@ -139,6 +154,26 @@ pub fn parse(text: &str, states: &BoxStates) -> Document {
         read_suppressions(text, &doc.line_index, range, &mut doc.suppressions);
     }
     doc
+}
+
+/// The label of a paragraph that is one bold phrase on one line, a colon inside or after it
+/// allowed (`**Stage 2: Tests**`, `**Files to Modify**:`): the text between the markers.
+fn list_label(text: &str, paragraph: TextRange) -> Option<TextRange> {
+    let raw = &text[paragraph.as_range()];
+    let start = paragraph.start + (raw.len() - raw.trim_start().len());
+    let line = raw.trim();
+    if line.contains('\n') {
+        return None;
+    }
+    let (open, body) = strip_emphasis_open(line);
+    let marker = &line[..open];
+    let body = body.trim_end_matches(':').trim_end().strip_suffix(marker)?;
+    if open == 0 || body.contains(marker) {
+        return None;
+    }
+    let inner = body.trim_end_matches(':').trim_end();
+    let lead = inner.len() - inner.trim_start().len();
+    (inner.len() > lead).then(|| TextRange::new(start + open + lead, start + open + inner.len()))
 }
 
 /// Where a list item's marker is. pulldown-cmark starts an item's range anywhere in the
@@ -1258,6 +1293,23 @@ mod tests {
         ] {
             assert_eq!(tier_of(title), tier, "{title}");
         }
+    }
+
+    #[test]
+    fn a_bold_paragraph_labels_the_list_after_it() {
+        let text = "**Stage 2: Tests**\n- a\n  - b\n\n**Files to Modify**:\n\n- c\n\nSome **bold** words\n- d\n\n**one** and **two**\n- e\n";
+        let d = doc(text);
+        let labels: Vec<(u32, u32, &str)> = d
+            .list_labels
+            .iter()
+            .map(|l| (l.first, l.end, &text[l.label.as_range()]))
+            .collect();
+        assert_eq!(
+            labels,
+            [(0, 2, "Stage 2: Tests"), (2, 3, "Files to Modify")]
+        );
+        assert_eq!(d.list_label(1).map(|l| l.first), Some(0));
+        assert_eq!(d.list_label(3), None);
     }
 
     #[test]

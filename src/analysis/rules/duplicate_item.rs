@@ -11,13 +11,17 @@
 //!   is tracked like a task, with a priority tag, a field or a task below it
 //!   (`1. **Database Migrations**` + `   - When: before launch`);
 //! - placeholders that stand for no work: `- [ ] NONE.`, `TBD`, `N/A`;
+//! - a one-word item under two different headings (`- [x] SQLite` in the plan and in the
+//!   port to another language): a topic of two pieces of work;
 //! - subtasks of two different parent items (`Write tests` under two features);
 //! - a checklist template repeated under headings of one shape: the same level and the same
 //!   first or last word, numbers aside (`- [ ] Method: GET` under `### GET /users` and under
 //!   `### GET /orders`; `Write tests` under `## Phase 1` and `## Phase 2`; `Verify backups`
 //!   under `## Pre-Deployment` and `## Post-Deployment`). Items repeated under unrelated
 //!   headings (`## Docs`, `## Cleanup`), under two priority tiers (`🔴 Critical`,
-//!   `🟡 Important`) or in a done section and another are still duplicates.
+//!   `🟡 Important`) or in a done section and another are still duplicates. Lists that a
+//!   bold line introduces (`**Stage 2: Tests**` above `- [x] Run all tests`) are read the
+//!   same way, the bold line standing for a heading.
 //!
 //! The same item in two roadmap files of one workspace (the files of one `tickmark check`
 //! run, or the roadmaps below the editor's workspace folder) is flagged too, at information
@@ -104,6 +108,48 @@ pub(crate) fn kind_byte(item: &Item) -> u8 {
     }
 }
 
+/// One occurrence of a key, with the text and document it belongs to, and which part of a
+/// whole document that is (the incremental engine's shard; 0 for a document analysed whole).
+#[derive(Clone, Copy)]
+pub(crate) struct Spot<'a> {
+    pub text: &'a str,
+    pub doc: &'a Document,
+    pub item: ItemId,
+    pub part: u32,
+}
+
+/// Whether two occurrences of one key are not duplicates of each other: a one-word item
+/// (`SQLite`, `Authentication`) under two different headings names a topic in two pieces of
+/// work; a checklist under two headings of one shape ([`is_template`]) or two lists that bold
+/// labels of one shape introduce (`**Stage 2: …**`, `**Stage 3: …**`) is a template.
+pub(crate) fn apart(a: Spot<'_>, b: Spot<'_>, one_word: bool) -> bool {
+    let sa = a.doc.items[a.item].section();
+    let sb = b.doc.items[b.item].section();
+    if sa.map(|s| (a.part, s)) != sb.map(|s| (b.part, s)) {
+        if one_word {
+            return true;
+        }
+        if let (Some(x), Some(y)) = (sa, sb) {
+            if is_template((a.text, &a.doc.sections[x]), (b.text, &b.doc.sections[y])) {
+                return true;
+            }
+        }
+    }
+    match (a.doc.list_label(a.item), b.doc.list_label(b.item)) {
+        (Some(la), Some(lb)) if (a.part, la.first) != (b.part, lb.first) => {
+            same_shape(&a.text[la.label.as_range()], &b.text[lb.label.as_range()])
+        }
+        _ => false,
+    }
+}
+
+/// Whether two headings or labels share their first or their last word ([`heading_shape`]).
+fn same_shape(a: &str, b: &str) -> bool {
+    let (a_first, a_last) = heading_shape(a);
+    let (b_first, b_last) = heading_shape(b);
+    a_first == b_first || a_last == b_last
+}
+
 /// Two occurrences in two different sections, `a` and `b` (each with the text it belongs
 /// to), are a checklist template repeated on purpose when the headings have one shape: the
 /// same level and the same first or last word ([`heading_shape`]): `GET /users` and
@@ -114,9 +160,7 @@ pub(crate) fn is_template((a_text, a): (&str, &Section), (b_text, b): (&str, &Se
     if a.level != b.level || a.tier.is_some() || b.tier.is_some() || a.done || b.done {
         return false;
     }
-    let (a_first, a_last) = heading_shape(&a_text[a.title.as_range()]);
-    let (b_first, b_last) = heading_shape(&b_text[b.title.as_range()]);
-    a_first == b_first || a_last == b_last
+    same_shape(&a_text[a.title.as_range()], &b_text[b.title.as_range()])
 }
 
 /// The first and last words of a heading, case folded, with their digits as `#`, numbers
@@ -141,17 +185,11 @@ fn heading_shape(title: &str) -> (String, String) {
 
 pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let doc = ctx.doc;
-    // Two items in different sections whose headings have one shape.
-    let template = |a: u32, b: u32| -> bool {
-        match (
-            doc.items[a as usize].section(),
-            doc.items[b as usize].section(),
-        ) {
-            (Some(x), Some(y)) if x != y => {
-                is_template((ctx.text, &doc.sections[x]), (ctx.text, &doc.sections[y]))
-            }
-            _ => false,
-        }
+    let place = |id: u32| Spot {
+        text: ctx.text,
+        doc,
+        item: id as usize,
+        part: 0,
     };
     let n = doc.items.len();
     // Each distinct key gets a slot. Per slot: its first occurrence of all, and its first two
@@ -220,10 +258,12 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             _ => NONE,
         };
         let id = item_id as u32;
+        let one_word = !keys.get(slot).contains(' ');
+        let template = |other: u32| apart(place(other), place(id), one_word);
         let in_section = match doc.items[item_id].section() {
             Some(section) if repeated[slot as usize] => {
                 let first = *first_in_section.entry((slot, section as u32)).or_insert(id);
-                Some(first).filter(|&f| f != id)
+                Some(first).filter(|&f| f != id && !template(f))
             }
             _ => None,
         };
@@ -233,7 +273,7 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         let local = if parent.is_none() {
             Some(first[slot as usize])
                 .filter(|&f| f != id)
-                .and_then(|f| if template(f, id) { in_section } else { Some(f) })
+                .and_then(|f| if template(f) { in_section } else { Some(f) })
         } else {
             let candidates = top_level[slot as usize];
             let top = if candidates[0] < id {
@@ -243,11 +283,11 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                 }
                 candidates
                     .into_iter()
-                    .find(|&t| t != NONE && t < id && t != root && !template(t, id))
+                    .find(|&t| t != NONE && t < id && t != root && !template(t))
             } else {
                 None
             };
-            match (top, Some(sibling).filter(|&s| s != NONE)) {
+            match (top, Some(sibling).filter(|&s| s != NONE && !template(s))) {
                 (Some(a), Some(b)) => Some(a.min(b)),
                 (a, b) => a.or(b),
             }
@@ -653,6 +693,46 @@ Generate the signing key:
 ## 🟡 Tier 2
 - [ ] Rotate keys
 //    ^^^^^^^^^^^ warning: duplicate-item
+",
+        );
+    }
+
+    #[test]
+    fn a_one_word_item_under_two_headings_is_a_topic() {
+        check(
+            r"
+# TODO
+- [x] SQLite
+- [ ] Login to edit
+# Switch to golang
+- [x] sqlite
+- [x] Login
+- [ ] Login
+//    ^^^^^ warning: duplicate-item
+",
+        );
+    }
+
+    #[test]
+    fn lists_under_bold_labels_of_one_shape_are_a_template() {
+        check(
+            r"
+**Stage 2: Tests**
+- [x] Run all tests
+- [x] Run all tests
+//    ^^^^^^^^^^^^^ warning: duplicate-item
+
+**Stage 3: Code**:
+- [x] Run all tests
+
+**Frontend**
+- [ ] Run all tests
+//    ^^^^^^^^^^^^^ warning: duplicate-item
+- Parent
+
+  **Stage 4: Docs**
+
+  - [ ] Run all tests
 ",
         );
     }
