@@ -8,8 +8,9 @@ use super::model::{DateField, DateStyle};
 use super::parse::marker_len;
 use super::text::TextRange;
 
-/// Labels read at the start of a line (after a list marker, emphasis or `>`).
-const LINE_LABELS: &[&str] = &[
+/// The labels of a date field, at the start of a line or inside one, after a
+/// [`SEPARATORS`] character.
+const LABELS: &[&str] = &[
     "last updated",
     "updated",
     "last update",
@@ -17,23 +18,12 @@ const LINE_LABELS: &[&str] = &[
     "modified",
     "last revised",
     "revised",
-    "date",
-    "as of",
     "last reviewed",
 ];
 
-/// Labels read inside a line, after a [`SEPARATORS`] character. `Date` and `As of` are not
-/// among them: inside a line they name other dates (`Release | Date: …`).
-const INLINE_LABELS: &[&str] = &[
-    "last updated",
-    "updated",
-    "last update",
-    "last modified",
-    "modified",
-    "last revised",
-    "revised",
-    "last reviewed",
-];
+/// Labels read only at the start of a line: inside a line they name other dates
+/// (`Release | Date: …`), and under a section too (see [`DateField::generic`]).
+const GENERIC_LABELS: &[&str] = &["date", "as of"];
 
 /// What separates a date label from what comes before it on the line.
 const SEPARATORS: &[char] = &['|', '·', '•', '—', '–', '(', ';'];
@@ -55,7 +45,7 @@ pub(super) fn read_date_field(text: &str, range: TextRange) -> Option<DateField>
         }
     }
     let base = range.start + (line.len() - s.len());
-    if let Some(field) = labelled_date(text, base, LINE_LABELS) {
+    if let Some(field) = labelled_date(text, base, true) {
         return Some(field);
     }
     // An item's or a table row's own dates are not the document's.
@@ -64,13 +54,13 @@ pub(super) fn read_date_field(text: &str, range: TextRange) -> Option<DateField>
     }
     s.char_indices()
         .filter(|&(_, c)| SEPARATORS.contains(&c))
-        .find_map(|(p, c)| labelled_date(text, base + p + c.len_utf8(), INLINE_LABELS))
+        .find_map(|(p, c)| labelled_date(text, base + p + c.len_utf8(), false))
         .filter(|field| field.range.end <= range.end)
 }
 
 /// `Label: date` at `at` (emphasis and spaces around the label allowed), the label one of
-/// `labels`.
-fn labelled_date(text: &str, at: usize, labels: &[&str]) -> Option<DateField> {
+/// [`LABELS`], or one of [`GENERIC_LABELS`] when `generic` ones are read here.
+fn labelled_date(text: &str, at: usize, generic: bool) -> Option<DateField> {
     let line_end = memchr::memchr(b'\n', &text.as_bytes()[at..]).map_or(text.len(), |n| at + n);
     let bytes = &text.as_bytes()[at..line_end];
     let colon = memchr::memchr(b':', &bytes[..bytes.len().min(LABEL_REACH)])?;
@@ -80,10 +70,12 @@ fn labelled_date(text: &str, at: usize, labels: &[&str]) -> Option<DateField> {
     let from = label.iter().position(|b| !trim(b)).unwrap_or(label.len());
     let to = label.iter().rposition(|b| !trim(b)).map_or(from, |p| p + 1);
     let label = &label[from..to];
-    if !labels
-        .iter()
-        .any(|l| l.as_bytes().eq_ignore_ascii_case(label))
-    {
+    let is = |list: &[&str]| {
+        list.iter()
+            .any(|l| l.as_bytes().eq_ignore_ascii_case(label))
+    };
+    let generic_label = is(GENERIC_LABELS);
+    if !(is(LABELS) || generic && generic_label) {
         return None;
     }
     let after = &text[at + colon + 1..line_end];
@@ -94,7 +86,7 @@ fn labelled_date(text: &str, at: usize, labels: &[&str]) -> Option<DateField> {
         range: TextRange::new(start, start + len),
         date,
         style,
-        generic: label.eq_ignore_ascii_case(b"date") || label.eq_ignore_ascii_case(b"as of"),
+        generic: generic_label,
     })
 }
 
