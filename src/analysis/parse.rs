@@ -369,7 +369,7 @@ pub(super) fn read_box(
         (Some(c), None, _) => {
             if let Some(state) = states.state_of(c) {
                 (state, None)
-            } else if matches!(c, 'v' | 'V' | '✓' | '✔') {
+            } else if matches!(c, 'v' | 'V' | '✓' | '✔' | '√') {
                 (
                     State::Done,
                     Some(Edit::replace(

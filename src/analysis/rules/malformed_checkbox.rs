@@ -1,8 +1,8 @@
 //! ## malformed-checkbox
 //!
 //! **What it flags.** A near-miss task box that Markdown does not render as a checkbox:
-//! `- []`, `- [ x]`, `- [x ]`, `- [  ]`, `- [v]`, `- [✓]`, `- [✔]`, `-[ ]` (no space after
-//! the list marker) and `- [ ]Text` (no space after the box). Also a box with no list marker
+//! `- []`, `- [ x]`, `- [x ]`, `- [  ]`, `- [v]`, `- [✓]`, `- [✔]`, `- [√]`, `-[ ]` (no space
+//! after the list marker) and `- [ ]Text` (no space after the box). Also a box with no list marker
 //! at all, at the start of a paragraph line and followed by text: `[x] Set up CI`, a whole
 //! TODO.md written that way. Not a link (`[x]` with `[x]: url` defined), nor a box inside a
 //! sentence or carrying on a sentence from the line above (`Mark finished work with` /
@@ -144,6 +144,8 @@ Mark finished work with [x] when it ships, and
         check_fix("malformed-checkbox", "- [] a\n", "- [ ] a\n");
         check_fix("malformed-checkbox", "- [ x] a\n", "- [x] a\n");
         check_fix("malformed-checkbox", "- [✓] a\n", "- [x] a\n");
+        // The tick Chinese task lists write.
+        check_fix("malformed-checkbox", "- [√] a\n", "- [x] a\n");
         check_fix("malformed-checkbox", "-[ ] a\n", "- [ ] a\n");
         check_fix("malformed-checkbox", "-[x] a\n", "- [x] a\n");
         check_fix("malformed-checkbox", "- [ ]a\n", "- [ ] a\n");
