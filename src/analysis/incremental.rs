@@ -25,7 +25,6 @@ use super::diagnostic::{Code, Diagnostic, Place};
 use super::front_matter;
 use super::index::Elsewhere;
 use super::model::{Document, ItemId, Level, Section, SectionId, Suppression};
-use super::normalize::normalize_into;
 use super::parse::{self, markdown_options};
 use super::rules::{self, duplicate_item, progress_claim, unknown_priority};
 use super::text::TextRange;
@@ -656,22 +655,12 @@ impl Incremental {
 /// A shard's own analysis: its document and every rule that reads only it.
 fn analysed(text: &str, doc: Document, inputs: &Inputs<'_>, settings: &Settings) -> Analysed {
     let local = rules::run_some(text, &doc, inputs, settings, local_rule);
-    let mut keys = Vec::new();
-    let mut key = String::new();
-    let mut norm = String::new();
-    for item in doc
+    let keys = doc
         .items
         .iter()
         .filter(|i| duplicate_item::compared(&doc, i))
-    {
-        normalize_into(&text[item.text.as_range()], &mut norm);
-        if !norm.is_empty() && !duplicate_item::is_placeholder(norm.as_bytes()) {
-            key.clear();
-            key.push(char::from(duplicate_item::kind_byte(item)));
-            key.push_str(&norm);
-            keys.push((key.clone(), item.id));
-        }
-    }
+        .filter_map(|i| duplicate_item::item_key(text, i).map(|key| (key, i.id)))
+        .collect();
     Analysed {
         doc,
         local,

@@ -81,8 +81,18 @@ pub(crate) fn compared(doc: &Document, item: &Item) -> bool {
     }
 }
 
+/// The key `duplicate-item` compares `item` by: its [`kind_byte`], then its normalised text;
+/// `None` when that text is empty or a placeholder. [`Keys::intern`] builds the same key in
+/// place.
+pub(crate) fn item_key(text: &str, item: &Item) -> Option<String> {
+    let mut key = vec![kind_byte(item)];
+    push_key(&text[item.text.as_range()], &mut key);
+    (key.len() > 1 && !is_placeholder(&key[1..]))
+        .then(|| String::from_utf8(key).expect("a key of UTF-8 text is UTF-8"))
+}
+
 /// A key that stands for no work: `- [ ] NONE.` under an empty section, `TBD`.
-pub(crate) fn is_placeholder(key: &[u8]) -> bool {
+fn is_placeholder(key: &[u8]) -> bool {
     matches!(
         key,
         b"none"
@@ -100,7 +110,7 @@ pub(crate) fn is_placeholder(key: &[u8]) -> bool {
 
 /// The first byte of an item's key: tasks are compared with tasks, plain items with plain
 /// items, and fields (read only when a removal is checked) with fields.
-pub(crate) fn kind_byte(item: &Item) -> u8 {
+fn kind_byte(item: &Item) -> u8 {
     match item.kind {
         ItemKind::Task(_) => b't',
         ItemKind::Plain => b'i',
@@ -156,7 +166,7 @@ fn same_shape(a: &str, b: &str) -> bool {
 /// `GET /orders`, `Pre-Deployment` and `Post-Deployment`. Not priority tiers (the same item
 /// under `Tier 1` and `Tier 2` is listed at two priorities), nor done sections (an item both
 /// done and still planned was copied, not moved).
-pub(crate) fn is_template((a_text, a): (&str, &Section), (b_text, b): (&str, &Section)) -> bool {
+fn is_template((a_text, a): (&str, &Section), (b_text, b): (&str, &Section)) -> bool {
     if a.level != b.level || a.tier.is_some() || b.tier.is_some() || a.done || b.done {
         return false;
     }
