@@ -199,7 +199,9 @@ proptest! {
             }
         }
         inc.refresh(&inputs, &settings);
-        prop_assert_eq!(inc.diagnostics(), analyze(&text, &inputs, &settings).diagnostics);
+        let fresh = analyze(&text, &inputs, &settings);
+        prop_assert_eq!(inc.diagnostics(), fresh.diagnostics);
+        prop_assert_eq!(inc.document(), fresh.document, "stitched from {} shards:\n{}", inc.shard_count(), text);
     }
 }
 

@@ -27,6 +27,7 @@ use super::index::Elsewhere;
 use super::model::{Document, ItemId, Level, Section, SectionId, Suppression};
 use super::parse::{self, markdown_options};
 use super::rules::{self, duplicate_item, progress_claim, unknown_priority};
+use super::stitch;
 use super::text::TextRange;
 use super::{Inputs, Settings};
 
@@ -241,6 +242,32 @@ impl Incremental {
         out.extend(self.document_wide());
         rules::sort(&mut out);
         out
+    }
+
+    /// The model of the whole text, stitched from the shards' own: what [`super::parse`]
+    /// gives for the whole text, without parsing it again. Call [`Self::refresh`] after
+    /// editing first.
+    pub fn document(&self) -> Document {
+        stitch::stitch(
+            &self.text,
+            self.shards.iter().filter_map(|shard| {
+                let a = shard.analysed.as_ref()?;
+                Some(stitch::Part {
+                    start: shard.start,
+                    line: shard.line,
+                    doc: &a.doc,
+                })
+            }),
+        )
+    }
+
+    /// The document and its diagnostics, as [`super::analyze`] gives them for the whole
+    /// text.
+    pub fn analysis(&self) -> super::Analysis {
+        super::Analysis {
+            document: self.document(),
+            diagnostics: self.diagnostics(),
+        }
     }
 
     /// Each shard with the diagnostics of every rule but `duplicate-item`, for a caller that

@@ -23,6 +23,7 @@ pub mod outline;
 pub mod parse;
 pub mod rules;
 pub mod stats;
+pub mod stitch;
 pub mod text;
 
 #[cfg(test)]
