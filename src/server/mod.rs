@@ -253,50 +253,50 @@ impl Backend {
             .unwrap_or_default()
     }
 
-    /// The analysed current version of an open document.
+    /// The analysed current version of an open document, shared by every request on that
+    /// version: the incremental analysis that keeps the diagnostics, brought up to date and
+    /// stitched into one document (the text is not parsed again).
     pub fn snapshot(&self, uri: &Url) -> Result<Arc<Snapshot>> {
+        let config = self.effective().generation;
         let generation = documents::Generation {
-            config: self.effective().generation,
+            config,
             workspace: self.shared.workspace.generation(),
         };
         if let Some(snapshot) = self.documents.cached(uri, generation) {
             return Ok(snapshot);
         }
-        let Some((version, text)) = self.documents.text(uri) else {
-            return Err(Error::invalid_params(format!("{uri} is not open")));
-        };
-        let analysis = self.analyze(uri, &text)?;
-        let snapshot = Arc::new(Snapshot {
+        let current = handlers::diagnostics::with_current(self, uri, |live, version| Snapshot {
             version,
-            generation,
-            text,
-            analysis,
+            generation: documents::Generation {
+                config,
+                workspace: live.workspace,
+            },
+            text: live.incremental.text().to_owned(),
+            analysis: live.incremental.analysis(),
+        })?;
+        let snapshot = Arc::new(match current {
+            Some(snapshot) => snapshot,
+            // Too large to analyse: a document with its lines and nothing else.
+            None => {
+                let Some((version, text)) = self.documents.text(uri) else {
+                    return Err(Error::invalid_params(format!("{uri} is not open")));
+                };
+                Snapshot {
+                    version,
+                    generation,
+                    analysis: Analysis {
+                        document: Document {
+                            line_index: LineIndex::new(&text),
+                            ..Document::default()
+                        },
+                        diagnostics: Vec::new(),
+                    },
+                    text,
+                }
+            }
         });
         self.documents.store(uri, &snapshot);
         Ok(snapshot)
-    }
-
-    /// Runs the engine on `text` with the facts it needs, catching panics.
-    pub fn analyze(&self, uri: &Url, text: &str) -> Result<Analysis> {
-        if text.len() > MAX_ANALYZED_BYTES {
-            tracing::warn!(
-                "{uri}: {} bytes, more than the {MAX_ANALYZED_BYTES} analysed; skipping",
-                text.len()
-            );
-            return Ok(Analysis {
-                document: Document {
-                    line_index: LineIndex::new(text),
-                    ..Document::default()
-                },
-                diagnostics: Vec::new(),
-            });
-        }
-        let config = self.effective();
-        self.with_inputs(uri, |inputs| {
-            guarded("analysis", || {
-                analysis::analyze(text, inputs, &config.settings)
-            })
-        })
     }
 
     /// Applies every safe fix to `text` (`source.fixAll.tickmark`).

@@ -19,7 +19,7 @@ use crate::server::{guarded, Backend, MAX_ANALYZED_BYTES};
 /// Brings the incremental analysis of `uri` up to date (after an edit only the shards it
 /// touched are analysed again) and hands it to `f` with the version it is of; `Ok(None)`
 /// for a document too large to analyse.
-fn with_current<T>(
+pub(crate) fn with_current<T>(
     backend: &Backend,
     uri: &Url,
     f: impl FnOnce(&mut Live, i32) -> T,
