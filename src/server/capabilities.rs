@@ -29,6 +29,8 @@ pub struct ClientFeatures {
     pub pull_diagnostics: bool,
     pub configuration: bool,
     pub diagnostic_refresh: bool,
+    /// The client fills in a code action's edit with `codeAction/resolve` when it is chosen.
+    pub resolve_edits: bool,
 }
 
 impl Default for ClientFeatures {
@@ -39,6 +41,7 @@ impl Default for ClientFeatures {
             pull_diagnostics: false,
             configuration: false,
             diagnostic_refresh: false,
+            resolve_edits: false,
         }
     }
 }
@@ -70,6 +73,12 @@ impl ClientFeatures {
                 .and_then(|w| w.diagnostic.as_ref())
                 .and_then(|d| d.refresh_support)
                 .unwrap_or(false),
+            resolve_edits: caps
+                .text_document
+                .as_ref()
+                .and_then(|t| t.code_action.as_ref())
+                .and_then(|c| c.resolve_support.as_ref())
+                .is_some_and(|r| r.properties.iter().any(|p| p == "edit")),
         }
     }
 }
@@ -101,7 +110,7 @@ pub fn initialize_result(features: &ClientFeatures) -> InitializeResult {
                     CodeActionKind::from(FIX_ALL_KIND),
                 ]),
                 work_done_progress_options: WorkDoneProgressOptions::default(),
-                resolve_provider: Some(false),
+                resolve_provider: Some(true),
             })),
             execute_command_provider: Some(ExecuteCommandOptions {
                 commands: vec![TOGGLE_TASK.to_owned()],

@@ -5,9 +5,12 @@
 //! Valid messages are passed through unchanged, and the server's own output is forwarded
 //! message by message so the error replies never interleave with it.
 
+use serde::Deserialize;
 use serde_json::{json, Value};
 use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::sync::mpsc;
+
+use super::handlers::direct::{DIRECT_METHOD, DIRECT_REQUESTS};
 
 /// A way for the server to write a notification of its own straight to the output, past
 /// tower-lsp's client, which turns every message into a `serde_json::Value` tree before it
@@ -93,24 +96,66 @@ async fn write_frame(writer: &mut (impl AsyncWrite + Unpin), body: &[u8]) -> boo
         && writer.flush().await.is_ok()
 }
 
-/// The error reply for a body tower-lsp would choke on, or `None` when it is fine.
-fn check(body: &[u8]) -> Option<Value> {
+/// The message in `body`, or the error reply for a body tower-lsp would choke on.
+fn check(body: &[u8]) -> Result<Value, Value> {
     let error = |id: Value, code: i64, message: &str| {
-        Some(json!({ "jsonrpc": "2.0", "id": id, "error": { "code": code, "message": message } }))
+        Err(json!({ "jsonrpc": "2.0", "id": id, "error": { "code": code, "message": message } }))
     };
     let Ok(value) = serde_json::from_slice::<Value>(body) else {
         return error(Value::Null, -32700, "Parse error: the message is not JSON");
     };
     let id = value.get("id").cloned().unwrap_or(Value::Null);
     let valid = if value.get("method").is_some() {
-        serde_json::from_value::<tower_lsp::jsonrpc::Request>(value).is_ok()
+        tower_lsp::jsonrpc::Request::deserialize(&value).is_ok()
     } else {
-        serde_json::from_value::<tower_lsp::jsonrpc::Response>(value).is_ok()
+        tower_lsp::jsonrpc::Response::deserialize(&value).is_ok()
     };
     if valid {
-        None
+        Ok(value)
     } else {
         error(id, -32600, "Invalid request: not a JSON-RPC 2.0 message")
+    }
+}
+
+/// Which requests go to the server as [`DIRECT_METHOD`] notifications (see
+/// [`super::handlers::direct`]): those of [`DIRECT_REQUESTS`], once the session is
+/// initialised and until it shuts down (tower-lsp answers requests outside that span with
+/// the errors the protocol asks for, and drops notifications).
+#[derive(Default)]
+struct Router {
+    initialized: bool,
+    shut_down: bool,
+}
+
+impl Router {
+    /// The body to pass on for `message` (whose bytes are `body`).
+    fn route(&mut self, message: Value, body: Vec<u8>) -> Vec<u8> {
+        let method = message.get("method").and_then(Value::as_str);
+        match method {
+            Some("initialized") => self.initialized = true,
+            Some("shutdown") => self.shut_down = true,
+            _ => {}
+        }
+        let direct = self.initialized
+            && !self.shut_down
+            && message.get("id").is_some()
+            && method.is_some_and(|m| DIRECT_REQUESTS.contains(&m));
+        if !direct {
+            return body;
+        }
+        let Value::Object(mut fields) = message else {
+            return body;
+        };
+        let request = json!({
+            "jsonrpc": "2.0",
+            "method": DIRECT_METHOD,
+            "params": {
+                "id": fields.remove("id").unwrap_or(Value::Null),
+                "method": fields.remove("method").unwrap_or(Value::Null),
+                "params": fields.remove("params").unwrap_or(Value::Null),
+            },
+        });
+        serde_json::to_vec(&request).unwrap_or(body)
     }
 }
 
@@ -121,6 +166,7 @@ pub async fn pump_input(
     errors: mpsc::UnboundedSender<Vec<u8>>,
 ) {
     let mut input = input;
+    let mut router = Router::default();
     loop {
         match read_frame(&mut input).await {
             Frame::End => break,
@@ -131,12 +177,13 @@ pub async fn pump_input(
                 let _ = errors.send(reply.to_string().into_bytes());
             }
             Frame::Message(body) => match check(&body) {
-                None => {
+                Ok(message) => {
+                    let body = router.route(message, body);
                     if !write_frame(&mut server, &body).await {
                         break;
                     }
                 }
-                Some(reply) => {
+                Err(reply) => {
                     tracing::warn!("malformed message from the client; answered with an error");
                     let _ = errors.send(reply.to_string().into_bytes());
                 }
@@ -246,13 +293,13 @@ mod tests {
 
     #[test]
     fn bad_bodies_get_the_json_rpc_error_codes() {
-        assert_eq!(check(b"{ nope").unwrap()["error"]["code"], -32700);
+        assert_eq!(check(b"{ nope").unwrap_err()["error"]["code"], -32700);
         assert_eq!(
-            check(br#"{"id":4,"method":7}"#).unwrap()["error"]["code"],
+            check(br#"{"id":4,"method":7}"#).unwrap_err()["error"]["code"],
             -32600
         );
-        assert_eq!(check(br#"{"id":4,"method":7}"#).unwrap()["id"], 4);
-        assert!(check(br#"{"jsonrpc":"2.0","id":1,"method":"x","params":{}}"#).is_none());
-        assert!(check(br#"{"jsonrpc":"2.0","id":1,"result":null}"#).is_none());
+        assert_eq!(check(br#"{"id":4,"method":7}"#).unwrap_err()["id"], 4);
+        assert!(check(br#"{"jsonrpc":"2.0","id":1,"method":"x","params":{}}"#).is_ok());
+        assert!(check(br#"{"jsonrpc":"2.0","id":1,"result":null}"#).is_ok());
     }
 }

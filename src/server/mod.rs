@@ -29,7 +29,7 @@ use std::sync::{Arc, RwLock};
 use serde_json::Value;
 use tower_lsp::jsonrpc::{Error, Result};
 use tower_lsp::lsp_types::{
-    CodeActionParams, CodeActionResponse, CodeLens, CodeLensParams, CompletionParams,
+    CodeAction, CodeActionParams, CodeActionResponse, CodeLens, CodeLensParams, CompletionParams,
     CompletionResponse, DidChangeConfigurationParams, DidChangeTextDocumentParams,
     DidCloseTextDocumentParams, DidOpenTextDocumentParams, DidSaveTextDocumentParams,
     DocumentDiagnosticParams, DocumentDiagnosticReportResult, DocumentLink, DocumentLinkParams,
@@ -101,6 +101,7 @@ pub fn run(_args: &LspArgs) -> ExitCode {
 pub fn service() -> (LspService<Backend>, tower_lsp::ClientSocket) {
     LspService::build(Backend::new)
         .custom_method(ext::STATS_METHOD, Backend::stats)
+        .custom_method(handlers::direct::DIRECT_METHOD, Backend::direct)
         .finish()
 }
 
@@ -274,25 +275,24 @@ impl Backend {
             text: live.incremental.text().to_owned(),
             analysis: live.incremental.analysis(),
         })?;
-        let snapshot = Arc::new(match current {
-            Some(snapshot) => snapshot,
-            // Too large to analyse: a document with its lines and nothing else.
-            None => {
-                let Some((version, text)) = self.documents.text(uri) else {
-                    return Err(Error::invalid_params(format!("{uri} is not open")));
-                };
-                Snapshot {
-                    version,
-                    generation,
-                    analysis: Analysis {
-                        document: Document {
-                            line_index: LineIndex::new(&text),
-                            ..Document::default()
-                        },
-                        diagnostics: Vec::new(),
+        // Too large to analyse: a document with its lines and nothing else.
+        let snapshot = Arc::new(if let Some(snapshot) = current {
+            snapshot
+        } else {
+            let Some((version, text)) = self.documents.text(uri) else {
+                return Err(Error::invalid_params(format!("{uri} is not open")));
+            };
+            Snapshot {
+                version,
+                generation,
+                analysis: Analysis {
+                    document: Document {
+                        line_index: LineIndex::new(&text),
+                        ..Document::default()
                     },
-                    text,
-                }
+                    diagnostics: Vec::new(),
+                },
+                text,
             }
         });
         self.documents.store(uri, &snapshot);
@@ -430,6 +430,12 @@ impl Backend {
     async fn stats(&self, params: ext::StatsParams) -> Result<Value> {
         handlers::stats::stats(self, params).await
     }
+
+    // tower-lsp's custom methods are async.
+    #[allow(clippy::unused_async)]
+    async fn direct(&self, request: handlers::direct::DirectRequest) {
+        handlers::direct::answer(self, request);
+    }
 }
 
 /// Runs an engine call, turning a panic into an internal error.
@@ -503,6 +509,10 @@ impl LanguageServer for Backend {
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
         handlers::code_action::code_action(self, params)
+    }
+
+    async fn code_action_resolve(&self, action: CodeAction) -> Result<CodeAction> {
+        handlers::code_action::resolve(self, action)
     }
 
     async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<Value>> {

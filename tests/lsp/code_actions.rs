@@ -78,10 +78,43 @@ async fn a_task_line_offers_checkoff_conversion_and_priorities() {
         Move done items to the done section (refactor.rewrite)
           9:0-10:0 ""
           14:0-14:0 "- [x] Shipped thing\n"
-        Fix all tickmark problems (source.fixAll.tickmark)
-          10:3-10:3 " "
     "#]],
     );
+}
+
+/// Fixing everything re-analyses the text several times: the lightbulb of a client that
+/// resolves actions offers it without its edit, and `codeAction/resolve` fills in the same
+/// edit the source action carries.
+#[tokio::test]
+async fn fix_all_is_resolved_when_chosen() {
+    let mut server = TestServer::builder().resolve_edits().start().await;
+    let doc = uri("ROADMAP.md");
+    server.open(&doc, ROADMAP).await;
+    let lightbulb = server.code_actions(&doc, range(5, 8, 5, 8)).await;
+    let unresolved = lightbulb
+        .iter()
+        .find(|a| a.title == "Fix all tickmark problems")
+        .expect("offered in the lightbulb")
+        .clone();
+    assert_eq!(unresolved.edit, None);
+    assert!(unresolved.data.is_some());
+    let resolved = server
+        .request::<tower_lsp::lsp_types::request::CodeActionResolveRequest>(unresolved)
+        .await;
+    let explicit = server
+        .code_actions_only(
+            &doc,
+            range(0, 0, 0, 0),
+            Some(vec![CodeActionKind::SOURCE_FIX_ALL]),
+        )
+        .await;
+    assert_eq!(explicit.len(), 1);
+    assert_eq!(resolved.edit, explicit[0].edit);
+    assert_eq!(
+        apply(ROADMAP, &edits_of(resolved.edit.as_ref().unwrap())),
+        ROADMAP.replace("- []", "- [ ]")
+    );
+    assert_eq!(resolved.data, None);
 }
 
 #[tokio::test]

@@ -87,3 +87,104 @@ fn the_binary_speaks_lsp_over_stdio() {
     };
     assert!(status.success(), "{status:?}");
 }
+
+/// The requests the framing guard hands to the server to be answered directly (past
+/// tower-lsp's `Value` tree) get the same answers as through tower-lsp in process.
+#[tokio::test]
+async fn direct_answers_equal_the_ones_through_tower_lsp() {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/ROADMAP.md"))
+        .unwrap();
+    let uri = "file:///tmp/tickmark-direct/ROADMAP.md";
+    let lines = text.lines().count() as u32;
+    let doc = json!({ "uri": uri });
+    let whole =
+        json!({ "start": { "line": 0, "character": 0 }, "end": { "line": lines, "character": 0 } });
+    let problem_line = text.lines().position(|l| l.contains("- []")).unwrap() as u32;
+    let cursor = json!({ "start": { "line": problem_line, "character": 3 }, "end": { "line": problem_line, "character": 3 } });
+    let requests = [
+        (
+            "textDocument/documentSymbol",
+            json!({ "textDocument": doc }),
+        ),
+        ("textDocument/foldingRange", json!({ "textDocument": doc })),
+        ("textDocument/codeLens", json!({ "textDocument": doc })),
+        (
+            "textDocument/inlayHint",
+            json!({ "textDocument": doc, "range": whole }),
+        ),
+        ("textDocument/diagnostic", json!({ "textDocument": doc })),
+        (
+            "textDocument/codeAction",
+            json!({ "textDocument": doc, "range": cursor, "context": { "diagnostics": [] } }),
+        ),
+        ("textDocument/documentLink", json!({ "textDocument": doc })),
+        // Not open: the same error both ways.
+        (
+            "textDocument/foldingRange",
+            json!({ "textDocument": { "uri": "file:///tmp/other.md" } }),
+        ),
+    ];
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tickmark"))
+        .arg("lsp")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    send(
+        &mut stdin,
+        &json!({"jsonrpc": "2.0", "id": 0, "method": "initialize",
+        "params": {"capabilities": {"workspace": {}, "textDocument": {"diagnostic": {}}}}}),
+    );
+    assert_eq!(receive(&mut stdout)["id"], 0);
+    send(
+        &mut stdin,
+        &json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}),
+    );
+    send(
+        &mut stdin,
+        &json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {
+        "textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}}}),
+    );
+    let mut over_stdio = Vec::new();
+    for (id, (method, params)) in requests.iter().enumerate() {
+        send(
+            &mut stdin,
+            &json!({"jsonrpc": "2.0", "id": id + 1, "method": method, "params": params}),
+        );
+        let reply = loop {
+            let message = receive(&mut stdout);
+            if message["id"] == id + 1 && message.get("method").is_none() {
+                break message;
+            }
+        };
+        over_stdio.push(reply);
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+
+    let mut server = crate::support::TestServer::builder()
+        .pull_diagnostics()
+        .start()
+        .await;
+    server.open(&uri.parse().unwrap(), &text).await;
+    for ((method, params), stdio) in requests.iter().zip(over_stdio) {
+        let (_, in_process) = server
+            .raw_request(method, params.clone())
+            .await
+            .into_parts();
+        match in_process {
+            Ok(result) => {
+                assert!(!result.is_null(), "{method}: no answer");
+                assert_eq!(stdio["result"], result, "{method}");
+            }
+            Err(error) => {
+                assert_eq!(stdio["error"]["code"], json!(error.code), "{method}");
+                assert_eq!(stdio["error"]["message"], json!(error.message), "{method}");
+            }
+        }
+    }
+}

@@ -36,6 +36,7 @@ pub struct Builder {
     initialization_options: Option<Value>,
     root: Option<std::path::PathBuf>,
     apply_edits: bool,
+    resolve_edits: bool,
 }
 
 impl Builder {
@@ -72,6 +73,12 @@ impl Builder {
     /// The workspace folder (where tickmark.toml is read from).
     pub fn root(mut self, root: &std::path::Path) -> Self {
         self.root = Some(root.to_owned());
+        self
+    }
+
+    /// Declares `codeAction/resolve` for edits: costly edits then come unresolved.
+    pub fn resolve_edits(mut self) -> Self {
+        self.resolve_edits = true;
         self
     }
 
@@ -116,11 +123,20 @@ impl Builder {
             workspace.configuration = Some(true);
         }
         capabilities.workspace = Some(workspace);
+        let mut text_document = TextDocumentClientCapabilities::default();
         if self.pull {
-            capabilities.text_document = Some(TextDocumentClientCapabilities {
-                diagnostic: Some(DiagnosticClientCapabilities::default()),
-                ..TextDocumentClientCapabilities::default()
+            text_document.diagnostic = Some(DiagnosticClientCapabilities::default());
+        }
+        if self.resolve_edits {
+            text_document.code_action = Some(CodeActionClientCapabilities {
+                resolve_support: Some(CodeActionCapabilityResolveSupport {
+                    properties: vec!["edit".to_owned()],
+                }),
+                ..CodeActionClientCapabilities::default()
             });
+        }
+        if self.pull || self.resolve_edits {
+            capabilities.text_document = Some(text_document);
         }
         #[allow(deprecated)]
         let params = InitializeParams {
@@ -170,6 +186,7 @@ impl TestServer {
             initialization_options: None,
             root: None,
             apply_edits: true,
+            resolve_edits: false,
         }
     }
 

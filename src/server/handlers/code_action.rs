@@ -2,19 +2,25 @@
 //! the task actions of SPEC §3 (`Check item`, …, kind `quickfix` or `refactor.rewrite`) and
 //! `Fix all tickmark problems` (`source.fixAll.tickmark`).
 //!
-//! Fixes come from the analysis of the current version, so their edits always match the
-//! text; the diagnostic the client sent is attached when it matches one of ours.
+//! Fixes come from the analysis of the current version that every request shares, so their
+//! edits always match the text and no action re-analyses it; the diagnostic the client sent
+//! is attached when it matches one of ours. `Fix all tickmark problems`, which does
+//! re-analyse (once per round of fixes), is computed only when asked for by kind, or left
+//! for `codeAction/resolve` in the lightbulb of a client that resolves actions.
 
-use tower_lsp::jsonrpc::Result;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use tower_lsp::jsonrpc::{Error, Result};
 use tower_lsp::lsp_types::{
     self as lsp, CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams,
-    CodeActionResponse, NumberOrString,
+    CodeActionResponse, NumberOrString, Url,
 };
 
 use crate::analysis::actions::{self, Action, ActionKind};
 use crate::analysis::Edit;
 use crate::server::capabilities::FIX_ALL_KIND;
 use crate::server::convert::{self, LineMap};
+use crate::server::documents::Snapshot;
 use crate::server::{guarded, Backend};
 
 pub fn code_action(
@@ -133,25 +139,96 @@ pub fn code_action(
     let explicitly = only
         .iter()
         .any(|o| fix_all_kind.as_str().starts_with(o.as_str()));
-    if (explicitly || only.is_empty())
-        && snapshot
+    let fixable = || {
+        snapshot
             .analysis
             .diagnostics
             .iter()
             .any(crate::analysis::Diagnostic::is_fixable)
-    {
-        let fixed = backend.fix_all(&uri, text)?;
-        let edits = actions::diff(text, &fixed);
-        if !edits.is_empty() {
+    };
+    // Fixing everything re-analyses the text up to nine times: asked for this kind (a
+    // source action, a fix on save), the edit comes at once; in the lightbulb, only to a
+    // client that resolves actions, without its edit, filled in when chosen.
+    if explicitly && fixable() {
+        if let Some(edit) = fix_all_edit(backend, &uri, &snapshot)? {
             out.push(CodeActionOrCommand::CodeAction(CodeAction {
-                title: "Fix all tickmark problems".to_owned(),
+                title: FIX_ALL_TITLE.to_owned(),
                 kind: Some(fix_all_kind),
-                edit: Some(workspace_edit(&edits)),
+                edit: Some(edit),
                 ..CodeAction::default()
             }));
         }
+    } else if features.resolve_edits && only.is_empty() && fixable() {
+        out.push(CodeActionOrCommand::CodeAction(CodeAction {
+            title: FIX_ALL_TITLE.to_owned(),
+            kind: Some(fix_all_kind),
+            data: Some(json!(FixAllData { uri: uri.clone() })),
+            ..CodeAction::default()
+        }));
     }
     Ok(Some(out))
+}
+
+const FIX_ALL_TITLE: &str = "Fix all tickmark problems";
+
+/// What a `Fix all tickmark problems` action left unresolved carries.
+#[derive(Debug, Serialize, Deserialize)]
+struct FixAllData {
+    uri: Url,
+}
+
+/// Fills in the edit of an action [`code_action`] left unresolved, from the current text
+/// (the client has sent every change before it asks), with the current version.
+pub fn resolve(backend: &Backend, mut action: CodeAction) -> Result<CodeAction> {
+    let Some(data) = action
+        .data
+        .as_ref()
+        .and_then(|d| serde_json::from_value::<FixAllData>(d.clone()).ok())
+    else {
+        return Err(Error::invalid_params(
+            "not a code action of tickmark's to resolve",
+        ));
+    };
+    let snapshot = backend.snapshot(&data.uri)?;
+    action.edit = Some(
+        fix_all_edit(backend, &data.uri, &snapshot)?.unwrap_or_else(|| {
+            convert::workspace_edit(
+                &data.uri,
+                snapshot.version,
+                Vec::new(),
+                backend.features().versioned_edits,
+            )
+        }),
+    );
+    action.data = None;
+    Ok(action)
+}
+
+/// Every safe fix at once, as the smallest edits from the text to the fixed text; `None`
+/// when nothing changes.
+fn fix_all_edit(
+    backend: &Backend,
+    uri: &Url,
+    snapshot: &Snapshot,
+) -> Result<Option<lsp::WorkspaceEdit>> {
+    let text = snapshot.text.as_str();
+    let fixed = backend.fix_all(uri, text)?;
+    let edits = actions::diff(text, &fixed);
+    if edits.is_empty() {
+        return Ok(None);
+    }
+    let map = LineMap {
+        text,
+        index: &snapshot.analysis.document.line_index,
+        encoding: backend.features().encoding,
+        line_base: 0,
+    };
+    Ok(Some(convert::workspace_edit(
+        uri,
+        snapshot.version,
+        map.text_edits(&edits),
+        backend.features().versioned_edits,
+    )))
 }
 
 fn push_rewrites(

@@ -8,6 +8,7 @@ pub mod code_action;
 pub mod commands;
 pub mod completion;
 pub mod diagnostics;
+pub mod direct;
 pub mod hover;
 pub mod lifecycle;
 pub mod outline;
