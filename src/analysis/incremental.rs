@@ -337,7 +337,7 @@ impl Incremental {
                 l1_open_after,
             }]
         } else {
-            self.pieces(0, 0, self.text.len(), &cuts, false, inputs)
+            self.pieces((0, 0, self.text.len()), &doc, &cuts, false, inputs)
         };
         let fresh: Vec<u32> = shards.iter().map(|s| s.uid).collect();
         self.shards = shards;
@@ -380,7 +380,7 @@ impl Incremental {
             }
         }
         let cuts = cut_points(text, &doc, l1_in);
-        let (start, line, len) = (shard.start, shard.line, shard.len);
+        let (start, line) = (shard.start, shard.line);
         if cuts.is_empty() {
             let settings = self.settings.clone();
             let l1_open_after = l1_open_after(text, &doc, l1_in);
@@ -390,35 +390,37 @@ impl Incremental {
                 uid: self.next_uid,
                 start,
                 line,
-                len,
+                len: text.len(),
                 analysed: Some(analysed),
                 l1_open_after,
             }]);
         }
-        Some(self.pieces(start, line, len, &cuts, l1_in, inputs))
+        Some(self.pieces((start, line, text.len()), &doc, &cuts, l1_in, inputs))
     }
 
-    /// The text from `start` (on `line`) for `len` bytes, cut at `cuts` (relative to
-    /// `start`), each piece analysed alone.
+    /// The `len` bytes of text from `start` (on `line`), whose document is `doc`, cut at `cuts`
+    /// (relative to `start`), each piece analysed alone; the pieces' documents are cut from
+    /// `doc`, not parsed again.
     fn pieces(
         &mut self,
-        start: usize,
-        line: usize,
-        len: usize,
+        (start, line, len): (usize, usize, usize),
+        doc: &Document,
         cuts: &[usize],
         mut l1_open: bool,
         inputs: &Inputs<'_>,
     ) -> Vec<Shard> {
         let settings = self.settings.clone();
-        let mut bounds = Vec::with_capacity(cuts.len() + 2);
+        let mut bounds = Vec::with_capacity(cuts.len() + 1);
         bounds.push(0);
         bounds.extend_from_slice(cuts);
+        let whole = &self.text[start..start + len];
+        let docs = stitch::split(whole, doc, &bounds);
         bounds.push(len);
-        let mut out = Vec::with_capacity(bounds.len() - 1);
+        let mut out = Vec::with_capacity(docs.len());
         let mut line = line;
-        for pair in bounds.windows(2) {
-            let text = &self.text[start + pair[0]..start + pair[1]];
-            let doc = parse::parse(text, &settings.states);
+        for (pair, doc) in bounds.windows(2).zip(docs) {
+            let text = &whole[pair[0]..pair[1]];
+            debug_assert_eq!(doc, parse::parse(text, &settings.states), "cut at {pair:?}");
             l1_open = l1_open_after(text, &doc, l1_open);
             let lines = count_lines(text);
             let analysed = analysed(text, doc, inputs, &settings);

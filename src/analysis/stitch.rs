@@ -200,3 +200,229 @@ fn end_sections(doc: &mut Document, len: usize) {
         doc.sections[o].range.end = len;
     }
 }
+
+/// The documents of the pieces of `text` that start at `bounds` (0 first, in order), cut
+/// from `doc`, the document of the whole text: what `parse` gives for each piece alone,
+/// without parsing it again. Each bound must start a `#` or `##` heading at the start of
+/// a line (or be 0), as the incremental engine cuts.
+pub fn split(text: &str, doc: &Document, bounds: &[usize]) -> Vec<Document> {
+    let mut out = Vec::with_capacity(bounds.len());
+    let (mut s0, mut i0) = (0, 0);
+    for (k, &start) in bounds.iter().enumerate() {
+        let end = bounds.get(k + 1).copied().unwrap_or(text.len());
+        let s1 = s0 + doc.sections[s0..].partition_point(|s| s.heading.start < end);
+        let i1 = i0 + doc.items[i0..].partition_point(|i| i.range.start < end);
+        let piece = Piece {
+            start,
+            end,
+            line: doc.line_index.line_of(start),
+            end_line: if end == text.len() {
+                usize::MAX
+            } else {
+                doc.line_index.line_of(end)
+            },
+            sections: s0..s1,
+            items: i0..i1,
+        };
+        out.push(cut_piece(&text[start..end], doc, &piece));
+        (s0, i0) = (s1, i1);
+    }
+    out
+}
+
+/// Where a piece is in the whole document.
+struct Piece {
+    start: usize,
+    end: usize,
+    line: usize,
+    end_line: usize,
+    sections: std::ops::Range<SectionId>,
+    items: std::ops::Range<usize>,
+}
+
+impl Piece {
+    fn holds(&self, r: TextRange) -> bool {
+        self.start <= r.start && r.start < self.end
+    }
+
+    fn range(&self, r: TextRange) -> TextRange {
+        TextRange::new(r.start - self.start, r.end.min(self.end) - self.start)
+    }
+}
+
+/// The entries of `all` (in document order) written inside `piece`.
+fn block<T>(all: &[T], start: impl Fn(&T) -> usize, piece: &Piece) -> std::ops::Range<usize> {
+    let first = all.partition_point(|t| start(t) < piece.start);
+    first..first + all[first..].partition_point(|t| start(t) < piece.end)
+}
+
+fn cut_piece(text: &str, doc: &Document, piece: &Piece) -> Document {
+    use super::model::Suppression;
+    let (s0, i0) = (piece.sections.start, piece.items.start);
+    let items = &doc.items[piece.items.clone()];
+    let mut out = Document {
+        line_index: LineIndex::new(text),
+        ..Document::default()
+    };
+    out.sections = doc.sections[piece.sections.clone()]
+        .iter()
+        .map(|s| {
+            let mut section = s.clone();
+            section.id -= s0;
+            section.line -= piece.line;
+            section.heading = piece.range(s.heading);
+            section.title = piece.range(s.title);
+            section.range = piece.range(s.range);
+            section.parent = s.parent.filter(|&p| p >= s0).map(|p| p - s0);
+            section.children = s
+                .children
+                .iter()
+                .filter(|&&c| piece.sections.contains(&c))
+                .map(|&c| c - s0)
+                .collect();
+            section
+        })
+        .collect();
+    // The shared arrays hold a piece's entries in one block, from where they stood when the
+    // piece began; tags and fields are found by where they are written (the fields array
+    // keeps the fields of items that turned out to be legend entries).
+    let children_base = items.iter().map(|i| i.children.start).min().unwrap_or(0);
+    let children_end = items
+        .iter()
+        .map(|i| i.children.start + i.children.len)
+        .max();
+    let tags = block(&doc.tags, |t| t.range.start, piece);
+    let fields = block(&doc.fields, |f| f.label_raw_range.start, piece);
+    let (tags_base, fields_base) = (tags.start as u32, fields.start as u32);
+    out.items = items
+        .iter()
+        .map(|i| {
+            let mut item = i.clone();
+            item.id -= i0;
+            item.line -= piece.line;
+            item.range = piece.range(i.range);
+            item.checkbox = i.checkbox.map(|r| piece.range(r));
+            item.text = piece.range(i.text);
+            item.parent_id = i.parent_id.map(|p| p - i0 as u32);
+            item.children.start -= children_base;
+            item.section_id = i.section_id.map(|s| s - s0 as u32);
+            item.tags.start -= tags_base;
+            item.field = i.field.map(|f| f - fields_base);
+            item
+        })
+        .collect();
+    if let Some(end) = children_end {
+        out.child_ids = doc.child_ids[children_base as usize..end as usize]
+            .iter()
+            .map(|&c| c - i0)
+            .collect();
+    }
+    out.tags = doc.tags[tags]
+        .iter()
+        .map(|t| {
+            let mut tag = t.clone();
+            tag.range = piece.range(t.range);
+            tag
+        })
+        .collect();
+    out.fields = doc.fields[fields]
+        .iter()
+        .map(|f| {
+            let mut field = f.clone();
+            field.label_range = piece.range(f.label_range);
+            field.label_raw_range = piece.range(f.label_raw_range);
+            field.value_range = piece.range(f.value_range);
+            field
+        })
+        .collect();
+    let item_in = |i: usize| piece.items.contains(&i);
+    out.legend = doc
+        .legend
+        .iter()
+        .filter(|e| item_in(e.item))
+        .map(|e| {
+            let mut entry = e.clone();
+            entry.item -= i0;
+            entry
+        })
+        .collect();
+    out.links = doc
+        .links
+        .iter()
+        .filter(|l| piece.holds(l.destination))
+        .map(|l| {
+            let mut link = l.clone();
+            link.destination = piece.range(l.destination);
+            link
+        })
+        .collect();
+    out.dates = doc
+        .dates
+        .iter()
+        .filter(|d| piece.holds(d.range))
+        .map(|d| {
+            let mut date = d.clone();
+            date.range = piece.range(d.range);
+            date
+        })
+        .collect();
+    out.suppressions = doc
+        .suppressions
+        .iter()
+        .filter_map(|s| {
+            let mut s = s.clone();
+            let (Suppression::Line { line, .. } | Suppression::Region { line, .. }) = &mut s;
+            if *line < piece.line || *line >= piece.end_line {
+                return None;
+            }
+            *line -= piece.line;
+            Some(s)
+        })
+        .collect();
+    out.code = doc
+        .code
+        .iter()
+        .filter(|&&r| piece.holds(r))
+        .map(|&r| piece.range(r))
+        .collect();
+    out.malformed_boxes = doc
+        .malformed_boxes
+        .iter()
+        .filter(|b| piece.holds(b.range))
+        .map(|b| {
+            let mut b = b.clone();
+            b.range = piece.range(b.range);
+            b.fix.range = piece.range(b.fix.range);
+            b.item = b.item.map(|i| i - i0);
+            b
+        })
+        .collect();
+    out.malformed_tags = doc
+        .malformed_tags
+        .iter()
+        .filter(|t| piece.holds(t.range))
+        .map(|t| {
+            let mut t = t.clone();
+            t.range = piece.range(t.range);
+            t
+        })
+        .collect();
+    out.front_matter = doc
+        .front_matter
+        .filter(|&r| piece.holds(r))
+        .map(|r| piece.range(r));
+    out.list_labels = doc
+        .list_labels
+        .iter()
+        .filter(|l| item_in(l.first as usize))
+        .map(|l| {
+            let mut l = l.clone();
+            l.first -= i0 as u32;
+            l.end -= i0 as u32;
+            l.label = piece.range(l.label);
+            l
+        })
+        .collect();
+    out.has_reference_definitions = doc.has_reference_definitions;
+    out
+}

@@ -15,6 +15,9 @@ pub async fn did_open(backend: &Backend, params: DidOpenTextDocumentParams) {
         .open(doc.uri.clone(), &doc.text, doc.version);
     let history = backend.warm_history(&doc.uri);
     super::diagnostics::publish(backend, &doc.uri).await;
+    // A pulling client asks for the diagnostics right after opening: let that request be
+    // answered before the workspace index takes the document in.
+    tokio::task::yield_now().await;
     reindex(backend, &doc.uri).await;
     backend.recheck_after_history(&doc.uri, history).await;
 }
