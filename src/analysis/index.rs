@@ -16,6 +16,9 @@ use super::normalize::normalize;
 use super::rules::duplicate_item;
 use super::text::{Encoding, LineCol};
 
+/// Keys are hashed once per item of every file: foldhash, as the engine's other per-item maps.
+type Map<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
+
 /// One item of a file, as the workspace sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct IndexedItem {
@@ -108,7 +111,7 @@ pub struct WorkspaceIndex {
     /// By id; `None` once a file is removed (ids are not reused).
     files: Vec<Option<Entry>>,
     /// Key → where the items with that key that `duplicate-item` compares are.
-    by_key: HashMap<String, Places>,
+    by_key: Map<String, Places>,
 }
 
 /// The (file id, item position) of one key's compared items, one list per kind of item
@@ -164,7 +167,13 @@ impl WorkspaceIndex {
             }
             let list = &mut self.by_key.entry(item.key.clone()).or_default().by_kind
                 [Places::kind(item.state.is_some(), item.top_level)];
-            let at = list.partition_point(|&place| order(place) < (name, item.start));
+            let here = (name, item.start);
+            // `check` indexes files in the order it finds them, by name: the place goes last.
+            let at = if list.last().is_none_or(|&last| order(last) < here) {
+                list.len()
+            } else {
+                list.partition_point(|&place| order(place) < here)
+            };
             list.insert(at, (id, position));
         }
     }
