@@ -16,6 +16,9 @@ use super::normalize::normalize;
 use super::rules::duplicate_item;
 use super::text::{Encoding, LineCol};
 
+/// Keys are hashed once per item of every file: foldhash, as the engine's other per-item maps.
+type Map<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
+
 /// One item of a file, as the workspace sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct IndexedItem {
@@ -107,8 +110,27 @@ pub struct WorkspaceIndex {
     ids: HashMap<String, usize>,
     /// By id; `None` once a file is removed (ids are not reused).
     files: Vec<Option<Entry>>,
-    /// Key → (file id, item position) of every item with that key.
-    by_key: HashMap<String, Vec<(usize, usize)>>,
+    /// Key → where the items with that key that `duplicate-item` compares are.
+    by_key: Map<String, Places>,
+}
+
+/// The (file id, item position) of one key's compared items, one list per kind of item
+/// (plain or task, nested or top level), each in the order answers prefer: by file name,
+/// then place in the file. So an answer is the first place outside the asking file, found
+/// without visiting every file that shares a common key such as "Write tests".
+#[derive(Default)]
+struct Places {
+    by_kind: [Vec<(usize, usize)>; 4],
+}
+
+impl Places {
+    fn kind(task: bool, top_level: bool) -> usize {
+        usize::from(task) * 2 + usize::from(top_level)
+    }
+
+    fn is_empty(&self) -> bool {
+        self.by_kind.iter().all(Vec::is_empty)
+    }
 }
 
 impl std::fmt::Debug for WorkspaceIndex {
@@ -125,18 +147,35 @@ impl WorkspaceIndex {
     pub fn update(&mut self, name: &str, label: &str, index: FileIndex) {
         self.remove(name);
         let id = self.files.len();
-        for (position, item) in index.items.iter().enumerate() {
-            self.by_key
-                .entry(item.key.clone())
-                .or_default()
-                .push((id, position));
-        }
         self.files.push(Some(Entry {
             name: name.to_owned(),
             label: label.to_owned(),
             index,
         }));
         self.ids.insert(name.to_owned(), id);
+        let files = &self.files;
+        let order = |(file, position): (usize, usize)| {
+            let entry = files[file].as_ref().expect("a listed file is indexed");
+            (entry.name.as_str(), entry.index.items[position].start)
+        };
+        let Some(entry) = &files[id] else {
+            return;
+        };
+        for (position, item) in entry.index.items.iter().enumerate() {
+            if !item.compared {
+                continue;
+            }
+            let list = &mut self.by_key.entry(item.key.clone()).or_default().by_kind
+                [Places::kind(item.state.is_some(), item.top_level)];
+            let here = (name, item.start);
+            // `check` indexes files in the order it finds them, by name: the place goes last.
+            let at = if list.last().is_none_or(|&last| order(last) < here) {
+                list.len()
+            } else {
+                list.partition_point(|&place| order(place) < here)
+            };
+            list.insert(at, (id, position));
+        }
     }
 
     /// Drops the file `name`, if indexed.
@@ -147,7 +186,9 @@ impl WorkspaceIndex {
         if let Some(entry) = self.files[id].take() {
             for item in &entry.index.items {
                 if let Some(places) = self.by_key.get_mut(&item.key) {
-                    places.retain(|&(file, _)| file != id);
+                    for list in &mut places.by_kind {
+                        list.retain(|&(file, _)| file != id);
+                    }
                     if places.is_empty() {
                         self.by_key.remove(&item.key);
                     }
@@ -203,15 +244,15 @@ impl OtherFiles for Others<'_> {
         let places = self.index.by_key.get(key)?;
         // The first match in the file whose name sorts first, so the answer does not depend
         // on the order files were indexed in.
-        let (entry, item) = places
-            .iter()
-            .filter(|&&(file, _)| Some(file) != self.this)
-            .filter_map(|&(file, position)| {
-                let entry = self.index.files[file].as_ref()?;
-                let item = &entry.index.items[position];
-                (item.compared && item.state.is_some() == task && (top_level || item.top_level))
-                    .then_some((entry, item))
-            })
+        let top = self.first_elsewhere(&places.by_kind[Places::kind(task, true)]);
+        let nested = if top_level {
+            self.first_elsewhere(&places.by_kind[Places::kind(task, false)])
+        } else {
+            None
+        };
+        let (entry, item) = top
+            .into_iter()
+            .chain(nested)
             .min_by(|a, b| (&a.0.name, a.1.start).cmp(&(&b.0.name, b.1.start)))?;
         Some(Elsewhere {
             file: entry.name.clone(),
@@ -219,6 +260,18 @@ impl OtherFiles for Others<'_> {
             start: item.start,
             end: item.end,
         })
+    }
+}
+
+impl Others<'_> {
+    /// The first place of `list` (in answer order) outside the asking file.
+    fn first_elsewhere(&self, list: &[(usize, usize)]) -> Option<(&Entry, &IndexedItem)> {
+        list.iter()
+            .filter(|&&(file, _)| Some(file) != self.this)
+            .find_map(|&(file, position)| {
+                let entry = self.index.files[file].as_ref()?;
+                Some((entry, &entry.index.items[position]))
+            })
     }
 }
 
@@ -360,6 +413,40 @@ mod tests {
         assert_eq!(ws.others("a.md").same_item("beta", true, true), None);
         assert_eq!(ws.len(), 1);
         assert!(ws.by_key.keys().all(|k| k == "alpha"));
+    }
+
+    #[test]
+    fn the_answer_is_the_first_other_file_by_name_whatever_the_indexing_order() {
+        let mut ws = WorkspaceIndex::default();
+        // Names 00..29 indexed in a scrambled order; each file has the key twice, nested
+        // (line 1) and at the top level (line 2).
+        let names: Vec<String> = (0..30).map(|n| format!("{:02}.md", (n * 7) % 30)).collect();
+        for name in &names {
+            ws.update(
+                name,
+                name,
+                index(
+                    "- Area
+  - [ ] Write tests
+- [ ] Write tests
+",
+                ),
+            );
+        }
+        let answer = |ws: &WorkspaceIndex, from: &str, top_level: bool| {
+            let hit = ws
+                .others(from)
+                .same_item("write tests", top_level, true)
+                .unwrap();
+            (hit.file, hit.start.line)
+        };
+        assert_eq!(answer(&ws, "00.md", true), ("01.md".to_owned(), 1));
+        assert_eq!(answer(&ws, "00.md", false), ("01.md".to_owned(), 2));
+        assert_eq!(answer(&ws, "17.md", true), ("00.md".to_owned(), 1));
+        ws.remove("00.md");
+        assert_eq!(answer(&ws, "17.md", false), ("01.md".to_owned(), 2));
+        ws.update("00.md", "00.md", index("- [ ] Write tests\n"));
+        assert_eq!(answer(&ws, "17.md", false), ("00.md".to_owned(), 0));
     }
 
     #[test]

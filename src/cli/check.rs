@@ -10,6 +10,10 @@
 //! original's permissions and renames it over the original, so an interrupted run leaves
 //! either the old or the new text. With `-` (standard input) the fixed text goes to
 //! standard output and the report to standard error.
+//!
+//! Files are read, indexed, fixed and analysed on every core (`TICKMARK_THREADS` sets the
+//! number of threads); what each file produces is merged in the order the files were found,
+//! so the report and the errors on standard error are the same bytes as on one thread.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -17,6 +21,7 @@ use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use super::parallel;
 use super::render::{self, FileReport};
 use super::{CheckArgs, CheckFormat};
 use crate::analysis::index::{FileIndex, OtherFiles, WorkspaceIndex};
@@ -32,92 +37,223 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         args.config.as_deref(),
         &mut status,
     );
-    let today = jiff::Zoned::now().date();
-    let mut checked: Vec<Checked> = Vec::new();
-    let mut fixed_problems = 0;
-    let mut fixed_files = 0;
-    let mut stdin_fixed: Option<String> = None;
-    let read: Vec<(&Input, String)> = gathered
-        .iter()
-        .filter_map(|input| Some((input, read_input(input, &mut status)?)))
-        .collect();
-    let index = workspace_index(&read);
-    for (input, text) in read {
-        let others = index.as_ref().map(|ws| ws.others(&input.display));
-        let settings = input.config.settings();
-        let base = input.base_dir();
-        let exists = |relative: &str| base.join(relative).exists();
-        let inputs = analysis::Inputs {
-            link_exists: Some(&exists),
-            last_commit: input
-                .history_path()
-                .and_then(crate::history::last_commit_date),
-            today: Some(today),
-            elsewhere: others.as_ref().map(|o| o as &dyn OtherFiles),
-        };
-        let mut text = text;
-        if args.fix {
-            let Some(outcome) = guarded(&input.display, &mut status, || {
-                analysis::fix_all(&text, &inputs, &settings)
-            }) else {
-                continue;
-            };
-            if outcome.text != text {
-                if !outcome.converged {
-                    status.error(format!(
-                        "{}: safe fixes did not settle after {} rounds; the file was left unchanged",
-                        input.display, outcome.rounds
-                    ));
-                } else if input.path.is_none() {
-                    fixed_problems += outcome.applied;
-                    fixed_files += 1;
-                    text = outcome.text;
-                } else {
-                    match write_fixed(input.path.as_deref().expect("a file"), &text, &outcome.text)
-                    {
-                        Ok(()) => {
-                            fixed_problems += outcome.applied;
-                            fixed_files += 1;
-                            text = outcome.text;
-                        }
-                        Err(message) => {
-                            status.error(format!("{}: not fixed: {message}", input.display));
-                        }
-                    }
-                }
-            }
-            if input.path.is_none() {
-                stdin_fixed = Some(text.clone());
+    let threads = parallel::threads();
+    let read = read_all(&gathered, threads, &mut status);
+    let index = workspace_index(&read, threads);
+    let context = Context {
+        fix: args.fix,
+        today: jiff::Zoned::now().date(),
+        index: index.as_ref(),
+    };
+    let mut run = Run::default();
+    for outcome in check_all(&read, &context, threads) {
+        run.add(outcome, &mut status);
+    }
+    report(args, &run, &status)
+}
+
+/// What every file's check shares: read-only, so the files can be checked in parallel.
+struct Context<'a> {
+    fix: bool,
+    today: jiff::civil::Date,
+    index: Option<&'a WorkspaceIndex>,
+}
+
+/// The outcome of checking one file, kept until the outcomes are merged in file order.
+#[derive(Default)]
+struct FileOutcome {
+    /// Errors to report for this file, in the order they arose.
+    errors: Vec<String>,
+    /// With `--fix`, the number of problems fixed when the fixed text was kept.
+    fixed: Option<usize>,
+    /// With `--fix` on standard input, the text to print on standard output.
+    stdin_fixed: Option<String>,
+    /// `None` when the analysis failed.
+    checked: Option<Checked>,
+}
+
+/// The outcomes of a run, merged in file order.
+#[derive(Default)]
+struct Run {
+    checked: Vec<Checked>,
+    fixed_problems: usize,
+    fixed_files: usize,
+    stdin_fixed: Option<String>,
+}
+
+impl Run {
+    fn add(&mut self, outcome: FileOutcome, status: &mut Status) {
+        for message in outcome.errors {
+            status.error(message);
+        }
+        if let Some(problems) = outcome.fixed {
+            self.fixed_problems += problems;
+            self.fixed_files += 1;
+        }
+        if outcome.stdin_fixed.is_some() {
+            self.stdin_fixed = outcome.stdin_fixed;
+        }
+        self.checked.extend(outcome.checked);
+    }
+}
+
+/// The text of every document that can be read, read in parallel; what cannot be read is
+/// reported in file order.
+fn read_all<'a>(
+    inputs: &'a [Input],
+    threads: usize,
+    status: &mut Status,
+) -> Vec<(&'a Input, String)> {
+    let texts = parallel::map(inputs, threads, read_text);
+    let mut read = Vec::with_capacity(inputs.len());
+    for (input, text) in inputs.iter().zip(texts) {
+        match text {
+            Ok(text) => read.push((input, text)),
+            Err(message) => status.error(message),
+        }
+    }
+    read
+}
+
+/// Checks every file on `threads` threads; the outcomes come back in file order.
+///
+/// With `--fix`, a file that is another name for one listed earlier (a symbolic link to it)
+/// is checked after all the others, one at a time in file order, so that it finds on disk
+/// what the earlier name wrote, as when the files are checked one after another.
+fn check_all(read: &[(&Input, String)], context: &Context<'_>, threads: usize) -> Vec<FileOutcome> {
+    let later = if context.fix {
+        aliases(read)
+    } else {
+        vec![false; read.len()]
+    };
+    let (first, later): (Vec<usize>, Vec<usize>) = (0..read.len()).partition(|&i| !later[i]);
+    let mut outcomes: Vec<Option<FileOutcome>> =
+        std::iter::repeat_with(|| None).take(read.len()).collect();
+    let parallel = parallel::map(&first, threads, |&i| check_file(&read[i], context));
+    for (i, outcome) in first.into_iter().zip(parallel) {
+        outcomes[i] = Some(outcome);
+    }
+    for i in later {
+        outcomes[i] = Some(check_file(&read[i], context));
+    }
+    outcomes
+        .into_iter()
+        .map(|outcome| outcome.expect("every file is checked"))
+        .collect()
+}
+
+/// For each file, whether its real path (symbolic links resolved) is that of a file listed
+/// before it.
+fn aliases(read: &[(&Input, String)]) -> Vec<bool> {
+    let mut targets = std::collections::HashSet::new();
+    read.iter()
+        .map(|(input, _)| {
+            input
+                .path
+                .as_deref()
+                .and_then(|path| std::fs::canonicalize(path).ok())
+                .is_some_and(|target| !targets.insert(target))
+        })
+        .collect()
+}
+
+/// Fixes (with `--fix`) and analyses one file. Runs on any thread: it reports nothing itself,
+/// its errors go into the outcome.
+fn check_file((input, text): &(&Input, String), context: &Context<'_>) -> FileOutcome {
+    let others = context.index.map(|ws| ws.others(&input.display));
+    let settings = input.config.settings();
+    let base = input.base_dir();
+    let exists = |relative: &str| base.join(relative).exists();
+    let inputs = analysis::Inputs {
+        link_exists: Some(&exists),
+        last_commit: input
+            .history_path()
+            .and_then(crate::history::last_commit_date),
+        today: Some(context.today),
+        elsewhere: others.as_ref().map(|o| o as &dyn OtherFiles),
+    };
+    let mut outcome = FileOutcome::default();
+    let mut text = text.clone();
+    if context.fix {
+        match guarded(&input.display, || {
+            analysis::fix_all(&text, &inputs, &settings)
+        }) {
+            Ok(fixed) => text = keep_fixed(input, text, fixed, &mut outcome),
+            Err(message) => {
+                outcome.errors.push(message);
+                return outcome;
             }
         }
-        let Some(analysis) = guarded(&input.display, &mut status, || {
-            analysis::analyze(&text, &inputs, &settings)
-        }) else {
-            continue;
-        };
-        checked.push(Checked {
-            display: input.display.clone(),
-            line_index: analysis.document.line_index.clone(),
-            text,
-            diagnostics: analysis.diagnostics,
-        });
     }
+    match guarded(&input.display, || {
+        analysis::analyze(&text, &inputs, &settings)
+    }) {
+        Ok(analysis) => {
+            outcome.checked = Some(Checked {
+                display: input.display.clone(),
+                line_index: analysis.document.line_index.clone(),
+                text,
+                diagnostics: analysis.diagnostics,
+            });
+        }
+        Err(message) => outcome.errors.push(message),
+    }
+    outcome
+}
 
-    let reports: Vec<FileReport<'_>> = checked.iter().map(Checked::report).collect();
+/// The text to analyse after `--fix`: the fixed text when the fixes converged and, for a
+/// file, it was written; else the text as read. Standard input's text is kept for printing.
+fn keep_fixed(
+    input: &Input,
+    text: String,
+    fixed: analysis::FixOutcome,
+    outcome: &mut FileOutcome,
+) -> String {
+    let mut text = text;
+    if fixed.text != text {
+        if !fixed.converged {
+            outcome.errors.push(format!(
+                "{}: safe fixes did not settle after {} rounds; the file was left unchanged",
+                input.display, fixed.rounds
+            ));
+        } else if let Some(path) = &input.path {
+            match write_fixed(path, &text, &fixed.text) {
+                Ok(()) => {
+                    outcome.fixed = Some(fixed.applied);
+                    text = fixed.text;
+                }
+                Err(message) => outcome
+                    .errors
+                    .push(format!("{}: not fixed: {message}", input.display)),
+            }
+        } else {
+            outcome.fixed = Some(fixed.applied);
+            text = fixed.text;
+        }
+    }
+    if input.path.is_none() {
+        outcome.stdin_fixed = Some(text.clone());
+    }
+    text
+}
+
+/// Renders the report, prints it and chooses the exit code.
+fn report(args: &CheckArgs, run: &Run, status: &Status) -> ExitCode {
+    let reports: Vec<FileReport<'_>> = run.checked.iter().map(Checked::report).collect();
     let color = std::io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let mut out = match args.format {
         CheckFormat::Human => {
             let mut out = render::human::render(&reports, render::human::Style { color });
-            if args.fix && fixed_problems > 0 {
+            if args.fix && run.fixed_problems > 0 {
                 let _ = writeln!(
                     out,
                     "Fixed {} in {}.",
-                    render::plural(fixed_problems, "problem"),
-                    render::plural(fixed_files, "file")
+                    render::plural(run.fixed_problems, "problem"),
+                    render::plural(run.fixed_files, "file")
                 );
             }
-            if !checked.is_empty() || !status.failed {
+            if !run.checked.is_empty() || !status.failed {
                 out.push_str(&render::human::summary(&reports));
             }
             out
@@ -126,15 +262,16 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         CheckFormat::Sarif => render::sarif::render(&reports),
         CheckFormat::Github => render::github::render(&reports),
     };
-    if let Some(fixed) = stdin_fixed {
+    if let Some(fixed) = &run.stdin_fixed {
         // The fixed document owns standard output; the report moves to standard error.
         let _ = std::io::stderr().write_all(out.as_bytes());
-        out = fixed;
+        out.clone_from(fixed);
     }
     if super::write_stdout(&out).is_err() {
         return ExitCode::from(2);
     }
-    let fails = checked
+    let fails = run
+        .checked
         .iter()
         .flat_map(|c| &c.diagnostics)
         .any(|d| d.severity.fails_check());
@@ -143,19 +280,23 @@ pub fn run(args: &CheckArgs) -> ExitCode {
 
 /// The items of every file of this run, for the cross-file `duplicate-item`: the files
 /// checked together are the workspace. `None` for a single file (nothing to compare with).
-fn workspace_index(read: &[(&Input, String)]) -> Option<WorkspaceIndex> {
+/// The files are indexed in parallel and added in file order; the index is only read after.
+fn workspace_index(read: &[(&Input, String)], threads: usize) -> Option<WorkspaceIndex> {
     if read.len() < 2 {
         return None;
     }
-    let mut index = WorkspaceIndex::default();
-    for (input, text) in read {
+    let items = parallel::map(read, threads, |(input, text)| {
         // A file the reading fails on is reported when it is checked; here it is left out.
-        let items = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             let doc = analysis::parse::parse(text, &input.config.settings().states);
             // Columns in code points, as every output format of `check` counts them.
             FileIndex::new(text, &doc, Encoding::Utf32)
-        }));
-        if let Ok(items) = items {
+        }))
+        .ok()
+    });
+    let mut index = WorkspaceIndex::default();
+    for ((input, _), items) in read.iter().zip(items) {
+        if let Some(items) = items {
             index.update(&input.display, &input.display, items);
         }
     }
@@ -163,24 +304,20 @@ fn workspace_index(read: &[(&Input, String)]) -> Option<WorkspaceIndex> {
 }
 
 /// Runs the analysis of one file, so that a bug the text trips in tickmark fails that file
-/// alone: the file is named on standard error, the exit code becomes 2, the others are
-/// still checked.
-fn guarded<T>(display: &str, status: &mut Status, f: impl FnOnce() -> T) -> Option<T> {
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
-        Ok(value) => Some(value),
-        Err(panic) => {
-            let message = panic
-                .downcast_ref::<&str>()
-                .map(|s| (*s).to_owned())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown panic".to_owned());
-            status.error(format!(
-                "{display}: tickmark failed while analysing this file and skipped it \
-                 (internal error: {message}); please report it with the file"
-            ));
-            None
-        }
-    }
+/// alone: the error names the file (the caller reports it, and the exit code becomes 2), and
+/// the others are still checked.
+fn guarded<T>(display: &str, f: impl FnOnce() -> T) -> Result<T, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|panic| {
+        let message = panic
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".to_owned());
+        format!(
+            "{display}: tickmark failed while analysing this file and skipped it \
+             (internal error: {message}); please report it with the file"
+        )
+    })
 }
 
 /// Errors seen so far; any makes the exit code 2.
@@ -357,30 +494,27 @@ fn push_stdin(
 
 /// The text of a document, or `None` after reporting why it cannot be read.
 pub(super) fn read_input(input: &Input, status: &mut Status) -> Option<String> {
+    read_text(input)
+        .map_err(|message| status.error(message))
+        .ok()
+}
+
+/// The text of a document, or the error that says why it cannot be read.
+fn read_text(input: &Input) -> Result<String, String> {
     let bytes = if let Some(path) = &input.path {
         std::fs::read(path)
     } else {
         let mut bytes = Vec::new();
         std::io::stdin().read_to_end(&mut bytes).map(|_| bytes)
     };
-    let bytes = match bytes {
-        Ok(bytes) => bytes,
-        Err(error) => {
-            status.error(format!("{}: {}", input.display, io_message(&error)));
-            return None;
-        }
-    };
-    match String::from_utf8(bytes) {
-        Ok(text) => Some(text),
-        Err(error) => {
-            let offset = error.utf8_error().valid_up_to();
-            status.error(format!(
-                "{}: not UTF-8 (invalid byte at offset {offset}); save it as UTF-8 and check again",
-                input.display
-            ));
-            None
-        }
-    }
+    let bytes = bytes.map_err(|error| format!("{}: {}", input.display, io_message(&error)))?;
+    String::from_utf8(bytes).map_err(|error| {
+        let offset = error.utf8_error().valid_up_to();
+        format!(
+            "{}: not UTF-8 (invalid byte at offset {offset}); save it as UTF-8 and check again",
+            input.display
+        )
+    })
 }
 
 fn io_message(error: &std::io::Error) -> String {
@@ -486,11 +620,10 @@ mod tests {
 
     #[test]
     fn a_panic_in_one_file_fails_that_file_and_the_run_goes_on() {
-        let mut status = Status::default();
-        let failed: Option<u8> = guarded("a.md", &mut status, || panic!("boom"));
-        assert_eq!(failed, None);
-        assert!(status.failed);
-        assert_eq!(guarded("b.md", &mut status, || 7), Some(7));
-        assert_eq!(status.exit_code(false), ExitCode::from(2));
+        let failed: Result<u8, String> = guarded("a.md", || panic!("boom"));
+        let message = failed.unwrap_err();
+        assert!(message.starts_with("a.md: tickmark failed"), "{message}");
+        assert!(message.contains("internal error: boom"), "{message}");
+        assert_eq!(guarded("b.md", || 7), Ok(7));
     }
 }

@@ -6,6 +6,7 @@ pub mod config;
 pub mod diff;
 pub mod explain;
 pub mod history;
+mod parallel;
 pub mod render;
 pub mod stats;
 
