@@ -540,9 +540,12 @@ impl<'a> Session<'a> {
     }
 
     /// Waits for the publishDiagnostics of `version`; returns when it was read and its size.
+    /// A publish without a version (a server that ignores `versionSupport`) is taken for
+    /// the latest edit: the first one read after `published` was last cleared.
     fn publication(&mut self, version: i64) -> Result<(Instant, usize), String> {
         loop {
-            if let Some(&published) = self.published.get(&version) {
+            let found = self.published.get(&version).or(self.published.get(&-1));
+            if let Some(&published) = found {
                 return Ok(published);
             }
             self.next_message()?;
@@ -580,9 +583,9 @@ impl<'a> Session<'a> {
                 let params = &message["params"];
                 if params["uri"] == self.uri.as_str() {
                     let n = params["diagnostics"].as_array().map_or(0, Vec::len);
-                    // Without a version, a publish stands for the latest edit.
+                    // Without a version, the first publish stands for the latest edit.
                     let version = params["version"].as_i64().unwrap_or(-1);
-                    self.published.insert(version, (at, n));
+                    self.published.entry(version).or_insert((at, n));
                 }
             }
             _ => {}
@@ -802,6 +805,7 @@ fn measure(server: &Server, text: &str, edits: usize, run: usize) -> Result<Meas
     }
 
     // 2. A burst of typing at the end of a task line in the middle, then VS Code's requests.
+    session.published.clear();
     let lines: Vec<&str> = text.lines().collect();
     let line = (lines.len() / 2..lines.len())
         .find(|&l| lines[l].starts_with("- ["))
