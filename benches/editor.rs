@@ -32,7 +32,8 @@
 //! the server's own (the shim's child), not the shim's. Install the peers with
 //! `pip install rumdl` and `npm install vscode-langservers-extracted markdown-it`.
 //!
-//! `cargo bench --bench editor` runs it all; `TICKMARK_BENCH_SIZES=1` (or `1,10`, in MB)
+//! `cargo bench --bench editor` runs it all; `TICKMARK_BENCH_PEERS=0` leaves the peers out;
+//! `TICKMARK_BENCH_SIZES=1` (or `1,10`, in MB)
 //! picks the sizes. Without `--bench` (`cargo test --benches`) a 20 KB smoke run of tickmark
 //! alone.
 
@@ -1132,7 +1133,7 @@ fn main() {
         return;
     }
     let sizes = std::env::var("TICKMARK_BENCH_SIZES").unwrap_or_else(|_| "1,10".to_owned());
-    let servers = servers(true);
+    let servers = servers(std::env::var("TICKMARK_BENCH_PEERS").map_or(true, |v| v != "0"));
     for size in sizes.split(',').map(str::trim).filter(|s| !s.is_empty()) {
         let mb: usize = size
             .parse()

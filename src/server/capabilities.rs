@@ -31,6 +31,8 @@ pub struct ClientFeatures {
     pub diagnostic_refresh: bool,
     /// The client fills in a code action's edit with `codeAction/resolve` when it is chosen.
     pub resolve_edits: bool,
+    /// Most folding ranges the client keeps (`foldingRange.rangeLimit`; VS Code: 5,000).
+    pub folding_limit: Option<u32>,
 }
 
 impl Default for ClientFeatures {
@@ -42,6 +44,7 @@ impl Default for ClientFeatures {
             configuration: false,
             diagnostic_refresh: false,
             resolve_edits: false,
+            folding_limit: None,
         }
     }
 }
@@ -79,6 +82,11 @@ impl ClientFeatures {
                 .and_then(|t| t.code_action.as_ref())
                 .and_then(|c| c.resolve_support.as_ref())
                 .is_some_and(|r| r.properties.iter().any(|p| p == "edit")),
+            folding_limit: caps
+                .text_document
+                .as_ref()
+                .and_then(|t| t.folding_range.as_ref())
+                .and_then(|f| f.range_limit),
         }
     }
 }

@@ -56,6 +56,34 @@ pub struct Snapshot {
     pub generation: Generation,
     pub text: String,
     pub analysis: Analysis,
+    /// Answers already serialised for this version, by method (see
+    /// [`super::handlers::direct`]): asked again, they are written as they are.
+    pub answers: Answers,
+}
+
+/// Serialised results of requests whose answer depends on the version alone.
+#[derive(Debug, Default)]
+pub struct Answers(std::sync::Mutex<Vec<Answer>>);
+
+/// A method and its serialised result.
+type Answer = (&'static str, Arc<[u8]>);
+
+impl Answers {
+    pub fn get(&self, method: &str) -> Option<Arc<[u8]>> {
+        let answers = self.0.lock().ok()?;
+        answers
+            .iter()
+            .find(|(m, _)| *m == method)
+            .map(|(_, a)| Arc::clone(a))
+    }
+
+    pub fn put(&self, method: &'static str, answer: Arc<[u8]>) {
+        if let Ok(mut answers) = self.0.lock() {
+            if !answers.iter().any(|(m, _)| *m == method) {
+                answers.push((method, answer));
+            }
+        }
+    }
 }
 
 /// What an analysis depends on besides the text: the configuration and the workspace index
@@ -259,7 +287,7 @@ pub fn byte_offset(rope: &Rope, pos: Position, encoding: Encoding) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::{Documents, Generation, Snapshot};
+    use super::{Answers, Documents, Generation, Snapshot};
     use crate::analysis::{analyze, Inputs, Settings};
     use std::sync::Arc;
     use tower_lsp::lsp_types::Url;
@@ -274,6 +302,7 @@ mod tests {
             },
             analysis: analyze(&text, &Inputs::default(), &Settings::default()),
             text,
+            answers: Answers::default(),
         })
     }
 

@@ -274,6 +274,7 @@ impl Backend {
             },
             text: live.incremental.text().to_owned(),
             analysis: live.incremental.analysis(),
+            answers: documents::Answers::default(),
         })?;
         // Too large to analyse: a document with its lines and nothing else.
         let snapshot = Arc::new(if let Some(snapshot) = current {
@@ -293,6 +294,7 @@ impl Backend {
                     diagnostics: Vec::new(),
                 },
                 text,
+                answers: documents::Answers::default(),
             }
         });
         self.documents.store(uri, &snapshot);

@@ -246,6 +246,25 @@ fn render_symbols(symbols: &[DocumentSymbol], depth: usize, out: &mut String) {
     }
 }
 
+/// A client that keeps only so many folding ranges (VS Code: 5,000) is sent no more: the
+/// first ones, which it would have kept.
+#[tokio::test]
+async fn folding_ranges_stop_at_the_clients_limit() {
+    let mut server = TestServer::builder().folding_limit(2).start().await;
+    let doc = uri("ROADMAP.md");
+    server.open(&doc, ROADMAP).await;
+    let folds = server
+        .request::<req::FoldingRangeRequest>(FoldingRangeParams {
+            text_document: TextDocumentIdentifier::new(doc.clone()),
+            work_done_progress_params: WorkDoneProgressParams::default(),
+            partial_result_params: PartialResultParams::default(),
+        })
+        .await
+        .unwrap();
+    let folds: Vec<(u32, u32)> = folds.iter().map(|f| (f.start_line, f.end_line)).collect();
+    assert_eq!(folds, vec![(0, 11), (4, 11)]);
+}
+
 #[tokio::test]
 async fn stats_request_has_the_spec_shape() {
     let (mut server, doc) = open(ROADMAP).await;

@@ -118,6 +118,12 @@ async fn direct_answers_equal_the_ones_through_tower_lsp() {
             json!({ "textDocument": doc, "range": cursor, "context": { "diagnostics": [] } }),
         ),
         ("textDocument/documentLink", json!({ "textDocument": doc })),
+        // Asked again on the same version: written from the answer kept with it.
+        (
+            "textDocument/documentSymbol",
+            json!({ "textDocument": doc }),
+        ),
+        ("textDocument/foldingRange", json!({ "textDocument": doc })),
         // Not open: the same error both ways.
         (
             "textDocument/foldingRange",

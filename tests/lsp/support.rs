@@ -37,6 +37,7 @@ pub struct Builder {
     root: Option<std::path::PathBuf>,
     apply_edits: bool,
     resolve_edits: bool,
+    folding_limit: Option<u32>,
 }
 
 impl Builder {
@@ -79,6 +80,12 @@ impl Builder {
     /// Declares `codeAction/resolve` for edits: costly edits then come unresolved.
     pub fn resolve_edits(mut self) -> Self {
         self.resolve_edits = true;
+        self
+    }
+
+    /// Declares `foldingRange.rangeLimit`.
+    pub fn folding_limit(mut self, limit: u32) -> Self {
+        self.folding_limit = Some(limit);
         self
     }
 
@@ -135,7 +142,13 @@ impl Builder {
                 ..CodeActionClientCapabilities::default()
             });
         }
-        if self.pull || self.resolve_edits {
+        if let Some(limit) = self.folding_limit {
+            text_document.folding_range = Some(FoldingRangeClientCapabilities {
+                range_limit: Some(limit),
+                ..FoldingRangeClientCapabilities::default()
+            });
+        }
+        if self.pull || self.resolve_edits || self.folding_limit.is_some() {
             capabilities.text_document = Some(text_document);
         }
         #[allow(deprecated)]
@@ -187,6 +200,7 @@ impl TestServer {
             root: None,
             apply_edits: true,
             resolve_edits: false,
+            folding_limit: None,
         }
     }
 

@@ -52,33 +52,97 @@ struct Failure<'a> {
     error: Error,
 }
 
+/// Requests whose answer depends on the document's version alone (and the session's
+/// settings): the serialised result is kept with the version and written again as it is.
+const WHOLE_DOCUMENT: &[&str] = &[
+    "textDocument/documentSymbol",
+    "textDocument/foldingRange",
+    "textDocument/codeLens",
+    "textDocument/documentLink",
+];
+
 /// Answers `request` on the backend's direct line to the output.
 pub fn answer(backend: &Backend, request: DirectRequest) {
-    let body = match request.method.as_str() {
+    let body = if let Some((method, snapshot)) = kept(backend, &request) {
+        if let Some(result) = snapshot.answers.get(method) {
+            envelope(&request.id, &result)
+        } else {
+            let body = compute(backend, &request);
+            if let Some(result) = result_of(&body, &request.id) {
+                snapshot.answers.put(method, result.into());
+            }
+            body
+        }
+    } else {
+        compute(backend, &request)
+    };
+    if !backend.wire.send(body) {
+        tracing::warn!("{}: the output is closed; no answer sent", request.method);
+    }
+}
+
+/// The method (as a static name) and the current snapshot, for a request whose answer is
+/// kept with the version.
+fn kept(
+    backend: &Backend,
+    request: &DirectRequest,
+) -> Option<(
+    &'static str,
+    std::sync::Arc<crate::server::documents::Snapshot>,
+)> {
+    let method = WHOLE_DOCUMENT
+        .iter()
+        .find(|m| **m == request.method.as_str())?;
+    let uri = request.params.get("textDocument")?.get("uri")?.as_str()?;
+    let uri = tower_lsp::lsp_types::Url::parse(uri).ok()?;
+    Some((method, backend.snapshot(&uri).ok()?))
+}
+
+fn compute(backend: &Backend, request: &DirectRequest) -> Vec<u8> {
+    match request.method.as_str() {
         "textDocument/documentSymbol" => {
-            respond(&request, |p| super::outline::document_symbol(backend, p))
+            respond(request, |p| super::outline::document_symbol(backend, p))
         }
         "textDocument/foldingRange" => {
-            respond(&request, |p| super::outline::folding_range(backend, p))
+            respond(request, |p| super::outline::folding_range(backend, p))
         }
-        "textDocument/codeLens" => respond(&request, |p| super::outline::code_lens(backend, p)),
-        "textDocument/inlayHint" => respond(&request, |p| super::outline::inlay_hint(backend, p)),
-        "textDocument/diagnostic" => respond(&request, |p| super::diagnostics::pull(backend, p)),
+        "textDocument/codeLens" => respond(request, |p| super::outline::code_lens(backend, p)),
+        "textDocument/inlayHint" => respond(request, |p| super::outline::inlay_hint(backend, p)),
+        "textDocument/diagnostic" => respond(request, |p| super::diagnostics::pull(backend, p)),
         "textDocument/codeAction" => {
-            respond(&request, |p| super::code_action::code_action(backend, p))
+            respond(request, |p| super::code_action::code_action(backend, p))
         }
         "textDocument/documentLink" => {
-            respond(&request, |p| super::outline::document_link(backend, p))
+            respond(request, |p| super::outline::document_link(backend, p))
         }
         other => {
             let mut error = Error::method_not_found();
             error.message = format!("{other} is not answered directly").into();
             failure(&request.id, error)
         }
-    };
-    if !backend.wire.send(body) {
-        tracing::warn!("{}: the output is closed; no answer sent", request.method);
     }
+}
+
+/// The response to `id` whose result is `result` (serialised JSON).
+fn envelope(id: &Value, result: &[u8]) -> Vec<u8> {
+    let id = serde_json::to_vec(id).unwrap_or_else(|_| b"null".to_vec());
+    let mut body = Vec::with_capacity(result.len() + id.len() + 32);
+    body.extend_from_slice(br#"{"jsonrpc":"2.0","id":"#);
+    body.extend_from_slice(&id);
+    body.extend_from_slice(br#","result":"#);
+    body.extend_from_slice(result);
+    body.push(b'}');
+    body
+}
+
+/// The serialised result in a response that [`envelope`] (or [`respond`]) wrote for `id`;
+/// `None` for an error response.
+fn result_of<'a>(body: &'a [u8], id: &Value) -> Option<&'a [u8]> {
+    let id = serde_json::to_vec(id).ok()?;
+    let mut head = br#"{"jsonrpc":"2.0","id":"#.to_vec();
+    head.extend_from_slice(&id);
+    head.extend_from_slice(br#","result":"#);
+    body.strip_prefix(head.as_slice())?.strip_suffix(b"}")
 }
 
 /// Reads the params, runs `handler` and serialises its answer.
@@ -115,4 +179,29 @@ fn internal(error: &serde_json::Error) -> Error {
     let mut e = Error::internal_error();
     e.message = format!("cannot serialise the answer: {error}").into();
     e
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{envelope, failure, result_of};
+    use serde_json::{json, Value};
+    use tower_lsp::jsonrpc::Error;
+
+    #[test]
+    fn a_kept_result_is_written_for_any_id() {
+        let result = br#"[{"name":"a","children":[]}]"#;
+        for id in [json!(7), json!("seven"), Value::Null] {
+            let body = envelope(&id, result);
+            let parsed: Value = serde_json::from_slice(&body).unwrap();
+            assert_eq!(parsed["id"], id);
+            assert_eq!(parsed["result"][0]["name"], "a");
+            assert_eq!(result_of(&body, &id), Some(&result[..]));
+            // Never taken from another request's response, nor from an error.
+            assert_eq!(result_of(&body, &json!(8)), None);
+        }
+        assert_eq!(
+            result_of(&failure(&json!(1), Error::internal_error()), &json!(1)),
+            None
+        );
+    }
 }

@@ -118,9 +118,13 @@ pub fn folding_range(
     params: FoldingRangeParams,
 ) -> Result<Option<Vec<FoldingRange>>> {
     let snapshot = backend.snapshot(&params.text_document.uri)?;
-    let folds = guarded("folding", || {
+    let mut folds = guarded("folding", || {
         outline::folding_ranges(&snapshot.text, &snapshot.analysis.document)
     })?;
+    // The client keeps the first ranges up to its limit and drops the rest: do not send them.
+    if let Some(limit) = backend.features().folding_limit {
+        folds.truncate(limit as usize);
+    }
     Ok(Some(
         folds
             .into_iter()
