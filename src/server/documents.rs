@@ -257,32 +257,44 @@ impl Documents {
 
 /// Byte offset of an LSP position in `rope`, clamped like `LineIndex::offset`: a line past the
 /// end maps to the end of the text, a column past the end of its line to the end of the line
-/// (before `\r\n`), a column inside a character to the character's start.
+/// (before `\r\n`), a column inside a character to the character's start. The rope's own
+/// indexes convert the column, in time logarithmic in the document (a long line is never
+/// walked character by character).
 pub fn byte_offset(rope: &Rope, pos: Position, encoding: Encoding) -> usize {
     let line = pos.line as usize;
     if line >= rope.len_lines() {
         return rope.len_bytes();
     }
-    let mut offset = rope.line_to_byte(line);
+    let start = rope.line_to_char(line);
+    let content = {
+        let slice = rope.line(line);
+        let mut len = slice.len_chars();
+        if len > 0 && slice.char(len - 1) == '\n' {
+            len -= 1;
+            if len > 0 && slice.char(len - 1) == '\r' {
+                len -= 1;
+            }
+        }
+        len
+    };
+    let end = start + content;
     let want = pos.character as usize;
-    let mut width = 0usize;
-    let mut chars = rope.line(line).chars().peekable();
-    while let Some(ch) = chars.next() {
-        if ch == '\n' || (ch == '\r' && chars.peek() == Some(&'\n')) {
-            break;
+    let char = match encoding {
+        Encoding::Utf32 => start + want.min(content),
+        Encoding::Utf8 => {
+            let first = rope.char_to_byte(start);
+            let last = rope.char_to_byte(end);
+            // The character holding the byte: its start.
+            rope.byte_to_char((first + want).min(last))
         }
-        let w = match encoding {
-            Encoding::Utf8 => ch.len_utf8(),
-            Encoding::Utf16 => ch.len_utf16(),
-            Encoding::Utf32 => 1,
-        };
-        if width + w > want {
-            break;
+        Encoding::Utf16 => {
+            let first = rope.char_to_utf16_cu(start);
+            let last = rope.char_to_utf16_cu(end);
+            // The character holding the code unit (a surrogate pair's second half too).
+            rope.utf16_cu_to_char((first + want).min(last))
         }
-        width += w;
-        offset += ch.len_utf8();
-    }
-    offset
+    };
+    rope.char_to_byte(char)
 }
 
 #[cfg(test)]
@@ -326,5 +338,39 @@ mod tests {
         // Nor is an analysis of another version kept.
         docs.store(&uri, &snapshot(7, 3));
         assert_eq!(docs.cached(&uri, now).unwrap().version, 1);
+    }
+
+    proptest::proptest! {
+        /// The rope's conversion of a position agrees with the engine's `LineIndex` for
+        /// every line and column, past the ends too, in all three encodings. (A lone `\r` is
+        /// line content to the rope and a terminator to `LineIndex` at the end of the text:
+        /// neither reads it as LSP does, as a line break of its own.)
+        #[test]
+        fn positions_convert_as_the_engine_converts_them(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec!["a", "é", "😀", "\r\n", "\n", " ", "中"]),
+                0..30,
+            ),
+            line in 0u32..8,
+            character in 0u32..40,
+        ) {
+            use crate::analysis::{Encoding, LineCol, LineIndex};
+            let text: String = parts.concat();
+            let rope = ropey::Rope::from_str(&text);
+            let index = LineIndex::new(&text);
+            for encoding in [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32] {
+                let pos = tower_lsp::lsp_types::Position { line, character };
+                let expected = index.offset(
+                    &text,
+                    LineCol { line, col: character },
+                    encoding,
+                );
+                proptest::prop_assert_eq!(
+                    super::byte_offset(&rope, pos, encoding),
+                    expected,
+                    "{:?} at {}:{} in {:?}", encoding, line, character, text
+                );
+            }
+        }
     }
 }
