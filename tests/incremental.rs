@@ -251,7 +251,7 @@ fn closing_front_matter_far_below_is_seen() {
     let at = text.find("## Three").unwrap();
     inc.edit(TextRange::empty(at), "---\n");
     inc.refresh(&inputs, &settings);
-    let edited = inc.text().to_owned();
+    let edited = inc.text();
     assert_eq!(
         inc.diagnostics(),
         analyze(&edited, &inputs, &settings).diagnostics

@@ -35,8 +35,8 @@ type Map<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
 
 /// A document under edit and its diagnostics, re-analysed shard by shard.
 pub struct Incremental {
-    text: String,
-    /// In document order, covering the text without gaps; never empty.
+    /// In document order, covering the text without gaps; never empty. Each holds its own
+    /// text: an edit rewrites the shards it touches, never the whole document.
     shards: Vec<Shard>,
     next_uid: u32,
     next_revision: u64,
@@ -60,7 +60,7 @@ pub struct Incremental {
 impl std::fmt::Debug for Incremental {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Incremental")
-            .field("bytes", &self.text.len())
+            .field("bytes", &self.len())
             .field("shards", &self.shards.len())
             .finish_non_exhaustive()
     }
@@ -71,7 +71,7 @@ struct Shard {
     start: usize,
     /// The line `start` is on.
     line: usize,
-    len: usize,
+    text: String,
     /// `None` once an edit touched the shard, until the next refresh.
     analysed: Option<Analysed>,
     /// True when a `#` section that no `##` heading may cut is still open at the end.
@@ -132,7 +132,6 @@ impl Incremental {
     /// Analyses `text` whole and cuts it into shards.
     pub fn new(text: String, inputs: &Inputs<'_>, settings: &Settings) -> Self {
         let mut this = Self {
-            text,
             shards: Vec::new(),
             next_uid: 0,
             next_revision: 0,
@@ -146,12 +145,26 @@ impl Incremental {
             allowed: Vec::new(),
             from_legend: false,
         };
-        this.rebuild(inputs);
+        this.rebuild(text, inputs);
         this
     }
 
-    pub fn text(&self) -> &str {
-        &self.text
+    /// The whole text (put together from the shards).
+    pub fn text(&self) -> String {
+        let mut text = String::with_capacity(self.len());
+        for shard in &self.shards {
+            text.push_str(&shard.text);
+        }
+        text
+    }
+
+    /// The length of the text in bytes.
+    pub fn len(&self) -> usize {
+        self.shards.last().map_or(0, |s| s.start + s.text.len())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 
     /// How many shards the document is cut into (1 when it is analysed whole).
@@ -162,12 +175,9 @@ impl Incremental {
     /// Replaces `range` of the current text with `insert`. The analysis catches up on the
     /// next [`Self::refresh`]; several edits may come in between.
     pub fn edit(&mut self, range: TextRange, insert: &str) {
-        let start = floor_char_boundary(&self.text, range.start.min(self.text.len()));
-        let end = floor_char_boundary(&self.text, range.end.clamp(start, self.text.len()));
-        let removed_lines = count_lines(&self.text[start..end]);
-        let added_lines = count_lines(insert);
-        self.text.replace_range(start..end, insert);
-
+        let total = self.len();
+        let start = range.start.min(total);
+        let end = range.end.clamp(start, total);
         let mut first = self.shards.partition_point(|s| s.start <= start) - 1;
         // An edit at the start of a heading line may stop it being one.
         if first > 0 && self.shards[first].start == start {
@@ -175,21 +185,29 @@ impl Incremental {
         }
         let last = (self.shards.partition_point(|s| s.start <= end) - 1).max(first);
         let merged_start = self.shards[first].start;
+        let mut text = String::new();
+        for s in &self.shards[first..=last] {
+            text.push_str(&s.text);
+        }
+        let local_start = floor_char_boundary(&text, start - merged_start);
+        let local_end = floor_char_boundary(&text, end - merged_start).max(local_start);
+        let removed_lines = count_lines(&text[local_start..local_end]);
+        let added_lines = count_lines(insert);
+        text.replace_range(local_start..local_end, insert);
         let merged = Shard {
             uid: self.fresh_uid(),
             start: merged_start,
             line: self.shards[first].line,
-            len: self.shards[last].start + self.shards[last].len + insert.len()
-                - (end - start)
-                - merged_start,
+            text,
             analysed: None,
             l1_open_after: self.shards[last].l1_open_after,
         };
         let old: Vec<Shard> = self.shards.splice(first..=last, [merged]).collect();
         self.replaced
             .extend(old.into_iter().filter(|s| s.analysed.is_some()));
+        let removed = local_end - local_start;
         for s in &mut self.shards[first + 1..] {
-            s.start = s.start + insert.len() - (end - start);
+            s.start = s.start + insert.len() - removed;
             s.line = s.line + added_lines - removed_lines;
         }
     }
@@ -203,7 +221,7 @@ impl Incremental {
             self.settings = settings.clone();
             self.last_commit = inputs.last_commit;
             self.today = inputs.today;
-            self.rebuild(inputs);
+            self.rebuild(self.text(), inputs);
             return;
         }
         if self.shards.iter().all(|s| s.analysed.is_some()) {
@@ -217,7 +235,7 @@ impl Incremental {
                 continue;
             }
             let Some(pieces) = self.reanalyse(i, inputs) else {
-                self.rebuild(inputs);
+                self.rebuild(self.text(), inputs);
                 return;
             };
             let n = pieces.len();
@@ -249,7 +267,7 @@ impl Incremental {
     /// editing first.
     pub fn document(&self) -> Document {
         stitch::stitch(
-            &self.text,
+            &self.text(),
             self.shards.iter().filter_map(|shard| {
                 let a = shard.analysed.as_ref()?;
                 Some(stitch::Part {
@@ -280,7 +298,7 @@ impl Incremental {
                 revision: a.revision,
                 start: shard.start,
                 line: shard.line,
-                text: self.shard_text(shard),
+                text: shard.text.as_str(),
                 line_index: &a.doc.line_index,
                 diagnostics: &a.own,
             })
@@ -308,36 +326,33 @@ impl Incremental {
         self.next_uid
     }
 
-    fn shard_text(&self, shard: &Shard) -> &str {
-        &self.text[shard.start..shard.start + shard.len]
-    }
-
-    /// Analyses the whole text again and cuts it anew.
-    fn rebuild(&mut self, inputs: &Inputs<'_>) {
+    /// Analyses the whole `text` again and cuts it anew.
+    fn rebuild(&mut self, text: String, inputs: &Inputs<'_>) {
         self.replaced.clear();
         self.keys.clear();
         self.findings.clear();
         self.shards.clear();
         let settings = self.settings.clone();
-        let doc = parse::parse(&self.text, &settings.states);
-        let cuts = if is_cuttable(&self.text, &doc) {
-            cut_points(&self.text, &doc, false)
+        let doc = parse::parse(&text, &settings.states);
+        let cuts = if is_cuttable(&text, &doc) {
+            cut_points(&text, &doc, false)
         } else {
             Vec::new()
         };
         let shards = if cuts.is_empty() {
             let uid = self.fresh_uid();
-            let l1_open_after = l1_open_after(&self.text, &doc, false);
+            let l1_open_after = l1_open_after(&text, &doc, false);
+            let analysed = analysed(&text, doc, inputs, &settings);
             vec![Shard {
                 uid,
                 start: 0,
                 line: 0,
-                len: self.text.len(),
-                analysed: Some(analysed(&self.text, doc, inputs, &settings)),
+                text,
+                analysed: Some(analysed),
                 l1_open_after,
             }]
         } else {
-            self.pieces((0, 0, self.text.len()), &doc, &cuts, false, inputs)
+            self.pieces((0, 0), &text, &doc, &cuts, false, inputs)
         };
         let fresh: Vec<u32> = shards.iter().map(|s| s.uid).collect();
         self.shards = shards;
@@ -348,7 +363,8 @@ impl Incremental {
     /// headings; `None` when the edit may have changed where other shards start.
     fn reanalyse(&mut self, i: usize, inputs: &Inputs<'_>) -> Option<Vec<Shard>> {
         let shard = &self.shards[i];
-        let text = &self.text[shard.start..shard.start + shard.len];
+        let owned = shard.text.clone();
+        let text = owned.as_str();
         let l1_in = i > 0 && self.shards[i - 1].l1_open_after;
         let doc = parse::parse(text, &self.settings.states);
         if !is_cuttable(text, &doc) {
@@ -365,7 +381,7 @@ impl Incremental {
         }
         // And the next shard's heading must still be one, with the same `#` section open.
         if let Some(next) = self.shards.get(i + 1) {
-            let rest = &self.text[next.start..];
+            let rest = next.text.as_str();
             let heading = &rest[..rest.find('\n').map_or(rest.len(), |n| n + 1)];
             let lines = count_lines(text);
             let targets_next = doc
@@ -390,32 +406,32 @@ impl Incremental {
                 uid: self.next_uid,
                 start,
                 line,
-                len: text.len(),
+                text: owned,
                 analysed: Some(analysed),
                 l1_open_after,
             }]);
         }
-        Some(self.pieces((start, line, text.len()), &doc, &cuts, l1_in, inputs))
+        Some(self.pieces((start, line), text, &doc, &cuts, l1_in, inputs))
     }
 
-    /// The `len` bytes of text from `start` (on `line`), whose document is `doc`, cut at `cuts`
+    /// `whole`, a text from `start` (on `line`) whose document is `doc`, cut at `cuts`
     /// (relative to `start`), each piece analysed alone; the pieces' documents are cut from
     /// `doc`, not parsed again.
     fn pieces(
         &mut self,
-        (start, line, len): (usize, usize, usize),
+        (start, line): (usize, usize),
+        whole: &str,
         doc: &Document,
         cuts: &[usize],
         mut l1_open: bool,
         inputs: &Inputs<'_>,
     ) -> Vec<Shard> {
         let settings = self.settings.clone();
-        let mut bounds = Vec::with_capacity(cuts.len() + 1);
+        let mut bounds = Vec::with_capacity(cuts.len() + 2);
         bounds.push(0);
         bounds.extend_from_slice(cuts);
-        let whole = &self.text[start..start + len];
         let docs = stitch::split(whole, doc, &bounds);
-        bounds.push(len);
+        bounds.push(whole.len());
         let mut out = Vec::with_capacity(docs.len());
         let mut line = line;
         for (pair, doc) in bounds.windows(2).zip(docs) {
@@ -429,7 +445,7 @@ impl Incremental {
                 uid: self.next_uid,
                 start: start + pair[0],
                 line,
-                len: pair[1] - pair[0],
+                text: text.to_owned(),
                 analysed: Some(analysed),
                 l1_open_after: l1_open,
             });
@@ -525,7 +541,7 @@ impl Incremental {
         let a = shard.analysed.as_ref().expect("analysed");
         let mut out = Vec::new();
         unknown_priority::check_with(
-            self.shard_text(shard),
+            shard.text.as_str(),
             &a.doc,
             &self.allowed,
             self.from_legend,
@@ -602,10 +618,10 @@ impl Incremental {
                         at: o,
                         first,
                         removable: duplicate_item::loses_nothing_between(
-                            self.shard_text(dup_shard),
+                            dup_shard.text.as_str(),
                             dup_doc,
                             o.item,
-                            self.shard_text(first_shard),
+                            first_shard.text.as_str(),
                             first_doc,
                             first.item,
                         ),
@@ -638,7 +654,7 @@ impl Incremental {
     fn spot(&self, o: Occurrence) -> duplicate_item::Spot<'_> {
         let (shard, doc) = self.doc_of(o.shard);
         duplicate_item::Spot {
-            text: self.shard_text(shard),
+            text: shard.text.as_str(),
             doc,
             item: o.item,
             part: o.shard,
@@ -651,7 +667,7 @@ impl Incremental {
             Finding::Duplicate { at, .. } | Finding::Elsewhere { at, .. } => *at,
         };
         let (shard, doc) = self.doc_of(at.shard);
-        let text = self.shard_text(shard);
+        let text = shard.text.as_str();
         let item = &doc.items[at.item];
         if rules::is_suppressed_at(doc, Code::DuplicateItem, item.text.start) {
             return None;
@@ -667,7 +683,7 @@ impl Incremental {
                     removable.then(|| rules::item_lines(text, doc, at.item).shift(shard.start));
                 duplicate_item::duplicate_of(
                     range,
-                    self.shard_text(first_shard),
+                    first_shard.text.as_str(),
                     first_item.text,
                     first_shard.line + first_item.line,
                     first_item.text.shift(first_shard.start),

@@ -272,7 +272,7 @@ impl Backend {
                 config,
                 workspace: live.workspace,
             },
-            text: live.incremental.text().to_owned(),
+            text: live.incremental.text(),
             analysis: live.incremental.analysis(),
             answers: documents::Answers::default(),
         })?;

@@ -29,14 +29,10 @@ struct Written {
     items: Vec<(usize, usize, Code, usize)>,
 }
 
-/// Positions in the whole text of `incremental`, whose line index is `index`.
-fn whole<'a>(
-    incremental: &'a Incremental,
-    index: &'a LineIndex,
-    encoding: Encoding,
-) -> LineMap<'a> {
+/// Positions in `text`, the whole text, whose line index is `index`.
+fn whole<'a>(text: &'a str, index: &'a LineIndex, encoding: Encoding) -> LineMap<'a> {
     LineMap {
-        text: incremental.text(),
+        text,
         index,
         encoding,
         line_base: 0,
@@ -45,8 +41,9 @@ fn whole<'a>(
 
 /// The diagnostics of `incremental` in LSP form, in one list.
 pub fn lsp_list(uri: &Url, incremental: &Incremental, encoding: Encoding) -> Vec<lsp::Diagnostic> {
-    let index = LineIndex::new(incremental.text());
-    let map = whole(incremental, &index, encoding);
+    let text = incremental.text();
+    let index = LineIndex::new(&text);
+    let map = whole(&text, &index, encoding);
     incremental
         .diagnostics()
         .iter()
@@ -71,8 +68,9 @@ pub fn message(
     let wide = incremental.document_wide();
     let mut wide_json: Vec<(usize, usize, Code, Vec<u8>)> = Vec::with_capacity(wide.len());
     if !wide.is_empty() {
-        let index = LineIndex::new(incremental.text());
-        let map = whole(incremental, &index, encoding);
+        let text = incremental.text();
+        let index = LineIndex::new(&text);
+        let map = whole(&text, &index, encoding);
         for d in &wide {
             let json = serde_json::to_vec(&convert::diagnostic(&map, uri, d)).unwrap_or_default();
             wide_json.push((d.range.start, d.range.end, d.code, json));
