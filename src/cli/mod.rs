@@ -50,6 +50,9 @@ pub enum Command {
     Lsp(LspArgs),
     /// Report problems in roadmap files; exit 1 when a warning or error remains, 2 on a usage
     /// or I/O error.
+    ///
+    /// Files are checked on every core (the environment variable TICKMARK_THREADS=N sets how
+    /// many threads) and reported in the order they were found.
     Check(CheckArgs),
     /// Show progress per section and per priority.
     Stats(StatsArgs),

@@ -12,7 +12,7 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 
 use tower_lsp::lsp_types::Url;
 
@@ -183,12 +183,18 @@ impl Backend {
     }
 
     /// Indexes an open document from its analysed text.
-    pub fn index_document(&self, uri: &Url, snapshot: &Snapshot) -> Delta {
-        let items = FileIndex::new(
-            &snapshot.text,
-            &snapshot.analysis.document,
-            self.features().encoding,
-        );
+    pub async fn index_document(&self, uri: &Url, snapshot: Arc<Snapshot>) -> Delta {
+        // Reading every item's name is done on a blocking thread: the requests that follow
+        // an open or a save (the editor's pull, its outline) are not held up by it.
+        let encoding = self.features().encoding;
+        let items = tokio::task::spawn_blocking(move || {
+            FileIndex::new(&snapshot.text, &snapshot.analysis.document, encoding)
+        })
+        .await;
+        let Ok(items) = items else {
+            tracing::error!("{uri}: indexing the document failed");
+            return Delta::default();
+        };
         let label = uri_label(self.root().as_deref(), uri);
         self.shared
             .workspace

@@ -28,7 +28,7 @@ async fn reindex(backend: &Backend, uri: &Url) {
     let Ok(snapshot) = backend.snapshot(uri) else {
         return;
     };
-    let delta = backend.index_document(uri, &snapshot);
+    let delta = backend.index_document(uri, snapshot).await;
     backend.after_index_change(&delta, Some(uri)).await;
 }
 
