@@ -29,7 +29,7 @@ pub fn document_symbol(
     };
     let symbols = guarded("outline", || outline::symbols(text, doc))?;
     Ok(Some(DocumentSymbolResponse::Nested(
-        symbols.iter().map(|s| symbol(&map, s)).collect(),
+        symbols.into_iter().map(|s| symbol(&map, s)).collect(),
     )))
 }
 
@@ -94,11 +94,12 @@ fn search(
         .collect()
 }
 
+/// The LSP form of `s`, which it takes apart (an outline has a name and a detail per item).
 #[allow(deprecated)] // `DocumentSymbol::deprecated` must be written out.
-fn symbol(map: &LineMap<'_>, s: &Symbol) -> DocumentSymbol {
+fn symbol(map: &LineMap<'_>, s: Symbol) -> DocumentSymbol {
     DocumentSymbol {
-        name: s.name.clone(),
-        detail: s.detail.clone(),
+        name: s.name,
+        detail: s.detail,
         kind: match s.kind {
             outline::SymbolKind::Section => SymbolKind::NAMESPACE,
             outline::SymbolKind::Task => SymbolKind::BOOLEAN,
@@ -109,7 +110,7 @@ fn symbol(map: &LineMap<'_>, s: &Symbol) -> DocumentSymbol {
         range: map.range(s.range),
         selection_range: map.range(s.selection),
         children: (!s.children.is_empty())
-            .then(|| s.children.iter().map(|c| symbol(map, c)).collect()),
+            .then(|| s.children.into_iter().map(|c| symbol(map, c)).collect()),
     }
 }
 
