@@ -169,9 +169,15 @@ impl Documents {
                     if start > end {
                         std::mem::swap(&mut start, &mut end);
                     }
-                    if let Some(live) = &mut doc.live {
-                        live.incremental
-                            .edit(TextRange::new(start, end), &change.text);
+                    if let Some(mut live) = doc.live.take() {
+                        // A panic in the engine costs the incremental analysis (the next
+                        // request starts one from the text), never the edit.
+                        let edited = crate::server::guarded("incremental edit", || {
+                            live.incremental
+                                .edit(TextRange::new(start, end), &change.text);
+                            live
+                        });
+                        doc.live = edited.ok();
                     }
                     let rope = &mut doc.rope;
                     let start_char = rope.byte_to_char(start);
