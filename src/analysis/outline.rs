@@ -253,18 +253,32 @@ pub struct Hint {
 
 /// `3/7` after each heading and each item with subtasks.
 pub fn inlay_hints(text: &str, doc: &Document) -> Vec<Hint> {
-    let counts = section_counts(doc);
+    inlay_hints_on(text, doc, 0..usize::MAX)
+}
+
+/// The hints of [`inlay_hints`] on `lines` alone (an editor asks for the visible ones): the
+/// items of other lines are not counted.
+pub fn inlay_hints_on(text: &str, doc: &Document, lines: std::ops::Range<usize>) -> Vec<Hint> {
     let mut out = Vec::new();
-    for s in &doc.sections {
-        let c = counts[s.id];
-        if c.total > 0 {
-            out.push(Hint {
-                offset: line_end(text, doc, s.line),
-                label: format!("{}/{}", c.done, c.total),
-            });
+    let sections: Vec<&super::model::Section> = doc
+        .sections
+        .iter()
+        .filter(|s| lines.contains(&s.line))
+        .collect();
+    if !sections.is_empty() {
+        let counts = section_counts(doc);
+        for s in sections {
+            let c = counts[s.id];
+            if c.total > 0 {
+                out.push(Hint {
+                    offset: line_end(text, doc, s.line),
+                    label: format!("{}/{}", c.done, c.total),
+                });
+            }
         }
     }
-    for item in &doc.items {
+    let first = doc.items.partition_point(|i| i.line < lines.start);
+    for item in doc.items[first..].iter().take_while(|i| i.line < lines.end) {
         if item.children.is_empty() {
             continue;
         }
@@ -368,6 +382,29 @@ mod tests {
                 Item Plain [-] 93..100
         "]]
         .assert_eq(&out);
+    }
+
+    /// The hints of some lines are those of the whole document on those lines.
+    #[test]
+    fn hints_on_lines_are_the_whole_documents_there() {
+        let doc = analyze(ROADMAP, &Inputs::default(), &Settings::default()).document;
+        let all = inlay_hints(ROADMAP, &doc);
+        assert!(all.len() >= 3);
+        let lines = doc.line_index.line_count();
+        for a in 0..=lines {
+            for b in a..=lines {
+                let expected: Vec<Hint> = all
+                    .iter()
+                    .filter(|h| (a..b).contains(&doc.line_index.line_of(h.offset)))
+                    .cloned()
+                    .collect();
+                assert_eq!(
+                    inlay_hints_on(ROADMAP, &doc, a..b),
+                    expected,
+                    "lines {a}..{b}"
+                );
+            }
+        }
     }
 
     #[test]

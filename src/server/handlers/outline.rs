@@ -179,7 +179,10 @@ pub fn inlay_hint(backend: &Backend, params: InlayHintParams) -> Result<Option<V
         line_base: 0,
     };
     let wanted = map.text_range(params.range);
-    let hints = guarded("inlay hints", || outline::inlay_hints(text, doc))?;
+    // Only the lines asked for (the visible ones) are counted; the range test below keeps the
+    // hints at their ends exactly.
+    let lines = doc.line_index.line_of(wanted.start)..doc.line_index.line_of(wanted.end) + 1;
+    let hints = guarded("inlay hints", || outline::inlay_hints_on(text, doc, lines))?;
     Ok(Some(
         hints
             .into_iter()
