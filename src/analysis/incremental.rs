@@ -266,8 +266,23 @@ impl Incremental {
     /// gives for the whole text, without parsing it again. Call [`Self::refresh`] after
     /// editing first.
     pub fn document(&self) -> Document {
+        self.document_of(&self.text())
+    }
+
+    /// The whole text, and its document and diagnostics as [`super::analyze`] gives them.
+    pub fn analysis(&self) -> (String, super::Analysis) {
+        let text = self.text();
+        let analysis = super::Analysis {
+            document: self.document_of(&text),
+            diagnostics: self.diagnostics(),
+        };
+        (text, analysis)
+    }
+
+    /// The stitched document; `text` is the whole text.
+    fn document_of(&self, text: &str) -> Document {
         stitch::stitch(
-            &self.text(),
+            text,
             self.shards.iter().filter_map(|shard| {
                 let a = shard.analysed.as_ref()?;
                 Some(stitch::Part {
@@ -277,15 +292,6 @@ impl Incremental {
                 })
             }),
         )
-    }
-
-    /// The document and its diagnostics, as [`super::analyze`] gives them for the whole
-    /// text.
-    pub fn analysis(&self) -> super::Analysis {
-        super::Analysis {
-            document: self.document(),
-            diagnostics: self.diagnostics(),
-        }
     }
 
     /// Each shard with the diagnostics of every rule but `duplicate-item`, for a caller that

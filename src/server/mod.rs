@@ -266,15 +266,18 @@ impl Backend {
         if let Some(snapshot) = self.documents.cached(uri, generation) {
             return Ok(snapshot);
         }
-        let current = handlers::diagnostics::with_current(self, uri, |live, version| Snapshot {
-            version,
-            generation: documents::Generation {
-                config,
-                workspace: live.workspace,
-            },
-            text: live.incremental.text(),
-            analysis: live.incremental.analysis(),
-            answers: documents::Answers::default(),
+        let current = handlers::diagnostics::with_current(self, uri, |live, version| {
+            let (text, analysis) = live.incremental.analysis();
+            Snapshot {
+                version,
+                generation: documents::Generation {
+                    config,
+                    workspace: live.workspace,
+                },
+                text,
+                analysis,
+                answers: documents::Answers::default(),
+            }
         })?;
         // Too large to analyse: a document with its lines and nothing else.
         let snapshot = Arc::new(if let Some(snapshot) = current {
