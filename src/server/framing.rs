@@ -2,8 +2,10 @@
 //! message it cannot decode (its framed reader stops after an error), so every message from
 //! the client is checked here first: a body that is not JSON is answered with a parse error,
 //! one that is not a JSON-RPC message with an invalid-request error, and the session goes on.
-//! Valid messages are passed through unchanged, and the server's own output is forwarded
-//! message by message so the error replies never interleave with it.
+//! Valid messages are passed through, the requests whose answers grow with the document
+//! rewrapped to be answered straight to the output (see [`super::handlers::direct`]), and the
+//! server's own output is forwarded message by message so the error replies never
+//! interleave with it.
 
 use serde::Deserialize;
 use serde_json::{json, Value};

@@ -195,6 +195,10 @@ impl Backend {
             tracing::error!("{uri}: indexing the document failed");
             return Delta::default();
         };
+        // Closed meanwhile: its file on disk has taken its place (`reindex_from_disk`).
+        if !self.documents.is_open(uri) {
+            return Delta::default();
+        }
         let label = uri_label(self.root().as_deref(), uri);
         self.shared
             .workspace
