@@ -2,7 +2,7 @@
 //! shutdown and exit.
 
 use std::io::{BufRead, BufReader, Write};
-use std::process::{Command, Stdio};
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
@@ -34,17 +34,23 @@ fn receive(stdout: &mut impl BufRead) -> Value {
     serde_json::from_slice(&body).unwrap()
 }
 
-#[test]
-fn the_binary_speaks_lsp_over_stdio() {
+/// `tickmark` with `args`, and its standard input and output.
+fn spawn(args: &[&str]) -> (Child, ChildStdin, BufReader<ChildStdout>) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_tickmark"))
-        .args(["lsp", "--stdio"])
+        .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let stdin = child.stdin.take().unwrap();
+    let stdout = BufReader::new(child.stdout.take().unwrap());
+    (child, stdin, stdout)
+}
+
+#[test]
+fn the_binary_speaks_lsp_over_stdio() {
+    let (mut child, mut stdin, mut stdout) = spawn(&["lsp", "--stdio"]);
 
     send(
         &mut stdin,
@@ -131,15 +137,7 @@ async fn direct_answers_equal_the_ones_through_tower_lsp() {
         ),
     ];
 
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tickmark"))
-        .arg("lsp")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let (mut child, mut stdin, mut stdout) = spawn(&["lsp"]);
     send(
         &mut stdin,
         &json!({"jsonrpc": "2.0", "id": 0, "method": "initialize",
