@@ -130,6 +130,27 @@ fn roadmap() -> impl Strategy<Value = String> {
         })
 }
 
+/// A `#` or `##` area of lines that reach across no heading (no link reference definitions,
+/// `tickmark-disable` regions, fences or HTML), so that a document of such areas is cut at
+/// each heading that no `#` section above holds open.
+fn area() -> impl Strategy<Value = String> {
+    let lines: Vec<&str> = LINES
+        .iter()
+        .copied()
+        .filter(|l| {
+            !l.starts_with("[ref]")
+                && !l.ends_with("disable -->")
+                && !matches!(l.get(..1), Some("`" | "~" | "<"))
+                && *l != "---"
+        })
+        .collect();
+    (
+        prop::sample::select(&["## Area", "# Part", "## ✅ Completed", "# 🔴 Critical"][..]),
+        prop::collection::vec(prop::sample::select(lines), 0..12),
+    )
+        .prop_map(|(heading, lines)| format!("{heading}\n{}\n", lines.join("\n")))
+}
+
 /// An edit: where (in thousandths of the text), how many bytes go, what comes in.
 fn edit() -> impl Strategy<Value = (usize, usize, &'static str)> {
     (
@@ -263,4 +284,111 @@ fn closing_front_matter_far_below_is_seen() {
     let closed = "---\ntitle: Plan\n---\n# One\n\n## Two\n\n- [ ] b\n\n## Three\n";
     let inc = Incremental::new(closed.to_owned(), &inputs, &settings);
     assert_eq!(inc.shard_count(), 4);
+}
+
+/// The inputs every test here analyses with.
+fn fixed_inputs(exists: &dyn Fn(&str) -> bool) -> Inputs<'_> {
+    Inputs {
+        link_exists: Some(exists),
+        last_commit: Some(jiff::civil::date(2025, 3, 1)),
+        today: Some(jiff::civil::date(2025, 3, 2)),
+        elsewhere: None,
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 500, ..ProptestConfig::default() })]
+
+    /// A large document is parsed in pieces on several threads, cut where it would be cut
+    /// anyway; when the pieces would not parse as the whole does, it is parsed whole.
+    #[test]
+    fn a_document_parsed_in_pieces_equals_one_parsed_whole(
+        parts in prop::collection::vec(prop_oneof![1 => roadmap(), 3 => area()], 1..6),
+        chunks in 2..6usize,
+        edits in prop::collection::vec(edit(), 0..6),
+    ) {
+        let exists = |path: &str| !path.contains("missing");
+        let inputs = fixed_inputs(&exists);
+        let settings = Settings::default();
+        let text = parts.concat();
+        let fresh = analyze(&text, &inputs, &settings);
+        let Some(mut inc) = Incremental::new_in_chunks(&text, chunks, &inputs, &settings) else {
+            return Ok(());
+        };
+        prop_assert_eq!(inc.text(), text.as_str());
+        prop_assert_eq!(inc.diagnostics(), fresh.diagnostics, "in {} pieces:\n{}", chunks, text);
+        prop_assert_eq!(inc.document(), fresh.document);
+        // And its shards take edits as any others do.
+        let mut text = text;
+        for (at, remove, insert) in edits {
+            let start = floor(&text, text.len() * at / 1000);
+            let end = floor(&text, (start + remove).min(text.len()));
+            text.replace_range(start..end, insert);
+            inc.edit(TextRange::new(start, end), insert);
+        }
+        inc.refresh(&inputs, &settings);
+        prop_assert_eq!(inc.diagnostics(), analyze(&text, &inputs, &settings).diagnostics);
+    }
+}
+
+/// Real roadmaps and a generated large one, parsed in 2 to 8 pieces, give what one parse
+/// gives; the generated one (plain `##` areas under a `#` title) is cut every time.
+#[test]
+fn real_roadmaps_parsed_in_pieces_equal_one_parsed_whole() {
+    let mut texts: Vec<(String, String)> = Vec::new();
+    let extra = std::env::var("TICKMARK_EXTRA_ROADMAPS").unwrap_or_default();
+    for dir in ["../shared/seeds", "tests/corpus", extra.as_str()] {
+        if dir.is_empty() {
+            continue;
+        }
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.extension().is_some_and(|e| e == "md") {
+                if let Ok(text) = std::fs::read_to_string(&path) {
+                    texts.push((path.display().to_string(), text));
+                }
+            }
+        }
+    }
+    assert!(texts.len() >= 10, "found only {} roadmaps", texts.len());
+    let mut generated = String::from(
+        "# Roadmap\n\n## Priority Levels\n- **[P0]** - Critical: now\n- **[P1]** - High: soon\n\n",
+    );
+    for n in 0..300 {
+        let _ = writeln!(
+            generated,
+            "## Area {n}\n\n- [x] [P{}] Task {n}\n  - [ ] Sub {n}\n- [ ] Shared item\n- [] Broken {n}\n",
+            n % 3
+        );
+    }
+    let exists = |path: &str| !path.contains("missing");
+    let inputs = fixed_inputs(&exists);
+    let settings = Settings::default();
+    for chunks in 2..=8 {
+        let inc = Incremental::new_in_chunks(&generated, chunks, &inputs, &settings)
+            .unwrap_or_else(|| panic!("the generated roadmap was not cut in {chunks}"));
+        let fresh = analyze(&generated, &inputs, &settings);
+        assert_eq!(inc.diagnostics(), fresh.diagnostics);
+        assert_eq!(inc.document(), fresh.document);
+    }
+    let mut cut = 0;
+    for (name, text) in &texts {
+        let fresh = analyze(text, &inputs, &settings);
+        for chunks in [2, 3, 8] {
+            if let Some(inc) = Incremental::new_in_chunks(text, chunks, &inputs, &settings) {
+                cut += 1;
+                assert_eq!(
+                    inc.diagnostics(),
+                    fresh.diagnostics,
+                    "{name} in {chunks} pieces"
+                );
+                assert_eq!(inc.document(), fresh.document, "{name} in {chunks} pieces");
+            }
+        }
+    }
+    assert!(cut > 0, "no real roadmap was cut");
 }

@@ -149,6 +149,24 @@ impl Incremental {
         this
     }
 
+    /// [`Self::new`] with the text parsed in `chunks` pieces at once whatever its size, or
+    /// `None` when it cannot be cut into that many: how tests reach the parallel path.
+    #[doc(hidden)]
+    pub fn new_in_chunks(
+        text: &str,
+        chunks: usize,
+        inputs: &Inputs<'_>,
+        settings: &Settings,
+    ) -> Option<Self> {
+        let mut this = Self::new(String::new(), inputs, settings);
+        let shards = this.in_chunks(text, chunks, inputs)?;
+        let fresh: Vec<u32> = shards.iter().map(|s| s.uid).collect();
+        this.replaced.clear();
+        this.shards = shards;
+        this.update_tables(&fresh, inputs);
+        Some(this)
+    }
+
     /// The whole text (put together from the shards).
     pub fn text(&self) -> String {
         let mut text = String::with_capacity(self.len());
@@ -334,10 +352,32 @@ impl Incremental {
 
     /// Analyses the whole `text` again and cuts it anew.
     fn rebuild(&mut self, text: String, inputs: &Inputs<'_>) {
+        let chunks = if text.len() >= PARALLEL_BYTES {
+            std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+        } else {
+            1
+        };
+        self.rebuild_in(text, chunks, inputs);
+    }
+
+    /// [`Self::rebuild`] with the text parsed in up to `chunks` pieces at once, one thread
+    /// each, when the document can be cut there; else whole.
+    fn rebuild_in(&mut self, text: String, chunks: usize, inputs: &Inputs<'_>) {
         self.replaced.clear();
         self.keys.clear();
         self.findings.clear();
         self.shards.clear();
+        let shards = match self.in_chunks(&text, chunks, inputs) {
+            Some(shards) => shards,
+            None => self.whole(text, inputs),
+        };
+        let fresh: Vec<u32> = shards.iter().map(|s| s.uid).collect();
+        self.shards = shards;
+        self.update_tables(&fresh, inputs);
+    }
+
+    /// The shards of `text`, parsed as one.
+    fn whole(&mut self, text: String, inputs: &Inputs<'_>) -> Vec<Shard> {
         let settings = self.settings.clone();
         let doc = parse::parse(&text, &settings.states);
         let cuts = if is_cuttable(&text, &doc) {
@@ -345,7 +385,7 @@ impl Incremental {
         } else {
             Vec::new()
         };
-        let shards = if cuts.is_empty() {
+        if cuts.is_empty() {
             let uid = self.fresh_uid();
             let l1_open_after = l1_open_after(&text, &doc, false);
             let analysed = analysed(&text, doc, inputs, &settings);
@@ -359,10 +399,118 @@ impl Incremental {
             }]
         } else {
             self.pieces((0, 0), &text, &doc, &cuts, false, inputs)
-        };
-        let fresh: Vec<u32> = shards.iter().map(|s| s.uid).collect();
-        self.shards = shards;
-        self.update_tables(&fresh, inputs);
+        }
+    }
+
+    /// The shards of `text`, parsed in `chunks` pieces on as many threads; `None` when the
+    /// text has no place to cut it into that many, or a piece does not parse alone as it
+    /// does in the whole (then it is parsed whole).
+    fn in_chunks(&mut self, text: &str, chunks: usize, inputs: &Inputs<'_>) -> Option<Vec<Shard>> {
+        let starts = chunk_starts(text, chunks);
+        if starts.len() < 2 {
+            return None;
+        }
+        let states = &self.settings.states;
+        let ranges: Vec<(usize, usize)> = starts
+            .iter()
+            .zip(starts.iter().skip(1).chain([&text.len()]))
+            .map(|(&a, &b)| (a, b))
+            .collect();
+        // Each chunk parsed, and cut as if no `#` section held open at its start.
+        let parsed: Vec<(Document, Vec<usize>, Vec<Document>)> = std::thread::scope(|scope| {
+            let workers: Vec<_> = ranges
+                .iter()
+                .map(|&(a, b)| {
+                    scope.spawn(move || {
+                        let piece = &text[a..b];
+                        let doc = parse::parse(piece, states);
+                        let cuts = cut_points(piece, &doc, false);
+                        let docs = split_at(piece, &doc, &cuts);
+                        (doc, cuts, docs)
+                    })
+                })
+                .collect();
+            workers
+                .into_iter()
+                .map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                .collect()
+        });
+        // Each cut between chunks must be one the whole text would make.
+        let mut l1_open = false;
+        let mut cut: Vec<(Vec<usize>, Vec<Document>)> = Vec::with_capacity(parsed.len());
+        for (k, ((doc, cuts, docs), &(a, b))) in parsed.into_iter().zip(&ranges).enumerate() {
+            let piece = &text[a..b];
+            if !is_cuttable(piece, &doc) {
+                return None;
+            }
+            if k > 0 {
+                let starts_shard = doc.sections.first().is_some_and(|s| {
+                    s.heading.start == 0 && cuts_at(piece, s) && (s.level == 1 || !l1_open)
+                });
+                let (prev_start, _) = ranges[k - 1];
+                let last_cut = cut[k - 1].0.last().copied().unwrap_or(0);
+                let heading = &piece[..piece.find('\n').map_or(piece.len(), |n| n + 1)];
+                if !starts_shard || !heading_follows(&text[prev_start + last_cut..a], heading) {
+                    return None;
+                }
+            }
+            // Cut again where a `#` section open at the start keeps `##` headings together.
+            let (cuts, docs) = if l1_open {
+                let fixed = cut_points(piece, &doc, true);
+                if fixed == cuts {
+                    (cuts, docs)
+                } else {
+                    let docs = split_at(piece, &doc, &fixed);
+                    (fixed, docs)
+                }
+            } else {
+                (cuts, docs)
+            };
+            // A `tickmark-disable-next-line` on the chunk's last line would target the next
+            // chunk's heading, which the whole text does not cut at.
+            let lines = count_lines(piece);
+            if k + 1 < ranges.len()
+                && doc
+                    .suppressions
+                    .iter()
+                    .any(|s| matches!(s, Suppression::Line { line, .. } if *line >= lines))
+            {
+                return None;
+            }
+            l1_open = l1_open_after(piece, &doc, l1_open);
+            cut.push((cuts, docs));
+        }
+        let settings = self.settings.clone();
+        let mut shards = Vec::new();
+        let mut l1_open = false;
+        let mut line = 0;
+        for ((cuts, docs), &(a, b)) in cut.into_iter().zip(&ranges) {
+            let chunk = &text[a..b];
+            let bounds: Vec<usize> = std::iter::once(0)
+                .chain(cuts)
+                .chain([chunk.len()])
+                .collect();
+            for (pair, doc) in bounds.windows(2).zip(docs) {
+                let piece = &chunk[pair[0]..pair[1]];
+                debug_assert_eq!(
+                    doc,
+                    parse::parse(piece, &settings.states),
+                    "cut at {pair:?}"
+                );
+                l1_open = l1_open_after(piece, &doc, l1_open);
+                let analysed = analysed(piece, doc, inputs, &settings);
+                shards.push(Shard {
+                    uid: self.fresh_uid(),
+                    start: a + pair[0],
+                    line,
+                    text: piece.to_owned(),
+                    analysed: Some(analysed),
+                    l1_open_after: l1_open,
+                });
+                line += count_lines(piece);
+            }
+        }
+        Some(shards)
     }
 
     /// Re-analyses the edited shard at `i`, cut into pieces when it now holds top-level
@@ -433,10 +581,10 @@ impl Incremental {
         inputs: &Inputs<'_>,
     ) -> Vec<Shard> {
         let settings = self.settings.clone();
+        let docs = split_at(whole, doc, cuts);
         let mut bounds = Vec::with_capacity(cuts.len() + 2);
         bounds.push(0);
         bounds.extend_from_slice(cuts);
-        let docs = stitch::split(whole, doc, &bounds);
         bounds.push(whole.len());
         let mut out = Vec::with_capacity(docs.len());
         let mut line = line;
@@ -469,8 +617,10 @@ impl Incremental {
             .enumerate()
             .map(|(i, s)| (s.uid, i))
             .collect();
-        let mut touched: Vec<String> = Vec::new();
         let replaced = std::mem::take(&mut self.replaced);
+        // After a rebuild every key is new: no list to clean up, none to name twice.
+        let rebuilt = replaced.is_empty() && self.keys.is_empty();
+        let mut touched: Vec<String> = Vec::new();
         let gone: Vec<u32> = replaced.iter().map(|s| s.uid).collect();
         for shard in &replaced {
             for (key, _) in &shard.analysed.as_ref().expect("analysed").keys {
@@ -486,11 +636,18 @@ impl Incremental {
         for &uid in fresh {
             let shard = &self.shards[self.position[&uid]];
             for (key, item) in &shard.analysed.as_ref().expect("analysed").keys {
-                self.keys.entry(key.clone()).or_default().push(Occurrence {
+                let occurrence = Occurrence {
                     shard: uid,
                     item: *item,
-                });
-                touched.push(key.clone());
+                };
+                if let Some(list) = self.keys.get_mut(key.as_str()) {
+                    list.push(occurrence);
+                } else {
+                    self.keys.insert(key.clone(), vec![occurrence]);
+                }
+                if !rebuilt {
+                    touched.push(key.clone());
+                }
             }
         }
         touched.sort_unstable();
@@ -527,6 +684,18 @@ impl Incremental {
             }
         }
 
+        if rebuilt {
+            let findings: Map<String, Vec<Finding>> = self
+                .keys
+                .iter()
+                .filter_map(|(key, list)| {
+                    let found = self.find_duplicates(key, list, inputs);
+                    (!found.is_empty()).then(|| (key.clone(), found))
+                })
+                .collect();
+            self.findings = findings;
+            return;
+        }
         for key in touched {
             let found = match self.keys.get(&key) {
                 Some(list) => self.find_duplicates(&key, list, inputs),
@@ -575,6 +744,16 @@ impl Incremental {
     /// the first that it duplicates (any earlier one when it is top-level; a sibling or an
     /// unrelated top-level item when it is a subtask), else the same item in another file.
     fn find_duplicates(&self, key: &str, list: &[Occurrence], inputs: &Inputs<'_>) -> Vec<Finding> {
+        if let [o] = *list {
+            // Alone in the document: only another file can hold it.
+            let (_, doc) = self.doc_of(o.shard);
+            let top = doc.items[o.item].parent().is_none();
+            return inputs
+                .elsewhere
+                .and_then(|e| e.same_item(&key[1..], top, key.starts_with('t')))
+                .map(|other| vec![Finding::Elsewhere { at: o, other }])
+                .unwrap_or_default();
+        }
         let mut list = list.to_vec();
         list.sort_by_key(|&o| self.order(o));
         let mut found = Vec::new();
@@ -701,6 +880,61 @@ impl Incremental {
             }
         })
     }
+}
+
+/// Below this many bytes a document is parsed on one thread: starting threads would cost
+/// more than they save.
+const PARALLEL_BYTES: usize = 256 * 1024;
+
+/// Where to cut `text` into about `chunks` pieces of equal size, for parsing them at once:
+/// 0, then the start of the first `#` or `##` heading line after each equal share. The
+/// pieces are checked afterwards: this is only where to try.
+fn chunk_starts(text: &str, chunks: usize) -> Vec<usize> {
+    let mut starts = vec![0];
+    let bytes = text.as_bytes();
+    for k in 1..chunks {
+        let target = (text.len() * k / chunks).max(starts[starts.len() - 1] + 1);
+        let mut at = target;
+        let found = loop {
+            // The next line start at or after `at`.
+            let Some(nl) = memchr::memchr(b'\n', &bytes[at.saturating_sub(1)..]) else {
+                break None;
+            };
+            let line = at.saturating_sub(1) + nl + 1;
+            if line >= bytes.len() {
+                break None;
+            }
+            let hashes = bytes[line..]
+                .iter()
+                .take(3)
+                .take_while(|&&b| b == b'#')
+                .count();
+            if (1..=2).contains(&hashes)
+                && matches!(
+                    bytes.get(line + hashes),
+                    None | Some(b' ' | b'\t' | b'\r' | b'\n')
+                )
+            {
+                break Some(line);
+            }
+            at = line + 1;
+        };
+        match found {
+            Some(line) if line > starts[starts.len() - 1] => starts.push(line),
+            Some(_) => {}
+            None => break,
+        }
+    }
+    starts
+}
+
+/// The documents of `text` (whose document is `doc`) cut at `cuts`, as [`stitch::split`]
+/// gives them.
+fn split_at(text: &str, doc: &Document, cuts: &[usize]) -> Vec<Document> {
+    let mut bounds = Vec::with_capacity(cuts.len() + 1);
+    bounds.push(0);
+    bounds.extend_from_slice(cuts);
+    stitch::split(text, doc, &bounds)
 }
 
 /// A shard's own analysis: its document and every rule that reads only it.
