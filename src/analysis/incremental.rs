@@ -100,6 +100,8 @@ pub struct ShardView<'a> {
     pub text: &'a str,
     /// Lines of `text` alone.
     pub line_index: &'a super::text::LineIndex,
+    /// The model of `text` alone: what [`super::parse`] gives for it.
+    pub doc: &'a Document,
     /// Every rule's diagnostics but `duplicate-item`'s, in offsets of `text`, sorted.
     pub diagnostics: &'a [Diagnostic],
 }
@@ -324,6 +326,7 @@ impl Incremental {
                 line: shard.line,
                 text: shard.text.as_str(),
                 line_index: &a.doc.line_index,
+                doc: &a.doc,
                 diagnostics: &a.own,
             })
         })

@@ -14,6 +14,7 @@ use tower_lsp::lsp_types::{Position, TextDocumentContentChangeEvent, Url};
 
 use crate::analysis::incremental::Incremental;
 use crate::analysis::{Analysis, Encoding, TextRange};
+use crate::server::outline_wire::OutlineCache;
 use crate::server::published::WireCache;
 
 /// One open document.
@@ -38,6 +39,8 @@ pub struct Live {
     /// The workspace generation it was made with.
     pub workspace: u64,
     pub wire: WireCache,
+    /// The outline as last answered from it.
+    pub outline: OutlineCache,
 }
 
 /// A document's incremental analysis, taken out to be refreshed (see

@@ -17,6 +17,7 @@ pub mod ext;
 pub mod framing;
 mod handlers;
 mod history;
+pub mod outline_wire;
 pub mod published;
 pub mod workspace;
 

@@ -13,6 +13,7 @@ use tower_lsp::lsp_types::{
 
 use crate::analysis::incremental::Incremental;
 use crate::server::documents::Live;
+use crate::server::outline_wire::OutlineCache;
 use crate::server::published::{self, WireCache};
 use crate::server::{guarded, Backend, MAX_ANALYZED_BYTES};
 
@@ -50,6 +51,7 @@ pub(crate) fn with_current<T>(
                     incremental: Incremental::new(text, inputs, &config.settings),
                     workspace,
                     wire: WireCache::default(),
+                    outline: OutlineCache::default(),
                 })
             })?
         }

@@ -54,8 +54,8 @@ struct Failure<'a> {
 
 /// Requests whose answer depends on the document's version alone (and the session's
 /// settings): the serialised result is kept with the version and written again as it is.
+/// (The outline keeps its own JSON, shard by shard: see [`crate::server::outline_wire`].)
 const WHOLE_DOCUMENT: &[&str] = &[
-    "textDocument/documentSymbol",
     "textDocument/foldingRange",
     "textDocument/codeLens",
     "textDocument/documentLink",
@@ -100,9 +100,9 @@ fn kept(
 
 fn compute(backend: &Backend, request: &DirectRequest) -> Vec<u8> {
     match request.method.as_str() {
-        "textDocument/documentSymbol" => {
-            respond(request, |p| super::outline::document_symbol(backend, p))
-        }
+        "textDocument/documentSymbol" => respond_json(request, |p| {
+            super::outline::document_symbol_json(backend, p)
+        }),
         "textDocument/foldingRange" => {
             respond(request, |p| super::outline::folding_range(backend, p))
         }
@@ -162,6 +162,21 @@ where
             result,
         })
         .unwrap_or_else(|error| failure(&request.id, internal(&error))),
+        Err(error) => failure(&request.id, error),
+    }
+}
+
+/// Reads the params and runs `handler`, which gives its result already serialised.
+fn respond_json<P>(request: &DirectRequest, handler: impl FnOnce(P) -> Result<Vec<u8>>) -> Vec<u8>
+where
+    P: serde::de::DeserializeOwned,
+{
+    let params = match P::deserialize(&request.params) {
+        Ok(params) => params,
+        Err(error) => return failure(&request.id, Error::invalid_params(error.to_string())),
+    };
+    match handler(params) {
+        Ok(result) => envelope(&request.id, &result),
         Err(error) => failure(&request.id, error),
     }
 }

@@ -12,6 +12,7 @@ use tower_lsp::lsp_types::{
 use crate::analysis::index::{self, FileIndex};
 use crate::analysis::outline::{self, Symbol};
 use crate::server::convert::{self, LineMap};
+use crate::server::outline_wire;
 use crate::server::{document_folder, guarded, Backend};
 
 pub fn document_symbol(
@@ -31,6 +32,23 @@ pub fn document_symbol(
     Ok(Some(DocumentSymbolResponse::Nested(
         symbols.into_iter().map(|s| symbol(&map, s)).collect(),
     )))
+}
+
+/// The result of [`document_symbol`] serialised, for the direct answer: written shard by
+/// shard from the incremental analysis, keeping what did not change since the last answer
+/// (see [`outline_wire`]).
+pub fn document_symbol_json(backend: &Backend, params: DocumentSymbolParams) -> Result<Vec<u8>> {
+    let uri = &params.text_document.uri;
+    let encoding = backend.features().encoding;
+    let written = super::diagnostics::with_current(backend, uri, |live, _| {
+        outline_wire::result(&live.incremental, encoding, &mut live.outline)
+    })?;
+    match written {
+        Some(json) => Ok(json),
+        // Not analysed incrementally (too large): as the request through tower-lsp answers.
+        None => serde_json::to_vec(&document_symbol(backend, params)?)
+            .map_err(|e| tower_lsp::jsonrpc::Error::invalid_params(e.to_string())),
+    }
 }
 
 /// Most items one `workspace/symbol` answer lists; the editor narrows as the user types.
@@ -96,7 +114,7 @@ fn search(
 
 /// The LSP form of `s`, which it takes apart (an outline has a name and a detail per item).
 #[allow(deprecated)] // `DocumentSymbol::deprecated` must be written out.
-fn symbol(map: &LineMap<'_>, s: Symbol) -> DocumentSymbol {
+pub(crate) fn symbol(map: &LineMap<'_>, s: Symbol) -> DocumentSymbol {
     DocumentSymbol {
         name: s.name,
         detail: s.detail,

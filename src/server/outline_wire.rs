@@ -1,0 +1,324 @@
+//! The outline (`textDocument/documentSymbol`) as JSON, built from an incremental analysis
+//! shard by shard, as [`super::published`] builds the diagnostics.
+//!
+//! Every section but a `#` one lies within one shard (a shard starts at a `#` or `##`
+//! heading, which ends every deeper section), and so does every item. A `#` section reaches
+//! into the shards after it, up to the next `#` heading: its children there are those shards'
+//! outermost sections, and its progress counts theirs. So each shard's symbols are kept as
+//! the JSON last written for them, by shard revision, and only the `#` sections are written
+//! anew, around the kept JSON of their children. A keystroke writes one shard's symbols
+//! again; the answer equals [`super::handlers::outline::document_symbol`]'s (a test holds
+//! them equal).
+
+use std::collections::HashMap;
+
+use tower_lsp::lsp_types::{DocumentSymbol, Position};
+
+use crate::analysis::hover::progress;
+use crate::analysis::incremental::{Incremental, ShardView};
+use crate::analysis::outline::{self, section_counts, SymbolKind};
+use crate::analysis::stats::Counts;
+use crate::analysis::Encoding;
+use crate::server::convert::LineMap;
+use crate::server::handlers::outline::symbol;
+
+/// The JSON of each shard's symbols as last written.
+#[derive(Debug, Default)]
+pub struct OutlineCache {
+    encoding: Option<Encoding>,
+    /// By shard revision.
+    shards: HashMap<u64, Fragment>,
+}
+
+/// One shard's symbols.
+#[derive(Debug)]
+struct Fragment {
+    /// The line the shard started on when written (every position depends on it).
+    line: usize,
+    /// The outermost symbols before the shard's first `#` section, comma-joined: in the
+    /// whole document they are children of a `#` section of an earlier shard, if any.
+    before: Vec<u8>,
+    /// What `before` counts towards that section's progress.
+    before_counts: Counts,
+    /// The shard's `#` sections, in order.
+    tops: Vec<Top>,
+}
+
+/// A `#` section of a shard, with its range's end and progress left open.
+#[derive(Debug)]
+struct Top {
+    /// The symbol without its children.
+    head: DocumentSymbol,
+    /// Its own progress, within the shard.
+    counts: Counts,
+    /// Its children within the shard, comma-joined.
+    children: Vec<u8>,
+}
+
+/// The `documentSymbol` result (a JSON array) for the current analysis of `incremental`,
+/// reusing what `cache` holds of earlier ones.
+pub fn result(incremental: &Incremental, encoding: Encoding, cache: &mut OutlineCache) -> Vec<u8> {
+    if cache.encoding != Some(encoding) {
+        cache.shards.clear();
+        cache.encoding = Some(encoding);
+    }
+    let shards: Vec<ShardView<'_>> = incremental.shards().collect();
+    let mut kept = HashMap::with_capacity(shards.len());
+    for shard in &shards {
+        let fragment = match cache.shards.remove(&shard.revision) {
+            Some(f) if f.line == shard.line => f,
+            _ => fragment(shard, encoding),
+        };
+        kept.insert(shard.revision, fragment);
+    }
+    cache.shards = kept;
+
+    let mut out = Writer::default();
+    out.body.push(b'[');
+    // The `#` section still open: its symbol, progress and children so far.
+    let mut open: Option<(&Top, Counts, Vec<&[u8]>)> = None;
+    for shard in &shards {
+        let f = &cache.shards[&shard.revision];
+        if !f.before.is_empty() {
+            match &mut open {
+                Some((_, counts, children)) => {
+                    add(counts, &f.before_counts);
+                    children.push(&f.before);
+                }
+                None => out.element(&f.before),
+            }
+        }
+        for (i, top) in f.tops.iter().enumerate() {
+            if let Some((head, counts, children)) = open.take() {
+                out.top(head, &counts, &children, top.head.range.start);
+            }
+            if i + 1 < f.tops.len() {
+                out.top(top, &top.counts, &[&top.children], top.head.range.end);
+            } else {
+                open = Some((top, top.counts, vec![&top.children]));
+            }
+        }
+    }
+    if let Some((head, counts, children)) = open {
+        let end = shards.last().map_or(Position::default(), |last| {
+            map_of(last, encoding).position(last.text.len())
+        });
+        out.top(head, &counts, &children, end);
+    }
+    out.body.push(b']');
+    out.body
+}
+
+/// The answer being written.
+#[derive(Default)]
+struct Writer {
+    body: Vec<u8>,
+    any: bool,
+}
+
+impl Writer {
+    /// Adds `json`, one or more comma-joined elements, to the array.
+    fn element(&mut self, json: &[u8]) {
+        if self.any {
+            self.body.push(b',');
+        }
+        self.any = true;
+        self.body.extend_from_slice(json);
+    }
+
+    /// Adds a `#` section ending at `end`, with its progress and its children.
+    fn top(&mut self, top: &Top, counts: &Counts, children: &[&[u8]], end: Position) {
+        let mut head = top.head.clone();
+        head.range.end = end;
+        head.detail = (counts.total + counts.cancelled > 0).then(|| progress(counts));
+        let mut json = serde_json::to_vec(&head).unwrap_or_default();
+        let mut parts = children.iter().filter(|c| !c.is_empty()).peekable();
+        if parts.peek().is_some() && json.last() == Some(&b'}') {
+            json.pop();
+            json.extend_from_slice(br#","children":["#);
+            let mut first = true;
+            for part in parts {
+                if !first {
+                    json.push(b',');
+                }
+                first = false;
+                json.extend_from_slice(part);
+            }
+            json.extend_from_slice(b"]}");
+        }
+        self.element(&json);
+    }
+}
+
+fn map_of<'a>(shard: &ShardView<'a>, encoding: Encoding) -> LineMap<'a> {
+    LineMap {
+        text: shard.text,
+        index: shard.line_index,
+        encoding,
+        line_base: shard.line as u32,
+    }
+}
+
+/// The symbols of one shard, cut as [`Fragment`] keeps them.
+fn fragment(shard: &ShardView<'_>, encoding: Encoding) -> Fragment {
+    let map = map_of(shard, encoding);
+    let doc = shard.doc;
+    let counts = section_counts(doc);
+    let mut roots = doc.sections.iter().filter(|s| s.parent.is_none());
+    let mut f = Fragment {
+        line: shard.line,
+        before: Vec::new(),
+        before_counts: Counts::default(),
+        tops: Vec::new(),
+    };
+    for s in outline::symbols(shard.text, doc) {
+        let section = if s.kind == SymbolKind::Section {
+            let section = roots.next();
+            debug_assert_eq!(section.map(|r| r.range.start), Some(s.range.start));
+            section
+        } else {
+            None
+        };
+        match section {
+            Some(section) if section.level == 1 => {
+                let mut children = Vec::new();
+                let mut s = s;
+                for child in std::mem::take(&mut s.children) {
+                    if !children.is_empty() {
+                        children.push(b',');
+                    }
+                    let _ = serde_json::to_writer(&mut children, &symbol(&map, child));
+                }
+                f.tops.push(Top {
+                    head: symbol(&map, s),
+                    counts: counts[section.id],
+                    children,
+                });
+            }
+            _ => {
+                // Only a `#` section follows a `#` section at the outermost level.
+                debug_assert!(f.tops.is_empty(), "a symbol after a `#` section");
+                if let Some(section) = section {
+                    add(&mut f.before_counts, &counts[section.id]);
+                }
+                if !f.before.is_empty() {
+                    f.before.push(b',');
+                }
+                let _ = serde_json::to_writer(&mut f.before, &symbol(&map, s));
+            }
+        }
+    }
+    f
+}
+
+fn add(to: &mut Counts, more: &Counts) {
+    to.total += more.total;
+    to.done += more.done;
+    to.open += more.open;
+    to.in_progress += more.in_progress;
+    to.deferred += more.deferred;
+    to.cancelled += more.cancelled;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{result, OutlineCache};
+    use crate::analysis::incremental::Incremental;
+    use crate::analysis::{analyze, outline, Encoding, Inputs, LineIndex, Settings, TextRange};
+    use crate::server::convert::LineMap;
+    use crate::server::handlers::outline::symbol;
+    use proptest::prelude::*;
+
+    const LINES: &[&str] = &[
+        "# Roadmap",
+        "# 🔴 Critical",
+        "# Done ✅",
+        "## Area",
+        "## ✅ Completed",
+        "### Sub",
+        "Title",
+        "=====",
+        "",
+        "",
+        "- [ ] Task A",
+        "- [x] Task B é",
+        "  - [ ] Sub a",
+        "  - [x] Sub b",
+        "    - [ ] deeper",
+        "- [~] Cancelled",
+        "- Plain item",
+        "  - **Time:** 2 hours",
+        "```",
+        "<!-- tickmark-disable-next-line -->",
+        "1. [ ] Numbered",
+        "- [ ] ",
+    ];
+
+    /// What the request through tower-lsp answers: the outline of the whole text.
+    fn whole(text: &str, encoding: Encoding) -> serde_json::Value {
+        let analysis = analyze(text, &Inputs::default(), &Settings::default());
+        let index = LineIndex::new(text);
+        let map = LineMap {
+            text,
+            index: &index,
+            encoding,
+            line_base: 0,
+        };
+        let symbols: Vec<_> = outline::symbols(text, &analysis.document)
+            .into_iter()
+            .map(|s| symbol(&map, s))
+            .collect();
+        serde_json::to_value(symbols).unwrap()
+    }
+
+    fn written(
+        inc: &Incremental,
+        encoding: Encoding,
+        cache: &mut OutlineCache,
+    ) -> serde_json::Value {
+        serde_json::from_slice(&result(inc, encoding, cache)).expect("valid JSON")
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+        /// After every edit, the outline written shard by shard (reusing the last answer's
+        /// JSON) equals the outline of the whole text.
+        #[test]
+        fn the_outline_written_by_shard_equals_the_whole_ones(
+            lines in prop::collection::vec(prop::sample::select(LINES), 0..60),
+            edits in prop::collection::vec(
+                (0..=1000usize, 0..8usize, prop::sample::select(&["", "x", "\n", "## New\n", "# Top\n", "- [x] Done\n", "  - [ ] Sub\n", "é"][..])),
+                1..8,
+            ),
+            utf16 in any::<bool>(),
+        ) {
+            let encoding = if utf16 { Encoding::Utf16 } else { Encoding::Utf8 };
+            let settings = Settings::default();
+            let inputs = Inputs::default();
+            let mut text = lines.join("\n");
+            text.push('\n');
+            let mut inc = Incremental::new(text.clone(), &inputs, &settings);
+            let mut cache = OutlineCache::default();
+            prop_assert_eq!(written(&inc, encoding, &mut cache), whole(&text, encoding));
+            for (at, remove, insert) in edits {
+                let mut start = text.len() * at / 1000;
+                while !text.is_char_boundary(start) {
+                    start -= 1;
+                }
+                let mut end = (start + remove).min(text.len());
+                while !text.is_char_boundary(end) {
+                    end -= 1;
+                }
+                text.replace_range(start..end, insert);
+                inc.edit(TextRange::new(start, end), insert);
+                inc.refresh(&inputs, &settings);
+                prop_assert_eq!(
+                    written(&inc, encoding, &mut cache),
+                    whole(&text, encoding),
+                    "in {} shards:\n{}", inc.shard_count(), text
+                );
+            }
+        }
+    }
+}
