@@ -60,6 +60,26 @@ pub fn message(
     encoding: Encoding,
     cache: &mut WireCache,
 ) -> Vec<u8> {
+    let mut body =
+        br#"{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":"#.to_vec();
+    let _ = serde_json::to_writer(&mut body, uri.as_str());
+    body.extend_from_slice(br#","diagnostics":"#);
+    write_list(&mut body, uri, incremental, encoding, cache);
+    body.extend_from_slice(br#","version":"#);
+    body.extend_from_slice(version.to_string().as_bytes());
+    body.extend_from_slice(b"}}");
+    body
+}
+
+/// The diagnostics of `incremental` as a JSON array, the one [`lsp_list`] gives, appended
+/// to `body`, reusing what `cache` holds of earlier lists.
+pub fn write_list(
+    body: &mut Vec<u8>,
+    uri: &Url,
+    incremental: &Incremental,
+    encoding: Encoding,
+    cache: &mut WireCache,
+) {
     if cache.encoding != Some(encoding) {
         cache.shards.clear();
         cache.encoding = Some(encoding);
@@ -78,13 +98,8 @@ pub fn message(
     }
     let mut wide_json = wide_json.into_iter().peekable();
 
-    let mut body =
-        Vec::with_capacity(128 + cache.shards.values().map(|w| w.json.len()).sum::<usize>());
-    body.extend_from_slice(
-        br#"{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":"#,
-    );
-    let _ = serde_json::to_writer(&mut body, uri.as_str());
-    body.extend_from_slice(br#","diagnostics":["#);
+    body.reserve(16 + cache.shards.values().map(|w| w.json.len()).sum::<usize>());
+    body.push(b'[');
     let mut first = true;
     let mut push = |body: &mut Vec<u8>, json: &[u8]| {
         if !first {
@@ -103,9 +118,9 @@ pub fn message(
         for &(start, end, code, to) in &written.items {
             let key = (shard.start + start, shard.start + end, code);
             while let Some((_, _, _, json)) = wide_json.next_if(|(s, e, c, _)| (*s, *e, *c) < key) {
-                push(&mut body, &json);
+                push(body, &json);
             }
-            push(&mut body, &written.json[from..to]);
+            push(body, &written.json[from..to]);
             from = to;
         }
         if !written.items.is_empty() {
@@ -113,13 +128,10 @@ pub fn message(
         }
     }
     for (_, _, _, json) in wide_json {
-        push(&mut body, &json);
+        push(body, &json);
     }
     cache.shards = kept;
-    body.extend_from_slice(br#"],"version":"#);
-    body.extend_from_slice(version.to_string().as_bytes());
-    body.extend_from_slice(b"}}");
-    body
+    body.push(b']');
 }
 
 fn write_shard(

@@ -135,6 +135,19 @@ async fn direct_answers_equal_the_ones_through_tower_lsp() {
             "textDocument/foldingRange",
             json!({ "textDocument": { "uri": "file:///tmp/other.md" } }),
         ),
+        // A new task typed under the second area: the outline and the diagnostics are
+        // written again from what the last answers kept of the other shards.
+        (
+            "textDocument/didChange",
+            json!({ "textDocument": { "uri": uri, "version": 2 }, "contentChanges": [{
+                "range": { "start": { "line": problem_line, "character": 0 }, "end": { "line": problem_line, "character": 0 } },
+                "text": "- [x] [P1] Typed in\n  - [ ] left open\n" }] }),
+        ),
+        (
+            "textDocument/documentSymbol",
+            json!({ "textDocument": doc }),
+        ),
+        ("textDocument/diagnostic", json!({ "textDocument": doc })),
     ];
 
     let (mut child, mut stdin, mut stdout) = spawn(&["lsp"]);
@@ -155,6 +168,14 @@ async fn direct_answers_equal_the_ones_through_tower_lsp() {
     );
     let mut over_stdio = Vec::new();
     for (id, (method, params)) in requests.iter().enumerate() {
+        if *method == "textDocument/didChange" {
+            send(
+                &mut stdin,
+                &json!({"jsonrpc": "2.0", "method": method, "params": params}),
+            );
+            over_stdio.push(Value::Null);
+            continue;
+        }
         send(
             &mut stdin,
             &json!({"jsonrpc": "2.0", "id": id + 1, "method": method, "params": params}),
@@ -176,6 +197,14 @@ async fn direct_answers_equal_the_ones_through_tower_lsp() {
         .await;
     server.open(&uri.parse().unwrap(), &text).await;
     for ((method, params), stdio) in requests.iter().zip(over_stdio) {
+        if *method == "textDocument/didChange" {
+            server
+                .notify::<tower_lsp::lsp_types::notification::DidChangeTextDocument>(
+                    serde_json::from_value(params.clone()).unwrap(),
+                )
+                .await;
+            continue;
+        }
         let (_, in_process) = server
             .raw_request(method, params.clone())
             .await

@@ -173,32 +173,29 @@ pub async fn refresh_all(backend: &Backend) {
     }
 }
 
+/// The result id of a pull: the configuration's and workspace's generations with `version`.
+fn result_id(backend: &Backend, version: i32) -> String {
+    format!(
+        "{}.{}:{version}",
+        backend.effective().generation,
+        backend.shared.workspace.generation()
+    )
+}
+
 pub fn pull(
     backend: &Backend,
     params: DocumentDiagnosticParams,
 ) -> Result<DocumentDiagnosticReportResult> {
     let uri = params.text_document.uri;
-    let generation = format!(
-        "{}.{}",
-        backend.effective().generation,
-        backend.shared.workspace.generation()
-    );
     let Some(version) = backend.documents.version(&uri) else {
         return Err(Error::invalid_params(format!("{uri} is not open")));
     };
-    let result_id = format!("{generation}:{version}");
+    let result_id = result_id(backend, version);
     if params.previous_result_id.as_deref() == Some(result_id.as_str()) {
-        return Ok(DocumentDiagnosticReportResult::Report(
-            DocumentDiagnosticReport::Unchanged(RelatedUnchangedDocumentDiagnosticReport {
-                related_documents: None,
-                unchanged_document_diagnostic_report: UnchangedDocumentDiagnosticReport {
-                    result_id,
-                },
-            }),
-        ));
+        return Ok(unchanged(result_id));
     }
     let (version, items) = current(backend, &uri)?;
-    let result_id = format!("{generation}:{version}");
+    let result_id = self::result_id(backend, version);
     Ok(DocumentDiagnosticReportResult::Report(
         DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
             related_documents: None,
@@ -208,4 +205,44 @@ pub fn pull(
             },
         }),
     ))
+}
+
+fn unchanged(result_id: String) -> DocumentDiagnosticReportResult {
+    DocumentDiagnosticReportResult::Report(DocumentDiagnosticReport::Unchanged(
+        RelatedUnchangedDocumentDiagnosticReport {
+            related_documents: None,
+            unchanged_document_diagnostic_report: UnchangedDocumentDiagnosticReport { result_id },
+        },
+    ))
+}
+
+/// The result of [`pull`] serialised, for the direct answer: the list is written shard by
+/// shard from the incremental analysis, keeping the JSON of the shards an edit did not
+/// touch (as pushed diagnostics are; a client that pulls gets no pushes).
+pub fn pull_json(backend: &Backend, params: DocumentDiagnosticParams) -> Result<Vec<u8>> {
+    let uri = params.text_document.uri;
+    let Some(version) = backend.documents.version(&uri) else {
+        return Err(Error::invalid_params(format!("{uri} is not open")));
+    };
+    let id = result_id(backend, version);
+    if params.previous_result_id.as_deref() == Some(id.as_str()) {
+        return serde_json::to_vec(&unchanged(id))
+            .map_err(|e| Error::invalid_params(e.to_string()));
+    }
+    let encoding = backend.features().encoding;
+    let written = with_current(backend, &uri, |live, version| {
+        let mut body = br#"{"kind":"full","resultId":"#.to_vec();
+        let _ = serde_json::to_writer(&mut body, &result_id(backend, version));
+        body.extend_from_slice(br#","items":"#);
+        published::write_list(&mut body, &uri, &live.incremental, encoding, &mut live.wire);
+        body.push(b'}');
+        body
+    })?;
+    Ok(written.unwrap_or_else(|| {
+        // Too large to analyse: nothing to show, as through tower-lsp.
+        let mut body = br#"{"kind":"full","resultId":"#.to_vec();
+        let _ = serde_json::to_writer(&mut body, &id);
+        body.extend_from_slice(br#","items":[]}"#);
+        body
+    }))
 }

@@ -108,7 +108,9 @@ fn compute(backend: &Backend, request: &DirectRequest) -> Vec<u8> {
         }
         "textDocument/codeLens" => respond(request, |p| super::outline::code_lens(backend, p)),
         "textDocument/inlayHint" => respond(request, |p| super::outline::inlay_hint(backend, p)),
-        "textDocument/diagnostic" => respond(request, |p| super::diagnostics::pull(backend, p)),
+        "textDocument/diagnostic" => {
+            respond_json(request, |p| super::diagnostics::pull_json(backend, p))
+        }
         "textDocument/codeAction" => {
             respond(request, |p| super::code_action::code_action(backend, p))
         }
