@@ -25,7 +25,7 @@ import {
 } from 'vscode-languageclient/node';
 import { buildServerSettings, roadmapDocumentSelector, type MarkdownFilter } from './config';
 import { CrashPolicy, OnceNotifier } from './crash';
-import { findServer, judgeVersion, lookupFailureMessage } from './server';
+import { findServer, installDocsUrl, judgeVersion, lookupFailureMessage } from './server';
 import { exitWithin, spawnServer, startFailureMessage, type ServerProcess } from './startup';
 import { formatStatus, type DocumentStats } from './status';
 import { toggleArguments } from './toggle';
@@ -132,7 +132,8 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
   });
   if (!lookup.found) {
     serverPath = undefined;
-    reportStartFailure(lookupFailureMessage(lookup));
+    const repository = (context.extension.packageJSON as { repository?: { url?: string } }).repository;
+    reportStartFailure(lookupFailureMessage(lookup), undefined, lookup.reason === 'not-found' ? installDocsUrl(repository?.url) : undefined);
     return;
   }
   serverPath = lookup.path;
@@ -249,10 +250,12 @@ function onServerClosed(hasRun: boolean): { action: CloseAction; handled: boolea
 }
 
 /** A server that cannot start is reported once (until the user restarts), with the fixes. */
-function reportStartFailure(message: string, key = message): void {
+function reportStartFailure(message: string, key = message, installDocs?: string): void {
   output.error(message);
   if (!notices.shouldShow(key)) return;
-  void vscode.window.showErrorMessage(message, 'Open Settings', 'Restart', 'Show Output').then((choice) => {
+  const actions = installDocs ? ['How to Install', 'Open Settings', 'Show Output'] : ['Open Settings', 'Restart', 'Show Output'];
+  void vscode.window.showErrorMessage(message, ...actions).then((choice) => {
+    if (choice === 'How to Install' && installDocs) void vscode.env.openExternal(vscode.Uri.parse(installDocs));
     if (choice === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'tickmark.server.path');
     if (choice === 'Restart') void vscode.commands.executeCommand('tickmark.restart');
     if (choice === 'Show Output') output.show(true);
