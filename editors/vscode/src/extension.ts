@@ -159,10 +159,10 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
   const started = { hasRun: false };
   const binary = lookup.path;
   // Started here rather than by the client, to keep the end of its standard error for the
-  // message when it fails to start (it also goes to the output channel, as the client does).
+  // message when it fails to start (the client still logs each line in the output channel).
   let spawned: ServerProcess | undefined;
   const serverOptions: ServerOptions = async () => {
-    spawned = await spawnServer(binary, ['lsp'], { ...process.env, RUST_BACKTRACE: '1' }, (chunk) => output.append(chunk));
+    spawned = await spawnServer(binary, ['lsp'], { ...process.env, RUST_BACKTRACE: '1' });
     serverProcess = spawned;
     return spawned.child;
   };
