@@ -435,6 +435,9 @@ try {
     "the start failure shows the server's exit code and standard error", dies.join(' | '));
   const buttons = await toastButtons();
   check(buttons.includes('Show Output'), 'the start failure offers Show Output', buttons.join(' | '));
+  const stderrLines = outputChannelLog().split('\n').filter((l) => l.includes('simulated failure'));
+  check(stderrLines.length >= 1 && stderrLines.length === new Set(stderrLines.map((l) => l.replace(/^\S+ \S+ /, ''))).size,
+    "the server's standard error is in the output channel, once per start", stderrLines.join(' | ') || 'not there');
   await shot('07b-server-dies-at-start');
 
   // 17. bad input: a missing binary is reported once, with the fix
@@ -453,11 +456,8 @@ try {
   await context.close().catch(() => {});
   stopServer();
   fs.writeFileSync(path.join(OUT, 'timings.json'), JSON.stringify(timings, null, 2));
-  // the extension's output channel (client log and the server's stderr)
-  const logs = path.join(userData, 'logs');
-  for (const f of fs.existsSync(logs) ? fs.readdirSync(logs, { recursive: true }) : []) {
-    if (String(f).endsWith('tickmark.log')) fs.copyFileSync(path.join(logs, String(f)), path.join(OUT, 'tickmark-output-channel.log'));
-  }
+  // the extension's output channel (client log and the server's stderr), of every window
+  fs.writeFileSync(path.join(OUT, 'tickmark-output-channel.log'), outputChannelLog());
 }
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed === 0 && passed > 0 ? 0 : 1);
