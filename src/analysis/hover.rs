@@ -105,7 +105,11 @@ fn section_hover(text: &str, doc: &Document, id: SectionId) -> Hover {
         }
     }
     let mut out = String::new();
-    let _ = writeln!(out, "**{}**\n", text[section.title.as_range()].trim());
+    let _ = writeln!(
+        out,
+        "**{}**\n",
+        section_name(&text[section.title.as_range()])
+    );
     let _ = writeln!(out, "Progress: {}\n", progress(&counts));
     if !by_priority.is_empty() {
         // `None` (no priority) sorts first in the map; list it last.
@@ -130,6 +134,22 @@ fn section_hover(text: &str, doc: &Document, id: SectionId) -> Hover {
         ),
         markdown: out.trim_end().to_owned(),
     }
+}
+
+/// A heading's title as a hover shows it: mojibake repaired (`âœ… Done` reads `✅ Done`) and
+/// the title's own emphasis markers dropped, since the hover sets the name in bold itself
+/// (`## **Tier 1**` would otherwise show as `****Tier 1****`).
+fn section_name(title: &str) -> String {
+    let repaired = super::mojibake::repair(title.trim());
+    let mut name = repaired.replace("**", "").replace("__", "");
+    if let Some(inner) = name
+        .strip_prefix('*')
+        .and_then(|n| n.strip_suffix('*'))
+        .or_else(|| name.strip_prefix('_').and_then(|n| n.strip_suffix('_')))
+    {
+        name = inner.to_owned();
+    }
+    name.trim().to_owned()
 }
 
 /// `3/7 done · 43%`, plus cancelled tasks when there are any.
@@ -252,5 +272,25 @@ mod tests {
 
                 Estimate: 10–11 h"]],
         );
+    }
+
+    #[test]
+    fn heading_hover_names_the_section_without_markup_or_mojibake() {
+        let name = |heading: &str| {
+            let text = format!("{heading}\n- [ ] a\n");
+            let doc = analyze(&text, &Inputs::default(), &Settings::default()).document;
+            let target = target_at_line(&doc, 0).expect("a heading");
+            let markdown = hover(&text, &doc, target, None).markdown;
+            markdown.lines().next().unwrap_or_default().to_owned()
+        };
+        assert_eq!(name("## **Tier 1**"), "**Tier 1**");
+        assert_eq!(name("## **Phase 2:** Polish"), "**Phase 2: Polish**");
+        assert_eq!(name("## __Later__"), "**Later**");
+        assert_eq!(name("## *Someday*"), "**Someday**");
+        assert_eq!(
+            name("## \u{e2}\u{153}\u{2026} Completed"),
+            "**\u{2705} Completed**"
+        );
+        assert_eq!(name("## 🔴 Tier 1"), "**🔴 Tier 1**");
     }
 }

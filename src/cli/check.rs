@@ -1,7 +1,7 @@
 //! `tickmark check`: discover → read → analyse → render or fix → exit code.
 //!
 //! Exit codes (SPEC §5): 2 when a path, file or configuration could not be read (the other
-//! files are still checked), else 1 when any warning or error remains (after fixing, with
+//! files are still checked) or a folder holds no file that matches the roadmap globs, else 1 when any warning or error remains (after fixing, with
 //! `--fix`), else 0.
 //!
 //! `--fix` applies every safe fix over bounded rounds and writes a file only when the fixed
@@ -436,6 +436,15 @@ pub(super) fn gather(
             for error in found.errors {
                 let place = error.path.unwrap_or_else(|| path.clone());
                 status.error(format!("{}: {}", place.display(), error.message));
+            }
+            if found.files.is_empty() {
+                // A misnamed roadmap must not pass CI as "no problems": a folder that holds
+                // no roadmap is a usage error (exit 2), as a path that does not exist is.
+                status.error(format!(
+                    "no roadmap files found under {}; globs: {} (name a file to check it whatever its name, or set `roadmaps` in tickmark.toml)",
+                    path.display(),
+                    config.roadmap_globs().join(", ")
+                ));
             }
             for file in found.files {
                 if !seen.insert(file.clone()) {

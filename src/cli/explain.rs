@@ -11,7 +11,8 @@ pub fn run(args: &ExplainArgs) -> ExitCode {
     let Some(name) = &args.code else {
         return super::print_all(&list());
     };
-    let Some(code) = Code::parse(name.trim()) else {
+    // Rule codes are lower-case; `MOJIBAKE` or `Duplicate-Item` name the same rule.
+    let Some(code) = Code::parse(&name.trim().to_ascii_lowercase()) else {
         let known: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
         eprintln!(
             "error: unknown rule `{name}`; known rules: {}",

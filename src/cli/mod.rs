@@ -54,7 +54,7 @@ pub enum Command {
     /// Files are checked on every core (the environment variable TICKMARK_THREADS=N sets how
     /// many threads) and reported in the order they were found.
     Check(CheckArgs),
-    /// Show progress per section and per priority.
+    /// Show progress per section and per priority (lines are 1-based, in JSON too).
     Stats(StatsArgs),
     /// Print one item's timeline from git.
     History(HistoryArgs),
@@ -89,7 +89,8 @@ pub enum CheckFormat {
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// Files or directories to check; a directory means every roadmap file below it
-    /// (honouring .gitignore). `-` reads standard input (see --stdin-filename). Default: `.`.
+    /// (honouring .gitignore), and one that holds none is an error (exit 2). `-` reads
+    /// standard input (see --stdin-filename). Default: `.`.
     pub paths: Vec<PathBuf>,
     /// Output format.
     #[arg(long, visible_alias = "output-format", value_enum, default_value_t = CheckFormat::Human)]
@@ -156,7 +157,7 @@ pub struct DiffArgs {
 
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
-    /// A rule code such as `malformed-checkbox`; omit to list every rule.
+    /// A rule code such as `malformed-checkbox`, in any case; omit to list every rule.
     pub code: Option<String>,
 }
 

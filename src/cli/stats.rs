@@ -3,7 +3,8 @@
 //! The table shows, per file, the totals, then one row per section (indented by heading
 //! level) with done/total, the percentage and the summed estimate fields, then one row per
 //! priority. `--format json` prints `{ "<path>": <tickmark/stats object> }` in the shape of
-//! [`crate::stats_json`]. Files are found and read as `tickmark check` finds and reads them,
+//! [`crate::stats_json`], except that `bySection[].line` is 1-based like every line the command
+//! line prints (the LSP request keeps LSP's 0-based lines). Files are found and read as `tickmark check` finds and reads them,
 //! with the same exit code 2 for what cannot be read.
 
 use std::fmt::Write as _;
@@ -35,7 +36,9 @@ pub fn run(args: &StatsArgs) -> ExitCode {
                 table.push_str(&render_table(&input.display, &analysis.document, &progress));
             }
             StatsFormat::Json => {
-                json.insert(input.display.clone(), crate::stats_json::to_json(&progress));
+                let mut value = crate::stats_json::to_json(&progress);
+                one_based_lines(&mut value);
+                json.insert(input.display.clone(), value);
             }
         }
     }
@@ -52,6 +55,21 @@ pub fn run(args: &StatsArgs) -> ExitCode {
         return ExitCode::from(2);
     }
     status.exit_code(false)
+}
+
+/// Turns the 0-based heading lines of the `tickmark/stats` object into the 1-based lines of
+/// the command line (the table, `check --format json`, SARIF and GitHub all count from 1).
+fn one_based_lines(value: &mut serde_json::Value) {
+    if let Some(sections) = value
+        .get_mut("bySection")
+        .and_then(serde_json::Value::as_array_mut)
+    {
+        for section in sections {
+            if let Some(line) = section.get("line").and_then(serde_json::Value::as_u64) {
+                section["line"] = serde_json::Value::from(line + 1);
+            }
+        }
+    }
 }
 
 /// One file's progress as a plain-text table.

@@ -92,6 +92,35 @@ fn exit_codes() {
 }
 
 #[test]
+fn a_folder_without_a_roadmap_is_an_error() {
+    // A misnamed roadmap: nothing matches the globs, so nothing would be checked.
+    let project = Project::new();
+    project.file("docs/PLAN.md", "- [] Broken box\n");
+    let out = project.run(&["check", "docs"]);
+    assert_eq!(out.code, 2, "{}", out.stdout);
+    assert!(
+        out.stderr
+            .contains("no roadmap files found under docs; globs: **/ROADMAP*.md, "),
+        "{}",
+        out.stderr
+    );
+    // The same with no argument (the current folder), and for `stats`.
+    assert_eq!(project.run(&["check"]).code, 2);
+    assert_eq!(project.run(&["stats", "docs"]).code, 2);
+    // The configured globs are the ones named.
+    project.file("tickmark.toml", "roadmaps = [\"**/NEXT.md\"]\n");
+    let out = project.run(&["check", "docs"]);
+    assert!(out.stderr.contains("globs: **/NEXT.md ("), "{}", out.stderr);
+    // A file named on the command line is checked whatever its name.
+    assert_eq!(project.run(&["check", "docs/PLAN.md"]).code, 1);
+    // A folder with a roadmap is checked as before.
+    project.file("docs/NEXT.md", "- [ ] Fine\n");
+    let out = project.run(&["check", "docs"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stderr.is_empty(), "{}", out.stderr);
+}
+
+#[test]
 fn fix_then_check_again() {
     let project = project();
     let fixed = project.run(&["check", "--fix", "ROADMAP.md"]);

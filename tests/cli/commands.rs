@@ -22,6 +22,20 @@ fn explain_an_unknown_rule() {
 }
 
 #[test]
+fn explain_accepts_any_case() {
+    let lower = Project::new().run(&["explain", "malformed-checkbox"]);
+    for name in [
+        "MALFORMED-CHECKBOX",
+        "Malformed-Checkbox",
+        " malformed-Checkbox ",
+    ] {
+        let out = Project::new().run(&["explain", name]);
+        assert_eq!(out.code, 0, "{name}: {}", out.stderr);
+        assert_eq!(out.stdout, lower.stdout, "{name}");
+    }
+}
+
+#[test]
 fn config_schema_is_json() {
     let out = Project::new().run(&["config", "--schema"]);
     assert_eq!(out.code, 0);
@@ -50,6 +64,27 @@ fn stats_table_and_json() {
     let table = project.run(&["stats", "ROADMAP.md"]);
     let json = project.run(&["stats", "--format", "json", "ROADMAP.md"]);
     assert_snapshot!(format!("{}\n{}", table.snapshot(), json.snapshot()));
+}
+
+#[test]
+fn stats_json_lines_match_the_table() {
+    // Every line the command line prints is 1-based: the JSON's section lines are the
+    // table's, and the line of each heading in the file.
+    let project = Project::new();
+    project.file(
+        "ROADMAP.md",
+        "# Plan\n\n## Now\n\n- [ ] a\n\n## Later\n\n- [x] b\n",
+    );
+    let out = project.run(&["stats", "--format", "json", "ROADMAP.md"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let value: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let lines: Vec<u64> = value["ROADMAP.md"]["bySection"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, [1, 3, 7]);
 }
 
 #[test]

@@ -140,9 +140,38 @@ wait_line(7, '- [x] Write the README')
 vim.cmd('TickmarkToggle')
 wait_line(7, '- [ ] Write the README')
 
--- 7. :checkhealth tickmark reports the binary and the client
+-- 7. the server serves the roadmap globs only, as the VS Code extension does: a markdown
+-- file with another name gets no client, one that matches the globs (any case) gets the
+-- same client
+local notes = workdir .. '/docs/notes.md'
+vim.fn.mkdir(workdir .. '/docs', 'p')
+vim.fn.writefile({ '- [] not a roadmap' }, notes)
+vim.cmd.edit(notes)
+local notes_buf = vim.api.nvim_get_current_buf()
+vim.wait(500, function()
+  return #vim.lsp.get_clients({ bufnr = notes_buf, name = 'tickmark' }) > 0
+end, 20)
+check(vim.bo[notes_buf].filetype == 'markdown' and #vim.lsp.get_clients({ bufnr = notes_buf, name = 'tickmark' }) == 0, 'a markdown file that is not a roadmap is not served')
+local todo = workdir .. '/docs/todo.md'
+vim.fn.writefile({ '- [ ] a task' }, todo)
+vim.cmd.edit(todo)
+local todo_buf = vim.api.nvim_get_current_buf()
+vim.wait(timeout, function()
+  return #vim.lsp.get_clients({ bufnr = todo_buf, name = 'tickmark' }) > 0
+end, 20)
+local todo_client = vim.lsp.get_clients({ bufnr = todo_buf, name = 'tickmark' })[1]
+check(todo_client ~= nil and todo_client.id == client.id, 'docs/todo.md (lower case) is served by the same client')
+local tickmark = require('tickmark')
+check(tickmark.is_roadmap('/r/docs/TECH_DEBT.md', '/r', tickmark.default_globs) and tickmark.is_roadmap('/r/ROADMAP.md', '/r', tickmark.default_globs)
+  and not tickmark.is_roadmap('/r/README.md', '/r', tickmark.default_globs), 'the default globs match as in tickmark.toml')
+check(tickmark.is_roadmap('/r/plans/next.md', '/r', { 'plans/*.md' }) and not tickmark.is_roadmap('/r/plans/a/next.md', '/r', { 'plans/*.md' })
+  and tickmark.is_roadmap('/r/a/NEXT.md', '/r', { '{NEXT,LATER}.md' }), 'configured globs: one folder level for *, braces')
+check(#tickmark.globs({ settings = { tickmark = { roadmaps = { 'PLAN.md' } } } }) == 1, 'settings.tickmark.roadmaps replaces the default globs')
+vim.cmd.buffer(buf)
+
+-- 8. :checkhealth tickmark reports the binary and the client
 vim.cmd('checkhealth tickmark')
 local report = table.concat(vim.api.nvim_buf_get_lines(0, 0, -1, false), '\n')
-check(report:find('tickmark', 1, true) ~= nil and report:find('serves 1 buffer', 1, true) ~= nil and not report:find('ERROR', 1, true), ':checkhealth tickmark is clean', report)
+check(report:find('tickmark', 1, true) ~= nil and report:find('serves 2 buffer', 1, true) ~= nil and not report:find('ERROR', 1, true), ':checkhealth tickmark is clean', report)
 
 finish()

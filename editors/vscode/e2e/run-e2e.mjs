@@ -3,9 +3,13 @@
 // against the real `tickmark lsp`. Everything is done from the keyboard and mouse, as a
 // person would, and read back from the screen and from the saved file.
 //
+// The extension is installed from the linux-x64 .vsix (`npm run package:linux-x64`), which
+// carries the server: with `tickmark.server.path` empty and no tickmark on PATH, it must
+// start its bundled binary. The bad-input steps then point the setting at broken servers.
+//
 // Env:
-//   TICKMARK_BIN  the tickmark binary (required; written into tickmark.server.path)
-//   VSIX          the packaged extension      (default: ../dist/tickmark.vsix)
+//   TICKMARK_BIN  the tickmark binary (required; the broken servers of the last steps wrap it)
+//   VSIX          the packaged extension      (default: ../dist/tickmark-linux-x64.vsix)
 //   CODE_SERVER   code-server launcher        (default: `code-server` on PATH)
 //   CHROMIUM      Chromium executable         (default: /usr/bin/chromium)
 //   OUT           screenshots and logs        (default: <repo>/artifacts/vscode-e2e)
@@ -26,7 +30,7 @@ const env = process.env;
 const CODE_SERVER = env.CODE_SERVER || 'code-server';
 const CHROMIUM = env.CHROMIUM || '/usr/bin/chromium';
 const OUT = path.resolve(env.OUT || path.join(repoRoot, 'artifacts', 'vscode-e2e'));
-const VSIX = path.resolve(env.VSIX || path.join(here, '..', 'dist', 'tickmark.vsix'));
+const VSIX = path.resolve(env.VSIX || path.join(here, '..', 'dist', 'tickmark-linux-x64.vsix'));
 if (!env.TICKMARK_BIN) {
   console.error('TICKMARK_BIN must name the tickmark binary (e.g. target/debug/tickmark)');
   process.exit(2);
@@ -81,7 +85,6 @@ const baseSettings = {
   'workbench.secondarySideBar.defaultVisibility': 'hidden',
   'git.enabled': false,
   'files.autoSave': 'off',
-  'tickmark.server.path': TICKMARK_BIN,
 };
 const writeSettings = (extra = {}) => {
   for (const file of settingsFiles) {
@@ -98,6 +101,13 @@ process.on('exit', () => {
   stopServer();
   if (env.KEEP) console.log(`kept ${tmp}`); else fs.rmSync(tmp, { recursive: true, force: true });
 });
+
+// 0. nothing named tickmark on the PATH the extension host gets (code-server builds it from a
+// login shell): the server that answers below can only be the bundled one
+const onPath = (() => {
+  try { return execFileSync('bash', ['-lc', 'command -v tickmark'], { encoding: 'utf8' }).trim(); } catch { return ''; }
+})();
+check(onPath === '', 'no tickmark on PATH', onPath);
 
 // 1. install the packaged extension, as a user does with a .vsix
 execFileSync(CODE_SERVER, [...common, '--install-extension', VSIX], { stdio: 'inherit' });
@@ -156,7 +166,14 @@ const goTo = async (line, column = 1) => {
 };
 const statusText = () => page.evaluate(() => [...document.querySelectorAll('.part.statusbar .statusbar-item')]
   .map((e) => e.textContent.trim()).find((t) => /^\d+\/\d+ · \d+%$|no tasks/.test(t)) || '');
+// The extension's output channel, as VS Code logs it (the client log and the server's stderr).
+const outputChannelLog = () => {
+  const logs = path.join(userData, 'logs');
+  const files = fs.existsSync(logs) ? fs.readdirSync(logs, { recursive: true }).map(String).filter((f) => f.endsWith('tickmark.log')) : [];
+  return files.map((f) => fs.readFileSync(path.join(logs, f), 'utf8')).join('\n');
+};
 const seenToasts = new Set();
+const toastButtons = () => page.locator('.notifications-toasts .notification-list-item .monaco-button').allInnerTexts().catch(() => []);
 const collectToasts = async () => {
   for (const t of await page.locator('.notifications-toasts .notification-list-item-message').allInnerTexts().catch(() => [])) seenToasts.add(t.trim());
 };
@@ -218,6 +235,10 @@ try {
   await page.waitForSelector('.monaco-editor .squiggly-warning', { timeout: 60_000 });
   mark('diagnostics visible');
   check(await page.locator('.monaco-editor .squiggly-warning').count() >= 1, 'a warning squiggle in the editor');
+  // The output channel names the binary it started and where it was found.
+  const channel = outputChannelLog();
+  check(/server: \S+\/server\/tickmark \(from bundled\)/.test(channel), 'the extension started its bundled server (no setting, nothing on PATH)',
+    channel.split('\n').filter((l) => l.includes('server:')).join(' | ') || 'no output channel log');
 
   // 6. the status bar shows the document's progress (tickmark/stats)
   const status = await waitFor(statusText, 15_000);
@@ -320,6 +341,9 @@ try {
   fs.writeFileSync(path.join(OUT, 'history.txt'), `${historyText}\n`);
   check(/Add rate limiting/.test(historyText) && /added|Start the roadmap/.test(historyText),
     'Show Item History opens the task\'s timeline', historyText || [...seenToasts].join(' | '));
+  // It is in the history language, for which the extension turns word wrap on.
+  const mode = await page.evaluate(() => [...document.querySelectorAll('.part.statusbar .statusbar-item')].map((e) => e.textContent.trim()));
+  check(mode.includes('Tickmark History'), 'the history view is in the wrapping Tickmark History language', mode.join(' | '));
   await shot('05-item-history');
   await page.keyboard.press('Escape');
 
@@ -407,6 +431,14 @@ try {
   const dies = await withServer(script('tickmark-dies-at-start', 'echo "simulated failure" >&2; exit 101'), (t) => /failed to start/.test(t), 20_000);
   fs.writeFileSync(path.join(OUT, 'notifications-dying-server.txt'), `${dies.join('\n')}\n`);
   check(dies.length === 1 && /failed to start/.test(dies[0]), 'a server that dies at start is reported once', dies.join(' | '));
+  check(dies.length === 1 && /exit code 101/.test(dies[0]) && /simulated failure/.test(dies[0]) && !/disposed/.test(dies[0]),
+    "the start failure shows the server's exit code and standard error", dies.join(' | '));
+  const buttons = await toastButtons();
+  check(buttons.includes('Show Output'), 'the start failure offers Show Output', buttons.join(' | '));
+  const stderrLines = outputChannelLog().split('\n').filter((l) => l.includes('simulated failure'));
+  check(stderrLines.length >= 1 && stderrLines.length === new Set(stderrLines.map((l) => l.replace(/^\S+ \S+ /, ''))).size,
+    "the server's standard error is in the output channel, once per start", stderrLines.join(' | ') || 'not there');
+  await shot('07b-server-dies-at-start');
 
   // 17. bad input: a missing binary is reported once, with the fix
   const missing = await withServer(path.join(tmp, 'no-such-tickmark'), (t) => t.includes('no-such-tickmark'), 15_000);
@@ -424,11 +456,8 @@ try {
   await context.close().catch(() => {});
   stopServer();
   fs.writeFileSync(path.join(OUT, 'timings.json'), JSON.stringify(timings, null, 2));
-  // the extension's output channel (client log and the server's stderr)
-  const logs = path.join(userData, 'logs');
-  for (const f of fs.existsSync(logs) ? fs.readdirSync(logs, { recursive: true }) : []) {
-    if (String(f).endsWith('tickmark.log')) fs.copyFileSync(path.join(logs, String(f)), path.join(OUT, 'tickmark-output-channel.log'));
-  }
+  // the extension's output channel (client log and the server's stderr), of every window
+  fs.writeFileSync(path.join(OUT, 'tickmark-output-channel.log'), outputChannelLog());
 }
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed === 0 && passed > 0 ? 0 : 1);

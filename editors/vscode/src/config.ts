@@ -84,13 +84,35 @@ export interface MarkdownFilter {
 
 /**
  * The documents the client serves: markdown files on disk whose path matches one of the
- * roadmap globs. An empty or invalid setting falls back to the defaults, so a typo never
- * switches the extension off silently.
+ * roadmap globs, ignoring ASCII case as the server and the Neovim plugin do (VS Code's
+ * globs are case-sensitive on Linux, so `todo.md` would get the server in Neovim only). An
+ * empty or invalid setting falls back to the defaults, so a typo never switches the
+ * extension off silently.
  */
 export function roadmapDocumentSelector(globs: unknown): MarkdownFilter[] {
   const valid = Array.isArray(globs) ? globs.filter((g): g is string => typeof g === 'string' && g.trim() !== '') : [];
   const patterns = valid.length > 0 ? valid : DEFAULT_ROADMAP_GLOBS;
-  return patterns.map((pattern) => ({ scheme: 'file', language: 'markdown', pattern: anchorGlob(pattern) }));
+  return patterns.map((pattern) => ({ scheme: 'file', language: 'markdown', pattern: ignoreCase(anchorGlob(pattern)) }));
+}
+
+/** `TODO*.md` → `[Tt][Oo][Dd][Oo]*.[Mm][Dd]`; letters inside a `[...]` class are kept. */
+export function ignoreCase(glob: string): string {
+  let out = '';
+  let inClass = false;
+  for (const c of glob) {
+    if (inClass) {
+      out += c;
+      if (c === ']') inClass = false;
+    } else if (c === '[') {
+      out += c;
+      inClass = true;
+    } else if (/[a-z]/i.test(c)) {
+      out += `[${c.toUpperCase()}${c.toLowerCase()}]`;
+    } else {
+      out += c;
+    }
+  }
+  return out;
 }
 
 // A bare `ROADMAP.md` in `tickmark.toml` means that file anywhere below the root, so prefix `**/`.

@@ -25,15 +25,20 @@ import {
 } from 'vscode-languageclient/node';
 import { buildServerSettings, roadmapDocumentSelector, type MarkdownFilter } from './config';
 import { CrashPolicy, OnceNotifier } from './crash';
-import { findServer, judgeVersion, lookupFailureMessage } from './server';
+import { findServer, installDocsUrl, judgeVersion, lookupFailureMessage } from './server';
+import { exitWithin, spawnServer, startFailureMessage, type ServerProcess } from './startup';
 import { formatStatus, type DocumentStats } from './status';
 import { toggleArguments } from './toggle';
 
 /** The command the server offers (SPEC §3); vscode-languageclient registers it itself. */
 const SERVER_TOGGLE_COMMAND = 'tickmark.toggleTask';
 const HISTORY_SCHEME = 'tickmark-history';
+/** The language of the history view: `package.json` turns word wrap on for it. */
+const HISTORY_LANGUAGE = 'tickmark-history';
 
 let client: QuietLanguageClient | undefined;
+/** The process of the current server, kept for its standard error and to end it. */
+let serverProcess: ServerProcess | undefined;
 let serverPath: string | undefined;
 let selector: MarkdownFilter[] = [];
 let output: vscode.LogOutputChannel;
@@ -105,6 +110,13 @@ async function stopClient(): Promise<void> {
   } catch (e) {
     output.warn(`stopping the server: ${errorText(e)}`);
   }
+  // The extension started the process itself (to keep its standard error), so it also
+  // ends one that did not exit after `shutdown`/`exit`.
+  const proc = serverProcess;
+  serverProcess = undefined;
+  if (proc && proc.child.exitCode === null && proc.child.signalCode === null) {
+    if (!(await exitWithin(proc, 1000))) proc.child.kill();
+  }
 }
 
 async function startClient(context: vscode.ExtensionContext): Promise<void> {
@@ -120,7 +132,8 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
   });
   if (!lookup.found) {
     serverPath = undefined;
-    reportStartFailure(lookupFailureMessage(lookup));
+    const repository = (context.extension.packageJSON as { repository?: { url?: string } }).repository;
+    reportStartFailure(lookupFailureMessage(lookup), undefined, lookup.reason === 'not-found' ? installDocsUrl(repository?.url) : undefined);
     return;
   }
   serverPath = lookup.path;
@@ -144,7 +157,15 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
   // Whether this client's server ever finished starting: one that dies while starting is a
   // start failure (reported once, not restarted), not a crash.
   const started = { hasRun: false };
-  const serverOptions: ServerOptions = { command: lookup.path, args: ['lsp'], options: { env: { ...process.env, RUST_BACKTRACE: '1' } } };
+  const binary = lookup.path;
+  // Started here rather than by the client, to keep the end of its standard error for the
+  // message when it fails to start (the client still logs each line in the output channel).
+  let spawned: ServerProcess | undefined;
+  const serverOptions: ServerOptions = async () => {
+    spawned = await spawnServer(binary, ['lsp'], { ...process.env, RUST_BACKTRACE: '1' });
+    serverProcess = spawned;
+    return spawned.child;
+  };
   const clientOptions: LanguageClientOptions = {
     documentSelector: selector,
     outputChannel: output,
@@ -167,8 +188,9 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
       },
       closed: () => onServerClosed(started.hasRun),
     },
+    // Reported by the `start()` failure below, with the server's standard error.
     initializationFailedHandler: (error) => {
-      reportStartFailure(`tickmark: the server failed to start (${errorText(error)}).`, 'start-failed');
+      output.error(`initialize failed: ${errorText(error)}`);
       return false;
     },
   };
@@ -184,7 +206,10 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
     scheduleStatusUpdate(0);
   } catch (e) {
     if (client === next) client = undefined;
-    reportStartFailure(`tickmark: the server failed to start (${errorText(e)}).`, 'start-failed');
+    // The last of its standard error arrives with its exit, which may come a moment after
+    // the client gave up on the connection.
+    const exit = spawned ? await exitWithin(spawned, 2000) : undefined;
+    reportStartFailure(startFailureMessage(binary, errorText(e), spawned?.stderr.lines() ?? [], exit?.code, exit?.signal), 'start-failed');
   }
 }
 
@@ -225,10 +250,12 @@ function onServerClosed(hasRun: boolean): { action: CloseAction; handled: boolea
 }
 
 /** A server that cannot start is reported once (until the user restarts), with the fixes. */
-function reportStartFailure(message: string, key = message): void {
+function reportStartFailure(message: string, key = message, installDocs?: string): void {
   output.error(message);
   if (!notices.shouldShow(key)) return;
-  void vscode.window.showErrorMessage(message, 'Open Settings', 'Restart', 'Show Output').then((choice) => {
+  const actions = installDocs ? ['How to Install', 'Open Settings', 'Show Output'] : ['Open Settings', 'Restart', 'Show Output'];
+  void vscode.window.showErrorMessage(message, ...actions).then((choice) => {
+    if (choice === 'How to Install' && installDocs) void vscode.env.openExternal(vscode.Uri.parse(installDocs));
     if (choice === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'tickmark.server.path');
     if (choice === 'Restart') void vscode.commands.executeCommand('tickmark.restart');
     if (choice === 'Show Output') output.show(true);
@@ -305,7 +332,7 @@ async function showHistory(context: vscode.ExtensionContext): Promise<void> {
   }
   const uri = vscode.Uri.from({ scheme: HISTORY_SCHEME, path: `/${path.basename(file)}:${line} history`, query: String(Date.now()) });
   historyDocuments.set(uri.toString(), text);
-  const doc = await vscode.workspace.openTextDocument(uri);
+  const doc = await vscode.languages.setTextDocumentLanguage(await vscode.workspace.openTextDocument(uri), HISTORY_LANGUAGE);
   await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Beside });
 }
 

@@ -11,6 +11,18 @@ import * as path from 'node:path';
 /** The oldest server this extension speaks to. */
 export const MIN_SERVER_VERSION = '0.1.0';
 
+/**
+ * The install that works as written (tickmark is not on crates.io, so `cargo install
+ * tickmark` fails): from a clone of the repository, with the lock file's versions.
+ */
+export const INSTALL_COMMAND = 'cargo install --locked --path .';
+
+/** `https://github.com/o/r.git` (package.json `repository.url`) → the README's Install section. */
+export function installDocsUrl(repositoryUrl: string | undefined): string | undefined {
+  const m = /^(?:git\+)?(https:\/\/[^\s]+?)(?:\.git)?\/?$/.exec(repositoryUrl ?? '');
+  return m ? `${m[1]}#install` : undefined;
+}
+
 export interface LookupInput {
   /** `tickmark.server.path`, as the user wrote it (may be empty). */
   settingPath?: string;
@@ -98,7 +110,7 @@ export function judgeVersion(binary: string, output: string): VersionVerdict {
   if (!isAtLeast(version, MIN_SERVER_VERSION)) {
     return {
       ok: false,
-      message: `tickmark: the server at ${binary} is version ${version.join('.')}, older than ${MIN_SERVER_VERSION}, which this extension needs. Update it (\`cargo install tickmark\`) or set \`tickmark.server.path\`.`,
+      message: `tickmark: the server at ${binary} is version ${version.join('.')}, older than ${MIN_SERVER_VERSION}, which this extension needs. Update it (in a clone of the tickmark repository: \`${INSTALL_COMMAND}\`) or set \`tickmark.server.path\`.`,
     };
   }
   return { ok: true, version: version.join('.') };
@@ -110,5 +122,5 @@ export function lookupFailureMessage(lookup: Lookup): string {
   if (lookup.reason === 'setting-invalid') {
     return `tickmark: the \`tickmark.server.path\` setting points at ${lookup.path}, which is not an executable file. Fix the setting, or clear it to use \`tickmark\` from PATH.`;
   }
-  return 'tickmark: the `tickmark` language server was not found on PATH. Install it (`cargo install tickmark`) or set `tickmark.server.path` to the binary.';
+  return `tickmark: the \`tickmark\` language server was not found: this extension carries none for this platform, and there is none on PATH. Install it from a clone of the tickmark repository (\`${INSTALL_COMMAND}\`, or \`pip install .\`; README, section Install), or set \`tickmark.server.path\` to the binary.`;
 }

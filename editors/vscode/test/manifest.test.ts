@@ -4,8 +4,9 @@
  * what the README promises.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { CLIENT_SETTING_KEYS, DEFAULT_ROADMAP_GLOBS, RULE_CODES, SERVER_SETTING_KEYS, SEVERITIES } from '../src/config';
@@ -167,4 +168,42 @@ test('the settings match `tickmark config --schema`', (t) => {
     }
     if (Array.isArray(node.default)) assert.deepEqual(setting.default, node.default, `default of tickmark.${key}`);
   }
+});
+
+test('the item-history view wraps its lines', () => {
+  const language = manifest.contributes.languages.find((l: Json) => l.id === 'tickmark-history');
+  assert.ok(language, 'the history view has a language of its own');
+  assert.equal(manifest.contributes.configurationDefaults['[tickmark-history]']['editor.wordWrap'], 'on');
+  const source = fs.readFileSync(path.join(extensionRoot, 'src', 'extension.ts'), 'utf8');
+  assert.match(source, /setTextDocumentLanguage\([^;]*HISTORY_LANGUAGE\)/);
+  assert.match(source, /const HISTORY_LANGUAGE = 'tickmark-history'/);
+});
+
+test('a platform package script exists for linux-x64 and packs the server', () => {
+  assert.equal(manifest.scripts['package:linux-x64'], 'node scripts/package-target.mjs linux-x64');
+  const ignore = fs.readFileSync(path.join(extensionRoot, '.vscodeignore'), 'utf8');
+  assert.match(ignore, /^!server\/\*\*$/m, 'server/ goes into the .vsix');
+});
+
+test('the platform packager knows each target and refuses a binary for another platform', async () => {
+  const script = path.join(extensionRoot, 'scripts', 'package-target.mjs');
+  const { TARGETS, binaryFormat, expectedFormat } = await import(script);
+  for (const t of ['linux-x64', 'linux-arm64', 'alpine-x64', 'darwin-x64', 'darwin-arm64', 'win32-x64']) {
+    assert.ok(TARGETS[t], t);
+    assert.equal(manifest.scripts[`package:${t}`], `node scripts/package-target.mjs ${t}`);
+  }
+  assert.equal(binaryFormat(Buffer.from([0x7f, 0x45, 0x4c, 0x46])), 'elf');
+  assert.equal(binaryFormat(Buffer.from('MZ\x90\x00', 'latin1')), 'pe');
+  assert.equal(binaryFormat(Buffer.from([0xcf, 0xfa, 0xed, 0xfe])), 'mach-o');
+  assert.equal(binaryFormat(Buffer.from('#!/b', 'latin1')), 'unknown');
+  assert.equal(expectedFormat('win32-x64'), 'pe');
+  assert.equal(expectedFormat('darwin-arm64'), 'mach-o');
+  assert.equal(expectedFormat('alpine-x64'), 'elf');
+  // A script is not a server: packaging stops before anything is written.
+  const fake = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tickmark-pkg-')), 'tickmark');
+  fs.writeFileSync(fake, '#!/bin/sh\n', { mode: 0o755 });
+  const run = spawnSync(process.execPath, [script, 'linux-x64'], { env: { ...process.env, TICKMARK_BIN: fake }, encoding: 'utf8' });
+  assert.equal(run.status, 1);
+  assert.match(run.stderr, /not an executable/);
+  assert.ok(!fs.existsSync(path.join(extensionRoot, 'server')), 'no server/ folder is left behind');
 });

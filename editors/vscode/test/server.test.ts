@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { findServer, isAtLeast, judgeVersion, lookupFailureMessage, MIN_SERVER_VERSION, parseVersion, type LookupInput } from '../src/server';
+import { findServer, installDocsUrl, isAtLeast, judgeVersion, lookupFailureMessage, MIN_SERVER_VERSION, parseVersion, type LookupInput } from '../src/server';
 
 function input(executables: string[], extra: Partial<LookupInput> = {}): LookupInput {
   return {
@@ -54,7 +54,10 @@ test('Windows looks for tickmark.exe with ; separated PATH', () => {
 test('nothing found says how to install it', () => {
   const r = findServer(input([]));
   assert.deepEqual(r, { found: false, reason: 'not-found' });
-  assert.match(lookupFailureMessage(r), /cargo install tickmark/);
+  assert.match(lookupFailureMessage(r), /`cargo install --locked --path \.`/);
+  // tickmark is not on crates.io: the message must not send the user to it.
+  assert.doesNotMatch(lookupFailureMessage(r), /cargo install tickmark/);
+  assert.match(lookupFailureMessage(r), /README, section Install/);
   assert.match(lookupFailureMessage(r), /tickmark\.server\.path/);
 });
 
@@ -75,8 +78,15 @@ test('a too old or unversioned server is refused with a fix', () => {
   assert.deepEqual(judgeVersion('/b/tickmark', `tickmark ${MIN_SERVER_VERSION}`), { ok: true, version: MIN_SERVER_VERSION });
   const old = judgeVersion('/b/tickmark', 'tickmark 0.0.1');
   assert.equal(old.ok, false);
-  assert.match((old as { message: string }).message, /older than .*cargo install tickmark/);
+  assert.match((old as { message: string }).message, /older than .*cargo install --locked --path \./);
   const none = judgeVersion('/b/tickmark', 'usage: tickmark');
   assert.equal(none.ok, false);
   assert.match((none as { message: string }).message, /tickmark\.server\.path/);
+});
+
+test('the README install section is linked from the manifest repository', () => {
+  assert.equal(installDocsUrl('https://github.com/o/r.git'), 'https://github.com/o/r#install');
+  assert.equal(installDocsUrl('git+https://github.com/o/r'), 'https://github.com/o/r#install');
+  assert.equal(installDocsUrl(undefined), undefined);
+  assert.equal(installDocsUrl('ssh://git@host/r.git'), undefined);
 });

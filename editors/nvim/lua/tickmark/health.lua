@@ -20,7 +20,7 @@ function M.check()
     local exe = vim.fn.exepath(cmd[1])
     if exe == '' then
       health.error(('`%s` was not found'):format(cmd[1]), {
-        'Install it: cargo install tickmark',
+        'Install it from a clone of the tickmark repository: cargo install --locked --path .  (README.md, section Install)',
         "Or point at it: vim.lsp.config('tickmark', { cmd = { '/path/to/tickmark', 'lsp' } })",
       })
     else
@@ -42,9 +42,12 @@ function M.check()
     health.warn('the tickmark server is not enabled', { "vim.lsp.enable('tickmark')" })
   end
 
+  local globs = require('tickmark').globs(config)
+  health.info(('served files (roadmap globs): %s; see :help tickmark-roadmap-globs'):format(table.concat(globs, ', ')))
+
   local clients = vim.lsp.get_clients({ name = 'tickmark' })
   if #clients == 0 then
-    health.info('no tickmark server is running (open a roadmap markdown file to start one)')
+    health.info('no tickmark server is running (open a file that matches the roadmap globs to start one)')
   end
   for _, client in ipairs(clients) do
     local buffers = vim.tbl_keys(client.attached_buffers)
