@@ -25,6 +25,12 @@ pub async fn did_open(backend: &Backend, params: DidOpenTextDocumentParams) {
 /// Puts an open document's items in the workspace index; when that changes what other
 /// documents see, their diagnostics are redone.
 async fn reindex(backend: &Backend, uri: &Url) {
+    // The analysis first, then a pause: a pull sent with the open is answered from it before
+    // the whole document is put together for the index.
+    if super::diagnostics::with_current(backend, uri, |_, _| ()).is_err() {
+        return;
+    }
+    tokio::task::yield_now().await;
     let Ok(snapshot) = backend.snapshot(uri) else {
         return;
     };
