@@ -28,6 +28,13 @@ impl Repo {
         self.inner.to_thread_local().common_dir().to_path_buf()
     }
 
+    /// The working tree's root, canonical, when the repository has one.
+    pub fn workdir(&self) -> Option<PathBuf> {
+        self.inner
+            .work_dir()
+            .and_then(|dir| std::fs::canonicalize(dir).ok())
+    }
+
     pub fn local(&self) -> gix::Repository {
         let mut repo = self.inner.to_thread_local();
         repo.object_cache_size(Some(8 << 20));
