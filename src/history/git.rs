@@ -70,7 +70,16 @@ pub fn discover(path: &Path) -> Result<(Repo, String), HistoryError> {
         gix::discover::upwards::Options::default(),
         trust,
     )
-    .map_err(|_| HistoryError::NotInRepository)?;
+    .map_err(
+        |error| match dir.ancestors().find(|d| d.join(".git").exists()) {
+            // A `.git` that cannot be opened is a broken repository, not a missing one.
+            Some(root) => HistoryError::Git(format!(
+                "the repository at {} is broken: {error}",
+                root.join(".git").display()
+            )),
+            None => HistoryError::NotInRepository,
+        },
+    )?;
     let workdir = inner.work_dir().ok_or(HistoryError::NotInRepository)?;
     let workdir = std::fs::canonicalize(workdir).map_err(|_| HistoryError::NotInRepository)?;
     let relative = dir

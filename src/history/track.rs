@@ -1147,6 +1147,17 @@ mod tests {
     }
 
     #[test]
+    fn section_names_drop_heading_marks_and_list_markers() {
+        assert_eq!(section_name("### Phase 1"), "Phase 1");
+        assert_eq!(section_name("- ### Phase 2"), "Phase 2");
+        assert_eq!(section_name("* Later"), "Later");
+        assert_eq!(section_name("C#"), "C#");
+        assert_eq!(section_name("#1 priority"), "#1 priority");
+        assert_eq!(section_name("1. Intro"), "1. Intro");
+        assert_eq!(section_name("###"), "###");
+    }
+
+    #[test]
     fn similarity_thresholds() {
         assert!(similarity("write the docs", "write the user docs") >= SIMILAR_TEXT);
         assert!(similarity("write the docs", "fix login crash") < IN_PLACE_SIMILARITY);
