@@ -72,7 +72,7 @@ pub struct RawItem<'a> {
     pub text: Cow<'a, str>,
     pub state: Option<State>,
     pub priority: Option<Level>,
-    pub section: Option<&'a str>,
+    pub section: Option<Cow<'a, str>>,
 }
 
 /// Reads the items of one version. `text` must already use `\n` line ends.
@@ -135,8 +135,9 @@ fn continues_paragraph(line: &str) -> bool {
         || trimmed.starts_with("~~~"))
 }
 
-/// A section's name as shown: without the heading's `#` marks or a list marker left in it.
-fn section_name(title: &str) -> &str {
+/// A section's name as shown: without the heading's `#` marks or a list marker left in it,
+/// and a link as its text (`[Version 0.3](https://…)` is `Version 0.3`).
+fn section_name(title: &str) -> Cow<'_, str> {
     let mut name = title.trim();
     loop {
         let before = name;
@@ -154,10 +155,34 @@ fn section_name(title: &str) -> &str {
         }
     }
     if name.is_empty() {
-        title.trim()
-    } else {
-        name
+        return Cow::Borrowed(title.trim());
     }
+    if !name.contains("](") {
+        return Cow::Borrowed(name);
+    }
+    // `[text](destination)` → `text`, everything else as written.
+    let mut out = String::with_capacity(name.len());
+    let mut rest = name;
+    while let Some(open) = rest.find('[') {
+        let after = &rest[open + 1..];
+        let link = after.find("](").and_then(|close| {
+            let tail = &after[close + 2..];
+            tail.find(')').map(|end| (close, close + 2 + end + 1))
+        });
+        match link {
+            Some((close, end)) if !after[..close].contains('[') => {
+                out.push_str(&rest[..open]);
+                out.push_str(&after[..close]);
+                rest = &after[end..];
+            }
+            _ => {
+                out.push_str(&rest[..=open]);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
 }
 
 /// Parsed pieces of versions, by text: a version is cut before each ATX heading at column 0
@@ -617,7 +642,7 @@ fn snap(interner: &mut Interner, item: &RawItem<'_>) -> Snap {
         norm,
         state: item.state,
         priority: item.priority,
-        section: item.section.map(|s| interner.intern(s)),
+        section: item.section.as_deref().map(|s| interner.intern(s)),
     }
 }
 
@@ -1155,6 +1180,10 @@ mod tests {
         assert_eq!(section_name("#1 priority"), "#1 priority");
         assert_eq!(section_name("1. Intro"), "1. Intro");
         assert_eq!(section_name("###"), "###");
+        assert_eq!(
+            section_name("[Version 0.3](https://example.com/p/5) and [x]"),
+            "Version 0.3 and [x]"
+        );
     }
 
     #[test]
