@@ -214,18 +214,46 @@ pub fn chunks(text: &str) -> Option<Vec<(usize, &str)>> {
     let mut start = 0;
     let mut start_line = 0;
     let mut offset = 0;
+    // Inside a fence opened at column 0: its character and length.
+    let mut fence: Option<(u8, usize)> = None;
+    // Inside an HTML block: what ends it (`None`: a blank line).
+    let mut html: Option<Option<&'static str>> = None;
     for (line_number, line) in text.split_inclusive('\n').enumerate() {
         let trimmed = line.trim_start_matches(' ');
         let indent = line.len() - trimmed.len();
-        if indent <= 3
-            && (trimmed.starts_with("```")
-                || trimmed.starts_with("~~~")
-                || (trimmed.starts_with('<')
-                    && !(trimmed.starts_with("<!--") && trimmed.contains("-->"))))
-        {
-            return None;
-        }
-        if is_atx_heading(line) && offset > start {
+        let body = trimmed.trim_end();
+        if let Some((ch, len)) = fence {
+            let run = body.bytes().take_while(|&b| b == ch).count();
+            if indent <= 3 && run >= len && body[run..].trim().is_empty() {
+                fence = None;
+            }
+        } else if let Some(end) = html {
+            let ended = match end {
+                None => body.is_empty(),
+                Some(marker) => line.to_ascii_lowercase().contains(marker),
+            };
+            if ended {
+                html = None;
+            }
+        } else if indent <= 3 && (body.starts_with("```") || body.starts_with("~~~")) {
+            // A fence indented 1–3 spaces may sit in a list item that a heading closes:
+            // where it ends is not known without parsing.
+            if indent > 0 {
+                return None;
+            }
+            let ch = body.as_bytes()[0];
+            fence = Some((ch, body.bytes().take_while(|&b| b == ch).count()));
+        } else if indent <= 3 && body.starts_with('<') {
+            let end = html_block_end(body);
+            let closes_here = end.is_some_and(|marker| {
+                line.to_ascii_lowercase()
+                    .get(indent + 1..)
+                    .is_some_and(|rest| rest.contains(marker))
+            });
+            if !closes_here {
+                html = Some(end);
+            }
+        } else if is_atx_heading(line) && offset > start {
             out.push((start_line, &text[start..offset]));
             start = offset;
             start_line = line_number;
@@ -234,6 +262,38 @@ pub fn chunks(text: &str) -> Option<Vec<(usize, &str)>> {
     }
     out.push((start_line, &text[start..]));
     Some(out)
+}
+
+/// What ends an HTML block that starts with `line` (CommonMark's seven kinds): a marker, or
+/// `None` for a blank line.
+fn html_block_end(line: &str) -> Option<&'static str> {
+    let lower = line.to_ascii_lowercase();
+    for (tag, end) in [
+        ("<script", "</script>"),
+        ("<pre", "</pre>"),
+        ("<style", "</style>"),
+        ("<textarea", "</textarea>"),
+    ] {
+        if lower.starts_with(tag)
+            && lower[tag.len()..]
+                .chars()
+                .next()
+                .is_none_or(|c| c == '>' || c.is_whitespace())
+        {
+            return Some(end);
+        }
+    }
+    if lower.starts_with("<!--") {
+        Some("-->")
+    } else if lower.starts_with("<![cdata[") {
+        Some("]]>")
+    } else if lower.starts_with("<?") {
+        Some("?>")
+    } else if lower.starts_with("<!") {
+        Some(">")
+    } else {
+        None
+    }
 }
 
 fn is_atx_heading(line: &str) -> bool {
@@ -480,12 +540,12 @@ impl Tracker {
                 let moved = sections.is_move(before.section, snap.section);
                 let mut changes = changes(&self.interner, &before, snap, moved);
                 // A change one of the parents already holds was made there, not here.
-                let held: Vec<Snap> = std::iter::once(old)
-                    .chain(others.iter().copied())
-                    .filter_map(|parent| parent.items.iter().find(|(_, i)| *i == id))
-                    .map(|(s, _)| *s)
-                    .collect();
-                if !others.is_empty() {
+                if !others.is_empty() && !changes.is_empty() {
+                    let held: Vec<Snap> = std::iter::once(old)
+                        .chain(others.iter().copied())
+                        .filter_map(|parent| parent.items.iter().find(|(_, i)| *i == id))
+                        .map(|(s, _)| *s)
+                        .collect();
                     changes.retain(|change| !held.iter().any(|s| holds(s, snap, change)));
                 }
                 for change in changes {
@@ -1128,9 +1188,17 @@ mod tests {
             "# Legend\n\n- **[P0]** - Critical\n- **[P1]** - High\n\n# Work\n\n- [ ] [P0] Fix\n<!-- tickmark-disable-next-line duplicate-item -->\n- [ ] Fix\n",
             "---\ntitle: R\n# not a heading\n- not an item\n---\n# R\n- [ ] A\n\n---\n## S\n- [ ] B\n---\n## T\n- [x] C\n",
             "# R\n\n---\ntitle: not front matter\n---\n- [ ] A\n",
+            "# R\n<details>\n\n# In details\n- [ ] A\n</details>\n\n## S\n- [ ] B\n",
+            "# R\n<details>\n# Not cut\n- [ ] A\n\n## S\n- [ ] B\n",
+            "# R\n```md\n# code\n- [ ] not an item\n```\n## S\n- [ ] B\n",
+            "# R\n````\n```\n# code\n````\n## S\n- [ ] B\n~~~\n# c\n~~~~\n# T\n- [x] C\n",
+            "# R\n<!-- a\n# not a heading\n-->\n# H\n- [ ] A\n<!-- one line -->\n# I\n- [ ] B\n",
+            "# R\n<pre>\n# pre\n\n# still pre\n</pre>\n# H\n- [ ] A\n",
+            "- [ ] A\n  ```\n  code\n# H\n- [ ] B\n```\n# in fence\n```\n",
+            "# R\n```\nunclosed\n# code\n- [ ] x\n",
         ];
         let mut corpus: Vec<String> = texts.iter().map(|t| (*t).to_owned()).collect();
-        for dir in ["tests/corpus", "../shared/seeds"] {
+        for dir in ["tests/corpus", "../shared/seeds", "../rw-cache"] {
             for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
                 if let Ok(text) = std::fs::read_to_string(entry.path()) {
                     corpus.push(lf_text(&text).into_owned());
