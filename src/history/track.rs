@@ -881,7 +881,7 @@ pub fn pair(
             .map(|&k| {
                 news.iter()
                     .map(|&j| {
-                        let score = similar.score(interner, old.items[k].0.norm, new[j].norm);
+                        let score = similar.score(interner, &old.items[k].0, &new[j]);
                         if score >= threshold {
                             score
                         } else {
@@ -914,7 +914,7 @@ pub fn pair(
                 if !everywhere && old_hunk[k] != new_hunk[j] {
                     continue;
                 }
-                let score = similar.score(interner, old.items[k].0.norm, new[j].norm);
+                let score = similar.score(interner, &old.items[k].0, &new[j]);
                 if score >= SIMILAR_TEXT {
                     candidates.push((score, k, j));
                 }
@@ -945,15 +945,36 @@ impl Scorer {
             .or_insert_with(|| bigrams(&without_urls(interner.get(norm))))
     }
 
-    /// Similarity of two normalised texts for pairing: a bare URL says nothing about what an
-    /// item is (two items both linking somewhere are not alike), so URLs are not scored.
-    fn score(&mut self, interner: &Interner, a: u32, b: u32) -> f64 {
-        if a == b {
+    /// Similarity of two items for pairing: a bare URL says nothing about what an item is
+    /// (two items both linking somewhere are not alike), so URLs are not scored. An item that
+    /// is nothing but a URL is alike only an item linking to the same URL.
+    fn score(&mut self, interner: &Interner, a: &Snap, b: &Snap) -> f64 {
+        if a.norm == b.norm {
             return 1.0;
         }
-        let first = self.grams(interner, a).to_vec();
-        dice(&first, self.grams(interner, b))
+        let first = self.grams(interner, a.norm).to_vec();
+        let second = self.grams(interner, b.norm);
+        if first.is_empty() || second.is_empty() {
+            let (a, b) = (interner.get(a.text), interner.get(b.text));
+            let shared = urls(a).any(|url| urls(b).any(|other| other == url));
+            return if shared { 1.0 } else { 0.0 };
+        }
+        dice(&first, second)
     }
+}
+
+/// The `http://` and `https://` URLs in `text`, bare or as a link's destination.
+fn urls(text: &str) -> impl Iterator<Item = &str> {
+    text.match_indices("http").filter_map(move |(at, _)| {
+        let rest = &text[at..];
+        if !(rest.starts_with("http://") || rest.starts_with("https://")) {
+            return None;
+        }
+        let end = rest
+            .find(|c: char| c.is_whitespace() || matches!(c, ')' | '>' | ']' | '"' | '\''))
+            .unwrap_or(rest.len());
+        Some(rest[..end].trim_end_matches(['.', ',', ';']))
+    })
 }
 
 /// `text` without its bare URLs (words holding `://` or starting `www.`).
@@ -1237,6 +1258,12 @@ mod tests {
         let tall = vec![vec![0.5], vec![0.9], vec![0.2]];
         assert_eq!(assign(&tall), [None, Some(0), None]);
         assert!(without_urls("see https://x.org/a and www.y.org").trim() == "see and");
+        let found: Vec<&str> =
+            urls("[A](https://x.org/a) or <http://y.org/b>, https://z.org.").collect();
+        assert_eq!(
+            found,
+            ["https://x.org/a", "http://y.org/b", "https://z.org"]
+        );
     }
 
     #[test]

@@ -258,3 +258,29 @@ fn a_plain_item_has_no_time_to_done() {
         assert!(render::open_time(&history, &timeline.events, today()).is_none());
     }
 }
+
+#[test]
+fn a_bare_url_given_a_title_is_the_same_item() {
+    let repo = TestRepo::new();
+    repo.commit_file(
+        "ROADMAP.md",
+        "# R\n\n- [x] https://example.com/talks/42\n- [ ] https://example.com/talks/43\n- [ ] keep\n",
+        "2025-01-02",
+        "Ada Lovelace",
+        "Plan",
+    );
+    let last = "# R\n\n- [x] [A talk on tries (video)](https://example.com/talks/42)\n- [ ] [Another talk](https://example.com/talks/43)\n- [ ] keep\n";
+    repo.commit_file("ROADMAP.md", last, "2025-01-04", "Grace Hopper", "Titles");
+    let history = repo.history("ROADMAP.md").expect("history");
+    assert_eq!(
+        events(&history, last, 3),
+        [
+            "2025-01-02 Ada Lovelace: added (done) in “R”",
+            "2025-01-04 Grace Hopper: reworded (was “https://example.com/talks/42”)",
+        ]
+    );
+    assert_eq!(
+        events(&history, last, 4)[0],
+        "2025-01-02 Ada Lovelace: added (open) in “R”"
+    );
+}
