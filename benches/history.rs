@@ -4,6 +4,7 @@
 //! the file, `git cat-file --batch` for their blobs), and printed as a ratio to it:
 //!
 //! - cold build of the file's history (target < 1 s);
+//! - a cold `tickmark history FILE:LINE` process, against `git log -p -- FILE` (target 3×);
 //! - hover from the cache: the cache lookup alone, and end to end through the language
 //!   server (a `textDocument/hover` round trip), against a no-op request (target < 5 ms);
 //! - catching up one new commit (target < 10 ms), against `git log OLD..NEW --raw -- FILE`
@@ -188,6 +189,38 @@ fn main() {
     }
     let git_cold = median(theirs);
     row("cold build", median(ours), git_cold, 1000.0);
+
+    // A cold `tickmark history` process against `git log -p -- FILE` (target: within 3×).
+    let text = std::fs::read_to_string(&path).expect("roadmap");
+    let location = format!("ROADMAP.md:{}", first_task(&text) + 1);
+    let mut ours = Vec::new();
+    let mut theirs = Vec::new();
+    for _ in 0..rounds {
+        let start = Instant::now();
+        let out = Command::new(env!("CARGO_BIN_EXE_tickmark"))
+            .args(["history", &location])
+            .current_dir(&dir)
+            .output()
+            .expect("tickmark history");
+        ours.push(start.elapsed());
+        assert!(out.status.success(), "{out:?}");
+        let start = Instant::now();
+        let out = git(&dir)
+            .args(["log", "-p", "--", "ROADMAP.md"])
+            .output()
+            .expect("git log -p");
+        theirs.push(start.elapsed());
+        assert!(!out.stdout.is_empty());
+    }
+    let git_log_p = median(theirs);
+    let process = median(ours);
+    println!(
+        "{:<34} {:>10.3} ms   git log -p {:>9.3} ms   {:>6.2}×   (target 3× git log -p)",
+        "cold `tickmark history` process",
+        ms(process),
+        ms(git_log_p),
+        ms(process) / ms(git_log_p)
+    );
 
     // Hover from the cache, without and with the server around it.
     let text = std::fs::read_to_string(&path).expect("roadmap");

@@ -3,11 +3,13 @@
 //! as Markdown for a pull-request description, or as JSON.
 
 use std::fmt::Write as _;
+use std::path::Path;
 use std::process::ExitCode;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
 use super::{DiffArgs, DiffFormat};
+use crate::config::Config;
 use crate::history::diff::{diff_range, DiffItem, FileDiff, RangeDiff};
 use crate::history::render::{priority_name, state_name};
 
@@ -30,9 +32,22 @@ pub fn run(args: &DiffArgs) -> ExitCode {
         );
         return ExitCode::from(2);
     };
-    let globs = roadmap_globs();
-    let is_roadmap = |path: &str| globs.is_match(path);
     let dir = std::env::current_dir().unwrap_or_default();
+    // The roadmaps are the files tickmark.toml names (`roadmaps`), else the default globs.
+    let config = match Config::discover(&dir) {
+        Ok(found) => found.map(|(_, config)| config),
+        Err(error) => {
+            eprintln!("tickmark diff: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    let globs = roadmap_globs();
+    let is_roadmap = |path: &Path| match &config {
+        Some(config) => config.is_roadmap(path),
+        None => path
+            .strip_prefix(&dir)
+            .map_or_else(|_| globs.is_match(path), |rel| globs.is_match(rel)),
+    };
     let range = match diff_range(&dir, base, head, &args.paths, &is_roadmap) {
         Ok(range) => range,
         Err(error) => {

@@ -148,7 +148,9 @@ pub struct DiffArgs {
     /// The commits to compare, as `BASE..HEAD` (HEAD defaults to `HEAD`).
     #[arg(value_name = "BASE..HEAD")]
     pub range: String,
-    /// Roadmap files or directories to summarise (default: every roadmap changed in the range).
+    /// Files to summarise, or folders (every Markdown file below them the range changed);
+    /// default: every roadmap the range changed (tickmark.toml `roadmaps`, else the default
+    /// globs).
     pub paths: Vec<PathBuf>,
     /// Output format; markdown is ready for a pull-request description.
     #[arg(long, visible_alias = "output-format", value_enum, default_value_t = DiffFormat::Text)]

@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use super::git::{self, Repo};
@@ -51,6 +51,8 @@ struct Slot {
     /// A history of an earlier HEAD, shown while a newer one builds.
     previous: Option<Arc<FileHistory>>,
     cancel: Arc<AtomicBool>,
+    /// The build running for this file, if any: at most one at a time.
+    running: Option<u64>,
 }
 
 /// Item histories for open files. Cheap to share: wrap it in an `Arc`.
@@ -59,6 +61,8 @@ pub struct HistoryCache {
     slots: Mutex<HashMap<PathBuf, Slot>>,
     /// Earlier HEADs' histories by (common git dir, path in repository).
     kept: Mutex<Kept>,
+    /// Builds started so far (each also names its build).
+    builds: AtomicU64,
 }
 
 impl std::fmt::Debug for HistoryCache {
@@ -74,19 +78,22 @@ impl HistoryCache {
 
     /// Builds or catches up the history of the file at `path` (on disk) to the repository's
     /// current HEAD. Blocking: run it off the request path. A second call while one runs for
-    /// the same file returns at once.
+    /// the same file returns at once: one build per file at a time.
     pub fn warm(&self, path: &Path) {
-        let (repo, previous, cancel) = {
-            let mut slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
-            let slot = slots.entry(path.to_path_buf()).or_insert_with(|| Slot {
-                repo: None,
-                status: Status::Building,
-                previous: None,
-                cancel: Arc::new(AtomicBool::new(false)),
-            });
-            match &slot.status {
-                Status::Building if slot.repo.is_some() || slot.previous.is_some() => return,
-                Status::Ready(history) => {
+        let (repo, previous, cancel, build) =
+            {
+                let mut slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
+                let slot = slots.entry(path.to_path_buf()).or_insert_with(|| Slot {
+                    repo: None,
+                    status: Status::Building,
+                    previous: None,
+                    cancel: Arc::new(AtomicBool::new(false)),
+                    running: None,
+                });
+                if slot.running.is_some() {
+                    return;
+                }
+                if let Status::Ready(history) = &slot.status {
                     if slot.repo.as_ref().is_some_and(|(repo, _)| {
                         current_head(repo).as_deref() == Some(&history.head)
                     }) {
@@ -94,21 +101,27 @@ impl HistoryCache {
                     }
                     slot.previous = Some(history.clone());
                 }
-                _ => {}
-            }
-            slot.status = Status::Building;
-            slot.cancel.store(false, Ordering::Relaxed);
-            (
-                slot.repo.clone(),
-                slot.previous.clone(),
-                slot.cancel.clone(),
-            )
-        };
+                slot.status = Status::Building;
+                slot.cancel.store(false, Ordering::Relaxed);
+                let build = self.builds.fetch_add(1, Ordering::Relaxed);
+                slot.running = Some(build);
+                (
+                    slot.repo.clone(),
+                    slot.previous.clone(),
+                    slot.cancel.clone(),
+                    build,
+                )
+            };
         let outcome = self.compute(path, repo, previous.as_deref(), &cancel);
         let mut slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
-        let Some(slot) = slots.get_mut(path) else {
+        // The file may have been closed (and opened again) meanwhile: that slot is not ours.
+        let Some(slot) = slots
+            .get_mut(path)
+            .filter(|slot| slot.running == Some(build))
+        else {
             return;
         };
+        slot.running = None;
         match outcome {
             Ok((repo, history)) => {
                 let history = Arc::new(history);
@@ -221,6 +234,17 @@ impl HistoryCache {
     /// The date of the last commit that changed `path`, from the cached history.
     pub fn last_commit(&self, path: &Path) -> Option<jiff::civil::Date> {
         self.get(path).and_then(|history| history.last_change())
+    }
+
+    /// Whether a build for `path` is running now (a hover then need not start one).
+    pub fn is_building(&self, path: &Path) -> bool {
+        let slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
+        slots.get(path).is_some_and(|slot| slot.running.is_some())
+    }
+
+    /// How many builds (or catch-ups) [`HistoryCache::warm`] has started, for every file.
+    pub fn builds_started(&self) -> u64 {
+        self.builds.load(Ordering::Relaxed)
     }
 
     /// Whether `warm` has finished for `path` (built or failed).

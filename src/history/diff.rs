@@ -67,27 +67,52 @@ pub struct RangeDiff {
     pub files: Vec<FileDiff>,
 }
 
-/// Summarises `base..head` for `paths` (on disk; empty: every roadmap file the range
-/// changed), in the repository that holds `dir`.
+/// Summarises `base..head` for `paths` (on disk; a file is summarised as named, a folder
+/// stands for the Markdown files below it that the range changed; empty: every roadmap file
+/// the range changed), in the repository that holds `dir`. `is_roadmap` is asked about paths on
+/// disk.
 pub fn diff_range(
     dir: &Path,
     base: &str,
     head: &str,
     paths: &[PathBuf],
-    is_roadmap: &dyn Fn(&str) -> bool,
+    is_roadmap: &dyn Fn(&Path) -> bool,
 ) -> Result<RangeDiff, HistoryError> {
     let probe = dir.join(".tickmark-probe");
     let (repo, _) = git::discover(&probe)?;
     let local = repo.local();
     let base_id = git::resolve(&local, base)?;
     let head_id = git::resolve(&local, head)?;
+    let workdir = repo.workdir().unwrap_or_else(|| dir.to_path_buf());
+    let on_disk = |rel: &str| is_roadmap(&workdir.join(rel));
     let mut rels = Vec::new();
+    let mut folders = Vec::new();
     for path in paths {
-        let (_, rel) = git::discover(path)?;
-        rels.push(rel);
+        if path.is_dir() {
+            let (_, rel) = git::discover(&path.join(".tickmark-probe"))?;
+            let folder = rel.trim_end_matches(".tickmark-probe").to_owned();
+            folders.push(folder);
+        } else {
+            let (_, rel) = git::discover(path)?;
+            rels.push(rel);
+        }
     }
-    if rels.is_empty() {
-        rels = changed_roadmaps(&local, base_id, head_id, is_roadmap)?;
+    if paths.is_empty() || !folders.is_empty() {
+        // Every roadmap; below a folder named, every Markdown file.
+        let wanted = |rel: &str| {
+            if paths.is_empty() {
+                return on_disk(rel);
+            }
+            let markdown = Path::new(rel).extension().is_some_and(|e| {
+                e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown")
+            });
+            folders.iter().any(|f| rel.starts_with(f.as_str())) && (markdown || on_disk(rel))
+        };
+        for rel in changed_roadmaps(&local, base_id, head_id, &wanted)? {
+            if !rels.contains(&rel) {
+                rels.push(rel);
+            }
+        }
     }
     let hidden = ancestors(&local, base_id)?;
     let mut files = Vec::new();
@@ -153,6 +178,13 @@ fn summarise(tracker: &Tracker, path: &str, base: &VersionState, head: &VersionS
     };
     let at_base: HashMap<usize, &track::Snap> = base.items.iter().map(|(s, id)| (*id, s)).collect();
     let at_head: HashSet<usize> = head.items.iter().map(|(_, id)| *id).collect();
+    let sections = track::Sections::new(
+        head.items
+            .iter()
+            .filter_map(|(snap, id)| Some((at_base.get(id)?.section, snap.section))),
+        base.items.iter().map(|(s, _)| s.section),
+        head.items.iter().map(|(s, _)| s.section),
+    );
     for (snap, id) in &head.items {
         let now = item(tracker, snap);
         let Some(before) = at_base.get(id) else {
@@ -173,7 +205,7 @@ fn summarise(tracker: &Tracker, path: &str, base: &VersionState, head: &VersionS
             diff.reworded
                 .push((tracker.interner.get(before.text).clone(), now.clone()));
         }
-        if before.section != snap.section {
+        if sections.is_move(before.section, snap.section) {
             diff.moved.push((
                 before.section.map(|s| tracker.interner.get(s).clone()),
                 now.clone(),

@@ -28,6 +28,13 @@ impl Repo {
         self.inner.to_thread_local().common_dir().to_path_buf()
     }
 
+    /// The working tree's root, canonical, when the repository has one.
+    pub fn workdir(&self) -> Option<PathBuf> {
+        self.inner
+            .work_dir()
+            .and_then(|dir| std::fs::canonicalize(dir).ok())
+    }
+
     pub fn local(&self) -> gix::Repository {
         let mut repo = self.inner.to_thread_local();
         repo.object_cache_size(Some(8 << 20));
@@ -63,7 +70,16 @@ pub fn discover(path: &Path) -> Result<(Repo, String), HistoryError> {
         gix::discover::upwards::Options::default(),
         trust,
     )
-    .map_err(|_| HistoryError::NotInRepository)?;
+    .map_err(
+        |error| match dir.ancestors().find(|d| d.join(".git").exists()) {
+            // A `.git` that cannot be opened is a broken repository, not a missing one.
+            Some(root) => HistoryError::Git(format!(
+                "the repository at {} is broken: {error}",
+                root.join(".git").display()
+            )),
+            None => HistoryError::NotInRepository,
+        },
+    )?;
     let workdir = inner.work_dir().ok_or(HistoryError::NotInRepository)?;
     let workdir = std::fs::canonicalize(workdir).map_err(|_| HistoryError::NotInRepository)?;
     let relative = dir

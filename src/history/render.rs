@@ -108,6 +108,7 @@ pub fn open_time(
     let mut days = 0i64;
     let mut at_least = false;
     let mut seen = false;
+    let mut ever_open = false;
     for event in events {
         let date = history.commit(event).map_or(today, CommitInfo::date);
         let was_open = open_since.is_some();
@@ -130,9 +131,11 @@ pub fn open_time(
             open_since = None;
         } else if !was_open && now_open {
             open_since = Some(date);
+            ever_open = true;
         }
     }
-    if !seen {
+    // A plain item, or a task that was never open, took no time to do: say nothing.
+    if !seen || !ever_open {
         return None;
     }
     let still_open = open_since.is_some();

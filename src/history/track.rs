@@ -1,13 +1,16 @@
 //! Following items from one version of a roadmap to the next.
 //!
 //! Each version is read with the engine's own parser ([`analysis::parse`]) into a list of
-//! [`Snap`]s, one per item (fields and legend entries excluded). Two consecutive versions are
-//! paired in passes over what is still unpaired: an unchanged line (histogram diff on
-//! interned lines), equal normalised text (same hunk, then anywhere: a move), an in-place
-//! rewrite of a few lines with some similarity, then the most similar remaining texts. Each
-//! pair yields its events (box, priority, text, section); what is left is removed or added,
-//! and an added item whose text equals a removed one's is re-added on the old lineage.
+//! [`Snap`]s, one per item (fields and legend entries excluded); an item's text is its whole
+//! first paragraph, so a reflow changes nothing. Two consecutive versions are paired in
+//! passes over what is still unpaired: an unchanged line (histogram diff on interned lines),
+//! equal normalised text (same hunk, then anywhere: a move), within each hunk the assignment
+//! with the best total similarity (bare URLs left out), then the most similar remaining
+//! texts anywhere. An added item whose text equals a removed lineage's is re-added on that
+//! lineage and never paired by similarity. Each pair yields its events (box, priority, text,
+//! section, where [`Sections`] says what a move is); what is left is removed or added.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -64,11 +67,12 @@ pub struct RawItem<'a> {
     pub line: usize,
     /// The whole first line of the item, indentation and marker included.
     pub raw: &'a str,
-    /// The item text after marker and box.
-    pub text: &'a str,
+    /// The item text after marker and box: its whole first paragraph, lines joined by a
+    /// space, so that reflowing a long item does not change it.
+    pub text: Cow<'a, str>,
     pub state: Option<State>,
     pub priority: Option<Level>,
-    pub section: Option<&'a str>,
+    pub section: Option<Cow<'a, str>>,
 }
 
 /// Reads the items of one version. `text` must already use `\n` line ends.
@@ -79,24 +83,106 @@ pub fn extract(text: &str) -> Vec<RawItem<'_>> {
         if item.kind == ItemKind::Field || item.is_legend {
             continue;
         }
-        let raw = document
-            .line_index
-            .line_range(text, item.line)
-            .map_or("", |range| &text[range.as_range()])
-            .trim_end();
+        let line_text = |line: usize| {
+            document
+                .line_index
+                .line_range(text, line)
+                .map(|range| (range.start, &text[range.as_range()]))
+        };
+        let raw = line_text(item.line).map_or("", |(_, line)| line).trim_end();
         let section = item
             .section()
-            .map(|id| text[document.sections[id].title.as_range()].trim());
+            .map(|id| section_name(&text[document.sections[id].title.as_range()]));
+        let mut own = Cow::Borrowed(text[item.text.as_range()].trim());
+        let mut next = item.line + 1;
+        while let Some((start, line)) = line_text(next) {
+            if start >= item.range.end || !continues_paragraph(line) {
+                break;
+            }
+            let own = own.to_mut();
+            if !own.is_empty() {
+                own.push(' ');
+            }
+            own.push_str(line.trim());
+            next += 1;
+        }
         items.push(RawItem {
             line: item.line,
             raw,
-            text: text[item.text.as_range()].trim(),
+            text: own,
             state: item.state(),
             priority: document.tags_of(item).first().map(|tag| tag.level),
             section,
         });
     }
     items
+}
+
+/// Whether `line`, inside a list item, continues the item's first paragraph: not blank and
+/// starting no other block (a nested item, heading, fence, quote, table or HTML).
+fn continues_paragraph(line: &str) -> bool {
+    let trimmed = line.trim();
+    if trimmed.is_empty() {
+        return false;
+    }
+    if let Some(len) = analysis::parse::marker_len(trimmed) {
+        if trimmed[len..].is_empty() || trimmed[len..].starts_with([' ', '\t']) {
+            return false;
+        }
+    }
+    !(trimmed.starts_with(['#', '>', '|', '<'])
+        || trimmed.starts_with("```")
+        || trimmed.starts_with("~~~"))
+}
+
+/// A section's name as shown: without the heading's `#` marks or a list marker left in it,
+/// and a link as its text (`[Version 0.3](https://…)` is `Version 0.3`).
+fn section_name(title: &str) -> Cow<'_, str> {
+    let mut name = title.trim();
+    loop {
+        let before = name;
+        let hashes = name.len() - name.trim_start_matches('#').len();
+        if hashes > 0 && name[hashes..].starts_with([' ', '\t']) {
+            name = name[hashes..].trim_start();
+        }
+        if let Some(len) = analysis::parse::marker_len(name) {
+            if name[len..].starts_with([' ', '\t']) && name.starts_with(['-', '*', '+']) {
+                name = name[len..].trim_start();
+            }
+        }
+        if name == before {
+            break;
+        }
+    }
+    if name.is_empty() {
+        return Cow::Borrowed(title.trim());
+    }
+    if !name.contains("](") {
+        return Cow::Borrowed(name);
+    }
+    // `[text](destination)` → `text`, everything else as written.
+    let mut out = String::with_capacity(name.len());
+    let mut rest = name;
+    while let Some(open) = rest.find('[') {
+        let after = &rest[open + 1..];
+        let link = after.find("](").and_then(|close| {
+            let tail = &after[close + 2..];
+            tail.find(')').map(|end| (close, close + 2 + end + 1))
+        });
+        match link {
+            Some((close, end)) if !after[..close].contains('[') => {
+                out.push_str(&rest[..open]);
+                out.push_str(&after[..close]);
+                rest = &after[end..];
+            }
+            _ => {
+                out.push_str(&rest[..=open]);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
 }
 
 /// Parsed pieces of versions, by text: a version is cut before each ATX heading at column 0
@@ -128,18 +214,46 @@ pub fn chunks(text: &str) -> Option<Vec<(usize, &str)>> {
     let mut start = 0;
     let mut start_line = 0;
     let mut offset = 0;
+    // Inside a fence opened at column 0: its character and length.
+    let mut fence: Option<(u8, usize)> = None;
+    // Inside an HTML block: what ends it (`None`: a blank line).
+    let mut html: Option<Option<&'static str>> = None;
     for (line_number, line) in text.split_inclusive('\n').enumerate() {
         let trimmed = line.trim_start_matches(' ');
         let indent = line.len() - trimmed.len();
-        if indent <= 3
-            && (trimmed.starts_with("```")
-                || trimmed.starts_with("~~~")
-                || (trimmed.starts_with('<')
-                    && !(trimmed.starts_with("<!--") && trimmed.contains("-->"))))
-        {
-            return None;
-        }
-        if is_atx_heading(line) && offset > start {
+        let body = trimmed.trim_end();
+        if let Some((ch, len)) = fence {
+            let run = body.bytes().take_while(|&b| b == ch).count();
+            if indent <= 3 && run >= len && body[run..].trim().is_empty() {
+                fence = None;
+            }
+        } else if let Some(end) = html {
+            let ended = match end {
+                None => body.is_empty(),
+                Some(marker) => line.to_ascii_lowercase().contains(marker),
+            };
+            if ended {
+                html = None;
+            }
+        } else if indent <= 3 && (body.starts_with("```") || body.starts_with("~~~")) {
+            // A fence indented 1–3 spaces may sit in a list item that a heading closes:
+            // where it ends is not known without parsing.
+            if indent > 0 {
+                return None;
+            }
+            let ch = body.as_bytes()[0];
+            fence = Some((ch, body.bytes().take_while(|&b| b == ch).count()));
+        } else if indent <= 3 && body.starts_with('<') {
+            let end = html_block_end(body);
+            let closes_here = end.is_some_and(|marker| {
+                line.to_ascii_lowercase()
+                    .get(indent + 1..)
+                    .is_some_and(|rest| rest.contains(marker))
+            });
+            if !closes_here {
+                html = Some(end);
+            }
+        } else if is_atx_heading(line) && offset > start {
             out.push((start_line, &text[start..offset]));
             start = offset;
             start_line = line_number;
@@ -148,6 +262,38 @@ pub fn chunks(text: &str) -> Option<Vec<(usize, &str)>> {
     }
     out.push((start_line, &text[start..]));
     Some(out)
+}
+
+/// What ends an HTML block that starts with `line` (CommonMark's seven kinds): a marker, or
+/// `None` for a blank line.
+fn html_block_end(line: &str) -> Option<&'static str> {
+    let lower = line.to_ascii_lowercase();
+    for (tag, end) in [
+        ("<script", "</script>"),
+        ("<pre", "</pre>"),
+        ("<style", "</style>"),
+        ("<textarea", "</textarea>"),
+    ] {
+        if lower.starts_with(tag)
+            && lower[tag.len()..]
+                .chars()
+                .next()
+                .is_none_or(|c| c == '>' || c.is_whitespace())
+        {
+            return Some(end);
+        }
+    }
+    if lower.starts_with("<!--") {
+        Some("-->")
+    } else if lower.starts_with("<![cdata[") {
+        Some("]]>")
+    } else if lower.starts_with("<?") {
+        Some("?>")
+    } else if lower.starts_with("<!") {
+        Some(">")
+    } else {
+        None
+    }
 }
 
 fn is_atx_heading(line: &str) -> bool {
@@ -277,10 +423,6 @@ pub struct Tracker {
 pub struct Pairing {
     /// For each new item, the old item it continues.
     pub new_to_old: Vec<Option<usize>>,
-    /// For each new item, whether it was paired on an unchanged line.
-    pub unchanged: Vec<bool>,
-    /// Old items left unpaired.
-    pub removed: Vec<usize>,
 }
 
 impl Tracker {
@@ -317,7 +459,9 @@ impl Tracker {
     }
 
     /// Moves from `old` to the version `new`, recording events under `origin`. `others` are
-    /// the states of a merge's other parents: an item they already hold keeps their lineage.
+    /// the states of a merge's other parents: an item exactly as one of them holds it keeps
+    /// that lineage with no event, and a change that a parent already holds is not the
+    /// merge's.
     pub fn step(
         &mut self,
         old: &VersionState,
@@ -325,12 +469,57 @@ impl Tracker {
         origin: Origin,
         others: &[&VersionState],
     ) -> VersionState {
-        let pairing = pair(&self.interner, old, new);
-        let sections_old: Vec<Option<u32>> = old.items.iter().map(|(s, _)| s.section).collect();
-        let sections_new: Vec<Option<u32>> = new.iter().map(|s| s.section).collect();
-        for &index in &pairing.removed {
-            let (snap, id) = old.items[index];
-            // In a merge, an item the other side had already removed was removed there.
+        let dead = &self.dead;
+        let reserved = |norm: u32| dead.contains_key(&norm);
+        let pairing = pair(&self.interner, old, new, &reserved);
+        let other_pairings: Vec<Pairing> = others
+            .iter()
+            .map(|other| pair(&self.interner, other, new, &reserved))
+            .collect();
+        let sections = Sections::new(
+            new.iter().enumerate().filter_map(|(j, snap)| {
+                Some((old.items[pairing.new_to_old[j]?].0.section, snap.section))
+            }),
+            old.items.iter().map(|(s, _)| s.section),
+            new.iter().map(|s| s.section),
+        );
+        // Each new item's lineage, and the version of it the events are counted from.
+        let mut chosen: Vec<Option<(Snap, LineageId)>> = vec![None; new.len()];
+        let mut taken: std::collections::HashSet<LineageId> = std::collections::HashSet::new();
+        let candidates = |j: usize| -> Vec<(Snap, LineageId)> {
+            let mut out = Vec::new();
+            if let Some(k) = pairing.new_to_old[j] {
+                out.push(old.items[k]);
+            }
+            for (other, other_pairing) in others.iter().zip(&other_pairings) {
+                if let Some(k) = other_pairing.new_to_old[j] {
+                    out.push(other.items[k]);
+                }
+            }
+            out
+        };
+        // First the items exactly as a parent holds them, then the rest.
+        for exact in [true, false] {
+            for (j, snap) in new.iter().enumerate() {
+                if chosen[j].is_some() {
+                    continue;
+                }
+                let found = candidates(j).into_iter().find(|(before, id)| {
+                    !taken.contains(id)
+                        && (!exact || (before.raw == snap.raw && before.section == snap.section))
+                });
+                if let Some((before, id)) = found {
+                    taken.insert(id);
+                    chosen[j] = Some((before, id));
+                }
+            }
+        }
+        let kept: std::collections::HashSet<LineageId> = taken.clone();
+        for &(snap, id) in &old.items {
+            if kept.contains(&id) {
+                continue;
+            }
+            // In a merge, an item another side had already removed was removed there.
             if others
                 .iter()
                 .any(|other| !other.items.iter().any(|(_, other_id)| *other_id == id))
@@ -347,32 +536,29 @@ impl Tracker {
             items: Vec::with_capacity(new.len()),
         };
         for (index, snap) in new.iter().enumerate() {
-            let id = if let Some(old_index) = pairing.new_to_old[index] {
-                let (before, id) = old.items[old_index];
-                let from_other = others.iter().any(|other| {
-                    other
-                        .items
-                        .iter()
-                        .any(|(s, other_id)| *other_id == id && s.raw == snap.raw)
-                });
-                if !from_other {
-                    let moved = !pairing.unchanged[index]
-                        && before.section != snap.section
-                        && is_move(before.section, snap.section, &sections_old, &sections_new);
-                    let changes = changes(&self.interner, &before, snap, moved);
-                    for change in changes {
-                        let event = self.event(origin, change);
-                        self.lineages[id].events.push(event);
-                    }
+            let id = if let Some((before, id)) = chosen[index] {
+                let moved = sections.is_move(before.section, snap.section);
+                let mut changes = changes(&self.interner, &before, snap, moved);
+                // A change one of the parents already holds was made there, not here.
+                if !others.is_empty() && !changes.is_empty() {
+                    let held: Vec<Snap> = std::iter::once(old)
+                        .chain(others.iter().copied())
+                        .filter_map(|parent| parent.items.iter().find(|(_, i)| *i == id))
+                        .map(|(s, _)| *s)
+                        .collect();
+                    changes.retain(|change| !held.iter().any(|s| holds(s, snap, change)));
+                }
+                for change in changes {
+                    let event = self.event(origin, change);
+                    self.lineages[id].events.push(event);
                 }
                 id
-            } else if let Some(id) = others
-                .iter()
-                .find_map(|other| other.items.iter().find(|(s, _)| s.norm == snap.norm))
-                .map(|(_, id)| *id)
+            } else if let Some(id) = self
+                .dead
+                .remove(&snap.norm)
+                .filter(|id| !taken.contains(id))
             {
-                id
-            } else if let Some(id) = self.dead.remove(&snap.norm) {
+                taken.insert(id);
                 let event = self.event(
                     origin,
                     Change::Readded {
@@ -412,17 +598,20 @@ impl Tracker {
         old: &VersionState,
         new: &[Snap],
     ) -> Vec<(Option<LineageId>, Vec<Change>)> {
-        let pairing = pair(interner, old, new);
-        let sections_old: Vec<Option<u32>> = old.items.iter().map(|(s, _)| s.section).collect();
-        let sections_new: Vec<Option<u32>> = new.iter().map(|s| s.section).collect();
+        let pairing = pair(interner, old, new, &|norm| self.dead.contains_key(&norm));
+        let sections = Sections::new(
+            new.iter().enumerate().filter_map(|(j, snap)| {
+                Some((old.items[pairing.new_to_old[j]?].0.section, snap.section))
+            }),
+            old.items.iter().map(|(s, _)| s.section),
+            new.iter().map(|s| s.section),
+        );
         new.iter()
             .enumerate()
             .map(|(index, snap)| {
                 if let Some(old_index) = pairing.new_to_old[index] {
                     let (before, id) = old.items[old_index];
-                    let moved = !pairing.unchanged[index]
-                        && before.section != snap.section
-                        && is_move(before.section, snap.section, &sections_old, &sections_new);
+                    let moved = sections.is_move(before.section, snap.section);
                     (Some(id), changes(interner, &before, snap, moved))
                 } else if let Some(&id) = self.dead.get(&snap.norm) {
                     let change = Change::Readded {
@@ -504,8 +693,8 @@ fn added(interner: &Interner, snap: &Snap, boundary: bool) -> Change {
 
 fn snap(interner: &mut Interner, item: &RawItem<'_>) -> Snap {
     let raw = interner.intern(item.raw);
-    let text = interner.intern(item.text);
-    let norm = interner.intern(&normalize(item.text));
+    let text = interner.intern(&item.text);
+    let norm = interner.intern(&normalize(&item.text));
     Snap {
         line: item.line,
         raw,
@@ -513,20 +702,77 @@ fn snap(interner: &mut Interner, item: &RawItem<'_>) -> Snap {
         norm,
         state: item.state,
         priority: item.priority,
-        section: item.section.map(|s| interner.intern(s)),
+        section: item.section.as_deref().map(|s| interner.intern(s)),
     }
 }
 
-/// A section change is a move unless it looks like the heading itself was renamed: the old
-/// title is gone from the new version and the new title was absent from the old one.
-fn is_move(from: Option<u32>, to: Option<u32>, old: &[Option<u32>], new: &[Option<u32>]) -> bool {
-    let old_title_survives = new.contains(&from);
-    let new_title_existed = old.contains(&to);
-    old_title_survives || new_title_existed
+/// Whether a parent's version `held` of an item already shows what `change` sets in `now`.
+fn holds(held: &Snap, now: &Snap, change: &Change) -> bool {
+    match change {
+        Change::Reworded { .. } => held.norm == now.norm,
+        Change::Moved { .. } => held.section == now.section,
+        Change::Priority { .. } => held.priority == now.priority,
+        Change::State { .. } => held.state == now.state,
+        _ => false,
+    }
 }
 
-/// Pairs the items of two versions (passes 1–4 of the module doc).
-pub fn pair(interner: &Interner, old: &VersionState, new: &[Snap]) -> Pairing {
+/// Which section changes between two versions are moves. One definition for `history` and
+/// `diff`: an item moved when its section changed, unless its heading was renamed. A heading
+/// was renamed from A to B when A's title is gone, B's title is new, and most of the items
+/// that stayed in A went to B and most of those that came to B came from A. So an item under
+/// a newly inserted heading moved, and the items under a renamed heading did not.
+#[derive(Debug, Clone, Default)]
+pub struct Sections {
+    renamed: HashMap<Option<u32>, Option<u32>>,
+}
+
+impl Sections {
+    /// `pairs`: (section before, section after) of every item found in both versions;
+    /// `before` and `after`: the sections of every item of each version.
+    pub fn new(
+        pairs: impl Iterator<Item = (Option<u32>, Option<u32>)>,
+        before: impl Iterator<Item = Option<u32>>,
+        after: impl Iterator<Item = Option<u32>>,
+    ) -> Self {
+        let before: std::collections::HashSet<Option<u32>> = before.collect();
+        let after: std::collections::HashSet<Option<u32>> = after.collect();
+        let mut from_total: HashMap<Option<u32>, usize> = HashMap::new();
+        let mut to_total: HashMap<Option<u32>, usize> = HashMap::new();
+        let mut both: HashMap<(Option<u32>, Option<u32>), usize> = HashMap::new();
+        for (from, to) in pairs {
+            *from_total.entry(from).or_default() += 1;
+            *to_total.entry(to).or_default() += 1;
+            *both.entry((from, to)).or_default() += 1;
+        }
+        let mut renamed = HashMap::new();
+        for ((from, to), count) in both {
+            if from != to
+                && !after.contains(&from)
+                && !before.contains(&to)
+                && 2 * count > from_total[&from]
+                && 2 * count > to_total[&to]
+            {
+                renamed.insert(from, to);
+            }
+        }
+        Self { renamed }
+    }
+
+    /// Whether an item that was in `from` and is now in `to` moved.
+    pub fn is_move(&self, from: Option<u32>, to: Option<u32>) -> bool {
+        from != to && self.renamed.get(&from) != Some(&to)
+    }
+}
+
+/// Pairs the items of two versions (passes 1–4 of the module doc). A new item whose
+/// normalised text is `reserved` (a removed lineage's) is paired only with an equal text.
+pub fn pair(
+    interner: &Interner,
+    old: &VersionState,
+    new: &[Snap],
+    reserved: &dyn Fn(u32) -> bool,
+) -> Pairing {
     let old_tokens: Vec<Token> = old.items.iter().map(|(s, _)| Token(s.raw)).collect();
     let new_tokens: Vec<Token> = new.iter().map(|s| Token(s.raw)).collect();
     let mut diff = Diff::default();
@@ -538,7 +784,6 @@ pub fn pair(interner: &Interner, old: &VersionState, new: &[Snap]) -> Pairing {
     );
 
     let mut new_to_old: Vec<Option<usize>> = vec![None; new.len()];
-    let mut unchanged = vec![false; new.len()];
     let mut old_used = vec![false; old.items.len()];
     let mut old_hunk = vec![usize::MAX; old.items.len()];
     let mut new_hunk = vec![usize::MAX; new.len()];
@@ -549,7 +794,6 @@ pub fn pair(interner: &Interner, old: &VersionState, new: &[Snap]) -> Pairing {
     for (h, hunk) in hunks.iter().enumerate() {
         while i < hunk.before.start as usize && j < hunk.after.start as usize {
             new_to_old[j] = Some(i);
-            unchanged[j] = true;
             old_used[i] = true;
             i += 1;
             j += 1;
@@ -565,7 +809,6 @@ pub fn pair(interner: &Interner, old: &VersionState, new: &[Snap]) -> Pairing {
     }
     while i < old.items.len() && j < new.len() {
         new_to_old[j] = Some(i);
-        unchanged[j] = true;
         old_used[i] = true;
         i += 1;
         j += 1;
@@ -603,7 +846,15 @@ pub fn pair(interner: &Interner, old: &VersionState, new: &[Snap]) -> Pairing {
         }
     }
 
-    // Pass 3: in-place rewrites of a few lines.
+    // An item whose exact text belongs to a removed lineage is re-added, never reworded.
+    let fuzzy: Vec<bool> = new
+        .iter()
+        .enumerate()
+        .map(|(j, snap)| new_to_old[j].is_none() && !reserved(snap.norm))
+        .collect();
+    let mut similar = Scorer::default();
+
+    // Pass 3: within each hunk, the assignment with the best total similarity.
     for hunk in &hunks {
         let olds: Vec<usize> = hunk
             .before
@@ -615,46 +866,62 @@ pub fn pair(interner: &Interner, old: &VersionState, new: &[Snap]) -> Pairing {
             .after
             .clone()
             .map(|k| k as usize)
-            .filter(|&k| new_to_old[k].is_none())
+            .filter(|&k| fuzzy[k])
             .collect();
-        if olds.is_empty() || olds.len() != news.len() || olds.len() > IN_PLACE_MAX_LINES {
+        if olds.is_empty() || news.is_empty() {
             continue;
         }
-        for (&k, &j) in olds.iter().zip(&news) {
-            let score = similarity(interner.get(old.items[k].0.norm), interner.get(new[j].norm));
-            if score >= IN_PLACE_SIMILARITY {
-                new_to_old[j] = Some(k);
-                old_used[k] = true;
+        let threshold = if olds.len() == news.len() && olds.len() <= IN_PLACE_MAX_LINES {
+            IN_PLACE_SIMILARITY
+        } else {
+            SIMILAR_TEXT
+        };
+        let matrix: Vec<Vec<f64>> = olds
+            .iter()
+            .map(|&k| {
+                news.iter()
+                    .map(|&j| {
+                        let score = similar.score(interner, &old.items[k].0, &new[j]);
+                        if score >= threshold {
+                            score
+                        } else {
+                            0.0
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        for (row, column) in assign(&matrix).into_iter().enumerate() {
+            if let Some(column) = column {
+                if matrix[row][column] > 0.0 {
+                    new_to_old[news[column]] = Some(olds[row]);
+                    old_used[olds[row]] = true;
+                }
             }
         }
     }
 
-    // Pass 4: the most similar remaining texts, greedily.
+    // Pass 4: the most similar remaining texts anywhere (moved and reworded), greedily.
     let olds: Vec<usize> = (0..old.items.len()).filter(|&k| !old_used[k]).collect();
     let news: Vec<usize> = (0..new.len())
-        .filter(|&j| new_to_old[j].is_none())
+        .filter(|&j| fuzzy[j] && new_to_old[j].is_none())
         .collect();
     if !olds.is_empty() && !news.is_empty() {
         let everywhere = olds.len() * news.len() <= MAX_SCORED_PAIRS;
-        let mut scored = Vec::new();
-        let old_grams: Vec<Vec<u64>> = olds
-            .iter()
-            .map(|&k| bigrams(interner.get(old.items[k].0.norm)))
-            .collect();
+        let mut candidates = Vec::new();
         for &j in &news {
-            let new_grams = bigrams(interner.get(new[j].norm));
-            for (slot, &k) in olds.iter().enumerate() {
+            for &k in &olds {
                 if !everywhere && old_hunk[k] != new_hunk[j] {
                     continue;
                 }
-                let score = dice(&old_grams[slot], &new_grams);
+                let score = similar.score(interner, &old.items[k].0, &new[j]);
                 if score >= SIMILAR_TEXT {
-                    scored.push((score, k, j));
+                    candidates.push((score, k, j));
                 }
             }
         }
-        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
-        for (_, k, j) in scored {
+        candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+        for (_, k, j) in candidates {
             if !old_used[k] && new_to_old[j].is_none() {
                 new_to_old[j] = Some(k);
                 old_used[k] = true;
@@ -662,12 +929,166 @@ pub fn pair(interner: &Interner, old: &VersionState, new: &[Snap]) -> Pairing {
         }
     }
 
-    let removed = (0..old.items.len()).filter(|&k| !old_used[k]).collect();
-    Pairing {
-        new_to_old,
-        unchanged,
-        removed,
+    Pairing { new_to_old }
+}
+
+/// Bigrams of normalised texts with bare URLs left out, computed once per text.
+#[derive(Default)]
+struct Scorer {
+    grams: HashMap<u32, Vec<u64>>,
+}
+
+impl Scorer {
+    fn grams(&mut self, interner: &Interner, norm: u32) -> &[u64] {
+        self.grams
+            .entry(norm)
+            .or_insert_with(|| bigrams(&without_urls(interner.get(norm))))
     }
+
+    /// Similarity of two items for pairing: a bare URL says nothing about what an item is
+    /// (two items both linking somewhere are not alike), so URLs are not scored. An item that
+    /// is nothing but a URL is alike only an item linking to the same URL.
+    fn score(&mut self, interner: &Interner, a: &Snap, b: &Snap) -> f64 {
+        if a.norm == b.norm {
+            return 1.0;
+        }
+        let first = self.grams(interner, a.norm).to_vec();
+        let second = self.grams(interner, b.norm);
+        if first.is_empty() || second.is_empty() {
+            let (a, b) = (interner.get(a.text), interner.get(b.text));
+            let shared = urls(a).any(|url| urls(b).any(|other| other == url));
+            return if shared { 1.0 } else { 0.0 };
+        }
+        dice(&first, second)
+    }
+}
+
+/// The `http://` and `https://` URLs in `text`, bare or as a link's destination.
+fn urls(text: &str) -> impl Iterator<Item = &str> {
+    text.match_indices("http").filter_map(move |(at, _)| {
+        let rest = &text[at..];
+        if !(rest.starts_with("http://") || rest.starts_with("https://")) {
+            return None;
+        }
+        let end = rest
+            .find(|c: char| c.is_whitespace() || matches!(c, ')' | '>' | ']' | '"' | '\''))
+            .unwrap_or(rest.len());
+        Some(rest[..end].trim_end_matches(['.', ',', ';']))
+    })
+}
+
+/// `text` without its bare URLs (words holding `://` or starting `www.`).
+fn without_urls(text: &str) -> Cow<'_, str> {
+    let is_url = |word: &str| word.contains("://") || word.starts_with("www.");
+    if !text.split_whitespace().any(is_url) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.split_whitespace()
+            .filter(|word| !is_url(word))
+            .collect::<Vec<_>>()
+            .join(" "),
+    )
+}
+
+/// Hunks with more rows or columns than this are assigned greedily by score.
+const MAX_ASSIGNED: usize = 64;
+
+/// The assignment of rows to columns with the largest total score (each row and column used
+/// at most once; a zero score is no pair). Exact (Hungarian method) up to [`MAX_ASSIGNED`]
+/// rows and columns, greedy from the best score beyond.
+#[allow(clippy::many_single_char_names)]
+fn assign(scores: &[Vec<f64>]) -> Vec<Option<usize>> {
+    let rows = scores.len();
+    let columns = scores.first().map_or(0, Vec::len);
+    if rows == 0 || columns == 0 {
+        return vec![None; rows];
+    }
+    if rows > MAX_ASSIGNED || columns > MAX_ASSIGNED {
+        let mut all: Vec<(f64, usize, usize)> = scores
+            .iter()
+            .enumerate()
+            .flat_map(|(r, row)| row.iter().enumerate().map(move |(c, &v)| (v, r, c)))
+            .filter(|(v, _, _)| *v > 0.0)
+            .collect();
+        all.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+        let mut out = vec![None; rows];
+        let mut taken = vec![false; columns];
+        for (_, r, c) in all {
+            if out[r].is_none() && !taken[c] {
+                out[r] = Some(c);
+                taken[c] = true;
+            }
+        }
+        return out;
+    }
+    // Square cost matrix (minimising 1 − score), padded with zero-score cells.
+    let n = rows.max(columns);
+    let cost = |r: usize, c: usize| -> f64 {
+        1.0 - scores
+            .get(r)
+            .and_then(|row| row.get(c))
+            .copied()
+            .unwrap_or(0.0)
+    };
+    let mut u = vec![0.0f64; n + 1];
+    let mut v = vec![0.0f64; n + 1];
+    let mut way = vec![0usize; n + 1];
+    // p[c]: the row (1-based) assigned to column c (1-based); 0 for none.
+    let mut p = vec![0usize; n + 1];
+    for r in 1..=n {
+        p[0] = r;
+        let mut c0 = 0usize;
+        let mut minv = vec![f64::INFINITY; n + 1];
+        let mut used = vec![false; n + 1];
+        loop {
+            used[c0] = true;
+            let r0 = p[c0];
+            let mut delta = f64::INFINITY;
+            let mut c1 = 0usize;
+            for c in 1..=n {
+                if used[c] {
+                    continue;
+                }
+                let current = cost(r0 - 1, c - 1) - u[r0] - v[c];
+                if current < minv[c] {
+                    minv[c] = current;
+                    way[c] = c0;
+                }
+                if minv[c] < delta {
+                    delta = minv[c];
+                    c1 = c;
+                }
+            }
+            for c in 0..=n {
+                if used[c] {
+                    u[p[c]] += delta;
+                    v[c] -= delta;
+                } else {
+                    minv[c] -= delta;
+                }
+            }
+            c0 = c1;
+            if p[c0] == 0 {
+                break;
+            }
+        }
+        loop {
+            let c1 = way[c0];
+            p[c0] = p[c1];
+            c0 = c1;
+            if c0 == 0 {
+                break;
+            }
+        }
+    }
+    let mut out = vec![None; rows];
+    for (c, &r) in p.iter().enumerate().skip(1) {
+        if r >= 1 && r <= rows && c <= columns {
+            out[r - 1] = Some(c - 1);
+        }
+    }
+    out
 }
 
 /// Dice coefficient over character bigrams: 1.0 for equal texts, 0.0 for nothing shared.
@@ -788,9 +1209,17 @@ mod tests {
             "# Legend\n\n- **[P0]** - Critical\n- **[P1]** - High\n\n# Work\n\n- [ ] [P0] Fix\n<!-- tickmark-disable-next-line duplicate-item -->\n- [ ] Fix\n",
             "---\ntitle: R\n# not a heading\n- not an item\n---\n# R\n- [ ] A\n\n---\n## S\n- [ ] B\n---\n## T\n- [x] C\n",
             "# R\n\n---\ntitle: not front matter\n---\n- [ ] A\n",
+            "# R\n<details>\n\n# In details\n- [ ] A\n</details>\n\n## S\n- [ ] B\n",
+            "# R\n<details>\n# Not cut\n- [ ] A\n\n## S\n- [ ] B\n",
+            "# R\n```md\n# code\n- [ ] not an item\n```\n## S\n- [ ] B\n",
+            "# R\n````\n```\n# code\n````\n## S\n- [ ] B\n~~~\n# c\n~~~~\n# T\n- [x] C\n",
+            "# R\n<!-- a\n# not a heading\n-->\n# H\n- [ ] A\n<!-- one line -->\n# I\n- [ ] B\n",
+            "# R\n<pre>\n# pre\n\n# still pre\n</pre>\n# H\n- [ ] A\n",
+            "- [ ] A\n  ```\n  code\n# H\n- [ ] B\n```\n# in fence\n```\n",
+            "# R\n```\nunclosed\n# code\n- [ ] x\n",
         ];
         let mut corpus: Vec<String> = texts.iter().map(|t| (*t).to_owned()).collect();
-        for dir in ["tests/corpus", "../shared/seeds"] {
+        for dir in ["tests/corpus", "../shared/seeds", "../rw-cache"] {
             for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
                 if let Ok(text) = std::fs::read_to_string(entry.path()) {
                     corpus.push(lf_text(&text).into_owned());
@@ -818,6 +1247,38 @@ mod tests {
             };
             assert_eq!(show(&pieces, &got), show(&whole, &expected), "{text}");
         }
+    }
+
+    #[test]
+    fn assignment_takes_the_best_total_not_the_best_pair() {
+        let scores = vec![vec![0.9, 0.6], vec![0.6, 0.0]];
+        assert_eq!(assign(&scores), [Some(1), Some(0)]);
+        let wide = vec![vec![0.0, 0.0, 0.7], vec![0.8, 0.0, 0.0]];
+        assert_eq!(assign(&wide), [Some(2), Some(0)]);
+        let tall = vec![vec![0.5], vec![0.9], vec![0.2]];
+        assert_eq!(assign(&tall), [None, Some(0), None]);
+        assert!(without_urls("see https://x.org/a and www.y.org").trim() == "see and");
+        let found: Vec<&str> =
+            urls("[A](https://x.org/a) or <http://y.org/b>, https://z.org.").collect();
+        assert_eq!(
+            found,
+            ["https://x.org/a", "http://y.org/b", "https://z.org"]
+        );
+    }
+
+    #[test]
+    fn section_names_drop_heading_marks_and_list_markers() {
+        assert_eq!(section_name("### Phase 1"), "Phase 1");
+        assert_eq!(section_name("- ### Phase 2"), "Phase 2");
+        assert_eq!(section_name("* Later"), "Later");
+        assert_eq!(section_name("C#"), "C#");
+        assert_eq!(section_name("#1 priority"), "#1 priority");
+        assert_eq!(section_name("1. Intro"), "1. Intro");
+        assert_eq!(section_name("###"), "###");
+        assert_eq!(
+            section_name("[Version 0.3](https://example.com/p/5) and [x]"),
+            "Version 0.3 and [x]"
+        );
     }
 
     #[test]

@@ -97,13 +97,16 @@ impl Backend {
         let today = jiff::Zoned::now().date();
         match self.shared.history.hover(&path, text, item_line, today) {
             HoverHistory::Ready { markdown, stale } => {
-                if stale {
+                if stale && !self.shared.history.is_building(&path) {
                     warm_in_background(&self.shared.history, path);
                 }
                 Some(markdown)
             }
             HoverHistory::Loading => {
-                warm_in_background(&self.shared.history, path);
+                // One build per file: a hover during it says loading and starts nothing.
+                if !self.shared.history.is_building(&path) {
+                    warm_in_background(&self.shared.history, path);
+                }
                 Some(LOADING.to_owned())
             }
             HoverHistory::Unavailable(reason) => Some(reason),

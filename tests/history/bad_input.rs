@@ -122,6 +122,32 @@ fn a_missing_pack_is_an_error() {
 }
 
 #[test]
+fn a_broken_repository_says_what_is_wrong() {
+    type Damage = fn(&std::path::Path);
+    let damages: [(&str, Damage); 3] = [
+        ("config", |git| {
+            std::fs::write(git.join("config"), "[core\nbare = maybe\n").expect("damage");
+        }),
+        ("HEAD", |git| {
+            std::fs::write(git.join("HEAD"), "garbage\n").expect("damage");
+        }),
+        ("objects", |git| {
+            std::fs::remove_dir_all(git.join("objects")).expect("damage");
+        }),
+    ];
+    for (name, damage) in damages {
+        let repo = scripted();
+        damage(&repo.path().join(".git"));
+        let error = repo.history("ROADMAP.md").expect_err("broken");
+        assert!(matches!(error, HistoryError::Git(_)), "{name}: {error:?}");
+        assert!(
+            error.to_string().starts_with("cannot read git history: "),
+            "{name}: {error}"
+        );
+    }
+}
+
+#[test]
 fn a_binary_file_is_refused() {
     let repo = TestRepo::new();
     repo.commit_file(

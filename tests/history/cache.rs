@@ -1,7 +1,9 @@
 //! The server's cache: loading, ready, stale after a commit, caught up, rebuilt.
 
 use crate::lifecycle::scripted;
-use crate::support::today;
+use std::sync::Arc;
+
+use crate::support::{today, TestRepo};
 use tickmark::history::{HistoryCache, HoverHistory};
 
 fn markdown(answer: HoverHistory) -> (String, bool) {
@@ -96,4 +98,60 @@ fn short_ids_hidden(text: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// A roadmap changed by `count` commits, one item checked or added per commit.
+pub fn long_history(count: usize) -> TestRepo {
+    let repo = TestRepo::new();
+    let mut items: Vec<String> = Vec::new();
+    let mut versions = Vec::new();
+    for index in 0..count {
+        if index % 3 == 2 {
+            let k = (index * 7) % items.len();
+            items[k] = items[k].replacen("[ ]", "[x]", 1);
+        } else {
+            items.push(format!(
+                "- [ ] Task number {index} about area {}",
+                index % 17
+            ));
+        }
+        versions.push(format!("# Roadmap\n\n## Work\n\n{}\n", items.join("\n")));
+    }
+    repo.import_versions("ROADMAP.md", &versions);
+    repo
+}
+
+#[test]
+fn hovers_during_the_first_build_start_no_other_build() {
+    let repo = long_history(400);
+    let path = repo.file("ROADMAP.md");
+    let text = std::fs::read_to_string(&path).expect("read");
+    let cache = Arc::new(HistoryCache::new());
+    let first = {
+        let (cache, path) = (Arc::clone(&cache), path.clone());
+        std::thread::spawn(move || cache.warm(&path))
+    };
+    let mut others = Vec::new();
+    // As a server would: every hover that finds the history loading asks for it to warm.
+    // (Bounded: without one build per file, the builds replace each other and never settle.)
+    for _ in 0..3000 {
+        if cache.is_settled(&path) {
+            break;
+        }
+        let loading = cache.hover(&path, &text, 4, today()) == HoverHistory::Loading;
+        if loading && others.len() < 10 {
+            let (cache, path) = (Arc::clone(&cache), path.clone());
+            others.push(std::thread::spawn(move || cache.warm(&path)));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    assert_eq!(cache.builds_started(), 1);
+    first.join().expect("build");
+    for other in others {
+        other.join().expect("hover warm");
+    }
+    assert!(matches!(
+        cache.hover(&path, &text, 4, today()),
+        HoverHistory::Ready { .. }
+    ));
 }

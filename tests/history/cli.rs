@@ -192,3 +192,37 @@ fn diff_json_and_text_name_the_same_changes() {
         "{err}"
     );
 }
+
+#[test]
+fn diff_finds_roadmaps_named_by_configuration_or_by_folder() {
+    let repo = TestRepo::new();
+    repo.write("tickmark.toml", "roadmaps = [\"plans/*.md\"]\n");
+    repo.commit_file(
+        "plans/q1.md",
+        "# Q1\n\n- [ ] Alpha\n",
+        "2025-01-02",
+        "Ada Lovelace",
+        "Plan",
+    );
+    repo.commit_file(
+        "plans/q1.md",
+        "# Q1\n\n- [x] Alpha\n",
+        "2025-01-03",
+        "Ada Lovelace",
+        "Alpha done",
+    );
+    let (text, err, code) = tickmark(repo.path(), &["diff", "HEAD~1..HEAD"]);
+    assert_eq!((code, err.as_str()), (0, ""));
+    assert!(
+        text.contains("\nplans/q1.md\n  Checked (1)\n    [x] Alpha (Q1)  line 3\n"),
+        "{text}"
+    );
+    std::fs::remove_file(repo.file("tickmark.toml")).expect("remove");
+    let (text, _, _) = tickmark(repo.path(), &["diff", "HEAD~1..HEAD"]);
+    assert!(text.ends_with("No roadmap file changed.\n"), "{text}");
+    let (text, err, code) = tickmark(repo.path(), &["diff", "HEAD~1..HEAD", "plans"]);
+    assert_eq!((code, err.as_str()), (0, ""));
+    assert!(text.contains("\nplans/q1.md\n  Checked (1)\n"), "{text}");
+    let (text, _, _) = tickmark(repo.path(), &["diff", "HEAD~1..HEAD", "plans/q1.md"]);
+    assert!(text.contains("\nplans/q1.md\n  Checked (1)\n"), "{text}");
+}

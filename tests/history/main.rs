@@ -13,6 +13,7 @@ mod lifecycle;
 #[allow(dead_code, clippy::wildcard_imports, clippy::struct_excessive_bools)]
 mod lsp_support;
 mod nesting;
+mod pairing;
 mod safety;
 mod server;
 mod support;

@@ -85,9 +85,13 @@ fn no_program_a_repository_configures_ever_runs() {
         cache.hover(&path, &text, 5, today()),
         HoverHistory::Ready { .. }
     ));
-    let range = diff::diff_range(repo.path(), "HEAD~3", "HEAD", &[], &|p: &str| {
-        p == "ROADMAP.md"
-    })
+    let range = diff::diff_range(
+        repo.path(),
+        "HEAD~3",
+        "HEAD",
+        &[],
+        &|p: &std::path::Path| p.ends_with("ROADMAP.md"),
+    )
     .expect("diff");
     assert_eq!(range.files.len(), 1);
     for args in [

@@ -7,7 +7,9 @@ use tower_lsp::lsp_types::{
     Diagnostic, DidSaveTextDocumentParams, NumberOrString, TextDocumentIdentifier, Url,
 };
 
-use crate::lsp_support::{span, TestServer};
+use tower_lsp::lsp_types::HoverContents;
+
+use crate::lsp_support::{pos, span, TestServer};
 use crate::support::TestRepo;
 
 const ROADMAP: &str = "# Plan\n\n**Last Updated:** 2025-01-15\n\n- [ ] Ship it\n";
@@ -62,4 +64,37 @@ async fn stale_date_appears_once_the_history_is_read_and_follows_new_commits() {
         stale[0].message
     );
     server.assert_no_messages();
+}
+
+#[tokio::test]
+async fn hovering_every_few_milliseconds_during_the_first_build_runs_one_build() {
+    let repo = crate::cache::long_history(400);
+    let path = repo.file("ROADMAP.md");
+    let text = std::fs::read_to_string(&path).expect("read");
+    let mut server = TestServer::builder().root(repo.path()).start().await;
+    let uri = Url::from_file_path(&path).unwrap();
+    server.open(&uri, &text).await;
+    let cache = std::sync::Arc::clone(&server.backend().shared.history);
+    let mut loading = 0;
+    for _ in 0..3000 {
+        if cache.is_settled(&path) {
+            break;
+        }
+        let hover = server.hover(&uri, pos(4, 8)).await.expect("hover");
+        let HoverContents::Markup(markup) = hover.contents else {
+            panic!("markdown hover")
+        };
+        if markup.value.contains("History: loading…") {
+            loading += 1;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(3)).await;
+    }
+    assert!(cache.is_settled(&path));
+    assert_eq!(cache.builds_started(), 1, "{loading} hovers said loading");
+    let hover = server.hover(&uri, pos(4, 8)).await.expect("hover");
+    let HoverContents::Markup(markup) = hover.contents else {
+        panic!("markdown hover")
+    };
+    assert!(markup.value.contains("**History**"), "{}", markup.value);
+    server.take_messages();
 }

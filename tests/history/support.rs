@@ -81,6 +81,43 @@ impl TestRepo {
         self.git(&["rev-parse", "HEAD"]).trim().to_owned()
     }
 
+    /// Commits each of `versions` of `name` in turn, one day apart from 2024-01-01, through
+    /// one `git fast-import` (fast enough for hundreds of commits), then checks HEAD out.
+    pub fn import_versions(&self, name: &str, versions: &[String]) {
+        use std::io::Write as _;
+        let mut stream = Vec::new();
+        let start = 1_704_067_200u64;
+        for (index, text) in versions.iter().enumerate() {
+            let when = start + 86_400 * index as u64;
+            let message = format!("c{index}");
+            let _ = write!(
+                stream,
+                "commit refs/heads/main\nauthor Ada Lovelace <ada@example.com> {when} +0000\n\
+                 committer Ada Lovelace <ada@example.com> {when} +0000\ndata {}\n{message}\n\
+                 M 100644 inline {name}\ndata {}\n{text}\n",
+                message.len(),
+                text.len()
+            );
+        }
+        let mut child = Command::new("git")
+            .args(["fast-import", "--quiet"])
+            .current_dir(self.path())
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("HOME", self.path())
+            .stdin(std::process::Stdio::piped())
+            .spawn()
+            .expect("git fast-import runs");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(&stream)
+            .expect("stream");
+        assert!(child.wait().expect("fast-import").success());
+        self.git(&["checkout", "-q", "-f", "main"]);
+    }
+
     pub fn history(&self, name: &str) -> Result<FileHistory, HistoryError> {
         FileHistory::build(&self.file(name), &AtomicBool::new(false))
     }

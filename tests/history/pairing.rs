@@ -1,0 +1,286 @@
+//! Which item of one version continues which item of the one before: exact re-adds, the best
+//! assignment within a hunk, merges, moves, reflowed items.
+
+use tickmark::history::diff::diff_range;
+use tickmark::history::render;
+
+use crate::support::{events, today, TestRepo};
+
+fn roadmap_changes(repo: &TestRepo, range: (&str, &str)) -> tickmark::history::diff::FileDiff {
+    let mut diff = diff_range(repo.path(), range.0, range.1, &[], &|path| {
+        path.ends_with("ROADMAP.md")
+    })
+    .expect("diff");
+    assert_eq!(diff.files.len(), 1);
+    diff.files.remove(0)
+}
+
+#[test]
+fn an_exact_re_add_wins_over_a_similar_removed_item() {
+    let repo = TestRepo::new();
+    repo.commit_file(
+        "ROADMAP.md",
+        "# R\n\n- [ ] rune type\n- [ ] any type\n- [ ] keep\n",
+        "2025-01-02",
+        "Ada Lovelace",
+        "Plan",
+    );
+    repo.commit_file(
+        "ROADMAP.md",
+        "# R\n\n- [ ] any type\n- [ ] keep\n",
+        "2025-01-05",
+        "Grace Hopper",
+        "Drop rune",
+    );
+    let last = "# R\n\n- [x] rune type\n- [ ] keep\n";
+    repo.commit_file(
+        "ROADMAP.md",
+        last,
+        "2025-01-09",
+        "Linus T",
+        "Rune is back, any goes",
+    );
+    let history = repo.history("ROADMAP.md").expect("history");
+    assert_eq!(
+        events(&history, last, 3),
+        [
+            "2025-01-02 Ada Lovelace: added (open) in “R”",
+            "2025-01-05 Grace Hopper: removed",
+            "2025-01-09 Linus T: re-added (done) in “R”",
+        ]
+    );
+}
+
+#[test]
+fn items_replaced_in_one_hunk_pair_by_best_total_similarity() {
+    let repo = TestRepo::new();
+    repo.commit_file(
+        "ROADMAP.md",
+        "# R\n\n- [ ] Fix the login page crash\n- [ ] Fix the logout page crash on Safari\n- [ ] keep\n",
+        "2025-01-02",
+        "Ada Lovelace",
+        "Plan",
+    );
+    let last = "# R\n\n- [x] Fix the logout page crash on Safari and Firefox\n- [ ] Fix the login page crash on mobile\n- [ ] keep\n";
+    repo.commit_file("ROADMAP.md", last, "2025-01-04", "Grace Hopper", "Reword");
+    let history = repo.history("ROADMAP.md").expect("history");
+    assert_eq!(
+        events(&history, last, 3),
+        [
+            "2025-01-02 Ada Lovelace: added (open) in “R”",
+            "2025-01-04 Grace Hopper: reworded (was “Fix the logout page crash on Safari”)",
+            "2025-01-04 Grace Hopper: checked",
+        ]
+    );
+    assert_eq!(
+        events(&history, last, 4),
+        [
+            "2025-01-02 Ada Lovelace: added (open) in “R”",
+            "2025-01-04 Grace Hopper: reworded (was “Fix the login page crash”)",
+        ]
+    );
+}
+
+#[test]
+fn a_shared_url_does_not_make_two_items_alike() {
+    let repo = TestRepo::new();
+    repo.commit_file(
+        "ROADMAP.md",
+        "# R\n\n- [x] Document the API https://example.com/docs/api/v2/reference\n- [ ] keep\n",
+        "2025-01-02",
+        "Ada Lovelace",
+        "Plan",
+    );
+    let last = "# R\n\n- [ ] Fix crash https://example.com/docs/api/v2/reference\n- [ ] keep\n";
+    repo.commit_file("ROADMAP.md", last, "2025-01-04", "Grace Hopper", "Next");
+    let history = repo.history("ROADMAP.md").expect("history");
+    assert_eq!(
+        events(&history, last, 3),
+        ["2025-01-04 Grace Hopper: added (open) in “R”"]
+    );
+}
+
+#[test]
+fn a_merge_of_main_into_a_branch_keeps_what_main_already_did() {
+    let repo = TestRepo::new();
+    repo.commit_file(
+        "ROADMAP.md",
+        "# R\n\n- [ ] Write the install guide\n- [ ] Ship the CLI\n- [ ] Add telemetry\n",
+        "2025-01-02",
+        "Ada Lovelace",
+        "Plan",
+    );
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo.commit_file(
+        "ROADMAP.md",
+        "# R\n\n- [ ] Write the install guide\n- [ ] Ship the CLI\n- [x] Add telemetry\n",
+        "2025-01-03",
+        "Grace Hopper",
+        "Telemetry done",
+    );
+    repo.git(&["checkout", "-q", "main"]);
+    repo.commit_file(
+        "ROADMAP.md",
+        "# R\n\n- [ ] Write the install guide\n- [ ] Publish to crates.io\n- [ ] Ship the CLI\n- [ ] Add telemetry\n",
+        "2025-01-04",
+        "Linus T",
+        "Publish",
+    );
+    repo.commit_file(
+        "ROADMAP.md",
+        "# R\n\n- [ ] Document how to install the tool\n- [ ] Publish to crates.io\n- [ ] Ship the CLI\n- [ ] Add telemetry\n",
+        "2025-01-05",
+        "Linus T",
+        "Say what the guide is",
+    );
+    repo.git(&["checkout", "-q", "feature"]);
+    repo.git_at(
+        "2025-01-06",
+        "Grace Hopper",
+        &["merge", "-q", "--no-edit", "main"],
+    );
+    let merged = std::fs::read_to_string(repo.file("ROADMAP.md")).expect("read");
+    assert_eq!(
+        merged,
+        "# R\n\n- [ ] Document how to install the tool\n- [ ] Publish to crates.io\n- [ ] Ship the CLI\n- [x] Add telemetry\n"
+    );
+    let history = repo.history("ROADMAP.md").expect("history");
+    assert_eq!(
+        events(&history, &merged, 3),
+        [
+            "2025-01-02 Ada Lovelace: added (open) in “R”",
+            "2025-01-05 Linus T: reworded (was “Write the install guide”)",
+        ]
+    );
+    assert_eq!(
+        events(&history, &merged, 4),
+        ["2025-01-04 Linus T: added (open) in “R”"]
+    );
+    assert_eq!(
+        events(&history, &merged, 6),
+        [
+            "2025-01-02 Ada Lovelace: added (open) in “R”",
+            "2025-01-03 Grace Hopper: checked",
+        ]
+    );
+}
+
+#[test]
+fn a_renamed_heading_is_no_move_in_history_or_diff() {
+    let repo = TestRepo::new();
+    repo.commit_file(
+        "ROADMAP.md",
+        "# R\n\n## Later\n\n- [ ] a thing\n- [ ] b thing\n\n## Now\n\n- [ ] c thing\n",
+        "2025-01-02",
+        "Ada Lovelace",
+        "Plan",
+    );
+    let last = "# R\n\n## Someday\n\n- [ ] a thing\n- [ ] b thing\n\n## Now\n\n- [ ] c thing\n";
+    repo.commit_file("ROADMAP.md", last, "2025-01-04", "Grace Hopper", "Rename");
+    let history = repo.history("ROADMAP.md").expect("history");
+    assert_eq!(
+        events(&history, last, 5),
+        ["2025-01-02 Ada Lovelace: added (open) in “Later”"]
+    );
+    let diff = roadmap_changes(&repo, ("HEAD~1", "HEAD"));
+    assert!(diff.moved.is_empty(), "{:?}", diff.moved);
+    assert!(diff.is_empty(), "{diff:?}");
+}
+
+#[test]
+fn an_item_under_a_newly_inserted_heading_moved_in_history_and_diff() {
+    let repo = TestRepo::new();
+    repo.commit_file(
+        "ROADMAP.md",
+        "# R\n\n## Now\n\n- [ ] a thing\n- [ ] b thing\n",
+        "2025-01-02",
+        "Ada Lovelace",
+        "Plan",
+    );
+    let last = "# R\n\n## Now\n\n- [ ] a thing\n\n## Next\n\n- [ ] b thing\n";
+    repo.commit_file("ROADMAP.md", last, "2025-01-04", "Grace Hopper", "Split");
+    let history = repo.history("ROADMAP.md").expect("history");
+    assert_eq!(
+        events(&history, last, 9),
+        [
+            "2025-01-02 Ada Lovelace: added (open) in “Now”",
+            "2025-01-04 Grace Hopper: moved from “Now” to “Next”",
+        ]
+    );
+    assert_eq!(
+        events(&history, last, 5),
+        ["2025-01-02 Ada Lovelace: added (open) in “Now”"]
+    );
+    let diff = roadmap_changes(&repo, ("HEAD~1", "HEAD"));
+    let moved: Vec<(Option<&str>, &str)> = diff
+        .moved
+        .iter()
+        .map(|(from, item)| (from.as_deref(), &*item.text))
+        .collect();
+    assert_eq!(moved, [(Some("Now"), "b thing")]);
+}
+
+#[test]
+fn a_reflowed_item_is_not_reworded() {
+    let repo = TestRepo::new();
+    repo.commit_file(
+        "ROADMAP.md",
+        "# R\n\n- [ ] Make the parser accept very long items that\n  wrap over two lines\n- [ ] keep\n",
+        "2025-01-02",
+        "Ada Lovelace",
+        "Plan",
+    );
+    let last =
+        "# R\n\n- [ ] Make the parser accept very long items\n  that wrap over two lines\n- [ ] keep\n";
+    repo.commit_file("ROADMAP.md", last, "2025-01-04", "Grace Hopper", "Reflow");
+    let history = repo.history("ROADMAP.md").expect("history");
+    assert_eq!(
+        events(&history, last, 3),
+        ["2025-01-02 Ada Lovelace: added (open) in “R”"]
+    );
+    let timeline = history.timeline(last, 2).expect("item");
+    assert_eq!(
+        timeline.text,
+        "Make the parser accept very long items that wrap over two lines"
+    );
+}
+
+#[test]
+fn a_plain_item_has_no_time_to_done() {
+    let repo = TestRepo::new();
+    let text = "# R\n\n- A plain note\n- [x] Done from the start\n- [ ] keep\n";
+    repo.commit_file("ROADMAP.md", text, "2025-01-02", "Ada Lovelace", "Plan");
+    let history = repo.history("ROADMAP.md").expect("history");
+    for line in [3, 4] {
+        let timeline = history.timeline(text, line - 1).expect("item");
+        let hover = render::hover_markdown(&history, &timeline, today());
+        assert!(!hover.contains("took"), "{hover}");
+        assert!(render::open_time(&history, &timeline.events, today()).is_none());
+    }
+}
+
+#[test]
+fn a_bare_url_given_a_title_is_the_same_item() {
+    let repo = TestRepo::new();
+    repo.commit_file(
+        "ROADMAP.md",
+        "# R\n\n- [x] https://example.com/talks/42\n- [ ] https://example.com/talks/43\n- [ ] keep\n",
+        "2025-01-02",
+        "Ada Lovelace",
+        "Plan",
+    );
+    let last = "# R\n\n- [x] [A talk on tries (video)](https://example.com/talks/42)\n- [ ] [Another talk](https://example.com/talks/43)\n- [ ] keep\n";
+    repo.commit_file("ROADMAP.md", last, "2025-01-04", "Grace Hopper", "Titles");
+    let history = repo.history("ROADMAP.md").expect("history");
+    assert_eq!(
+        events(&history, last, 3),
+        [
+            "2025-01-02 Ada Lovelace: added (done) in “R”",
+            "2025-01-04 Grace Hopper: reworded (was “https://example.com/talks/42”)",
+        ]
+    );
+    assert_eq!(
+        events(&history, last, 4)[0],
+        "2025-01-02 Ada Lovelace: added (open) in “R”"
+    );
+}
