@@ -96,6 +96,14 @@ pub trait OtherFiles {
     /// top-level item of another file is a match.
     /// Only tasks match a `task`, only plain items an item.
     fn same_item(&self, key: &str, top_level: bool, task: bool) -> Option<Elsewhere>;
+
+    /// The first done task of another file whose key is `key`, for `conflicting-state`;
+    /// matched as [`OtherFiles::same_item`] matches tasks (a nested item only meets a
+    /// top-level one).
+    fn done_item(&self, key: &str, top_level: bool) -> Option<Elsewhere> {
+        let _ = (key, top_level);
+        None
+    }
 }
 
 struct Entry {
@@ -261,6 +269,35 @@ impl OtherFiles for Others<'_> {
             end: item.end,
         })
     }
+
+    fn done_item(&self, key: &str, top_level: bool) -> Option<Elsewhere> {
+        let places = self.index.by_key.get(key)?;
+        let done = |list: &[(usize, usize)]| {
+            list.iter()
+                .filter(|&&(file, _)| Some(file) != self.this)
+                .find_map(|&(file, position)| {
+                    let entry = self.index.files[file].as_ref()?;
+                    let item = &entry.index.items[position];
+                    (item.state == Some(State::Done)).then_some((entry, item))
+                })
+        };
+        let top = done(&places.by_kind[Places::kind(true, true)]);
+        let nested = if top_level {
+            done(&places.by_kind[Places::kind(true, false)])
+        } else {
+            None
+        };
+        let (entry, item) = top
+            .into_iter()
+            .chain(nested)
+            .min_by(|a, b| (&a.0.name, a.1.start).cmp(&(&b.0.name, b.1.start)))?;
+        Some(Elsewhere {
+            file: entry.name.clone(),
+            label: entry.label.clone(),
+            start: item.start,
+            end: item.end,
+        })
+    }
 }
 
 impl Others<'_> {
@@ -391,6 +428,25 @@ mod tests {
                 .unwrap()
                 .file,
             "a.md"
+        );
+    }
+
+    #[test]
+    fn done_item_finds_a_done_task_of_another_file() {
+        let mut ws = WorkspaceIndex::default();
+        ws.update("a.md", "a.md", index("- [ ] Ship it\n- [ ] Area\n  - [ ] Nested\n"));
+        ws.update("b.md", "b.md", index("- [ ] Ship it\n- Feature\n  - [x] Nested\n"));
+        assert_eq!(ws.others("a.md").done_item("ship it", true), None);
+        ws.update("c.md", "c.md", index("- [x] Ship it\n"));
+        let hit = ws.others("a.md").done_item("ship it", true).unwrap();
+        assert_eq!((hit.file.as_str(), hit.start.line), ("c.md", 0));
+        // Not in its own file.
+        assert_eq!(ws.others("c.md").done_item("ship it", true), None);
+        // A subtask meets only a top-level done task, a top-level task any.
+        assert_eq!(ws.others("a.md").done_item("nested", false), None);
+        assert_eq!(
+            ws.others("a.md").done_item("nested", true).unwrap().file,
+            "b.md"
         );
     }
 
