@@ -14,6 +14,7 @@ use std::collections::HashMap;
 use super::model::{Document, State};
 use super::normalize::normalize;
 use super::rules::duplicate_item;
+use super::stats::Counts;
 use super::text::{Encoding, LineCol};
 
 /// Keys are hashed once per item of every file: foldhash, as the engine's other per-item maps.
@@ -44,6 +45,8 @@ pub struct IndexedItem {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FileIndex {
     pub items: Vec<IndexedItem>,
+    /// The file's task counts (SPEC §1), for the workspace's statistics.
+    pub counts: Counts,
 }
 
 impl FileIndex {
@@ -74,7 +77,10 @@ impl FileIndex {
                 })
             })
             .collect();
-        Self { items }
+        Self {
+            items,
+            counts: super::stats::counts(doc),
+        }
     }
 }
 
@@ -230,6 +236,14 @@ impl WorkspaceIndex {
             .iter()
             .flatten()
             .map(|e| (e.name.as_str(), &e.index))
+    }
+
+    /// Every indexed file as `(name, label, index)`, in no particular order.
+    pub fn entries(&self) -> impl Iterator<Item = (&str, &str, &FileIndex)> + '_ {
+        self.files
+            .iter()
+            .flatten()
+            .map(|e| (e.name.as_str(), e.label.as_str(), &e.index))
     }
 
     /// The index seen from the file `name`: every other file.
@@ -434,8 +448,16 @@ mod tests {
     #[test]
     fn done_item_finds_a_done_task_of_another_file() {
         let mut ws = WorkspaceIndex::default();
-        ws.update("a.md", "a.md", index("- [ ] Ship it\n- [ ] Area\n  - [ ] Nested\n"));
-        ws.update("b.md", "b.md", index("- [ ] Ship it\n- Feature\n  - [x] Nested\n"));
+        ws.update(
+            "a.md",
+            "a.md",
+            index("- [ ] Ship it\n- [ ] Area\n  - [ ] Nested\n"),
+        );
+        ws.update(
+            "b.md",
+            "b.md",
+            index("- [ ] Ship it\n- Feature\n  - [x] Nested\n"),
+        );
         assert_eq!(ws.others("a.md").done_item("ship it", true), None);
         ws.update("c.md", "c.md", index("- [x] Ship it\n"));
         let hit = ws.others("a.md").done_item("ship it", true).unwrap();

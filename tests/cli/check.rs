@@ -232,8 +232,14 @@ fn an_item_in_two_checked_files_is_a_duplicate_in_each() {
 #[test]
 fn a_task_open_in_one_file_and_done_in_another_is_a_conflict() {
     let project = Project::new();
-    project.file("ROADMAP.md", "# Roadmap\n\n- [ ] Rate limiting\n- [x] Audit log\n");
-    project.file("docs/TODO.md", "# Todo\n\n- [x] Rate limiting\n- [ ] Audit log\n");
+    project.file(
+        "ROADMAP.md",
+        "# Roadmap\n\n- [ ] Rate limiting\n- [x] Audit log\n",
+    );
+    project.file(
+        "docs/TODO.md",
+        "# Todo\n\n- [x] Rate limiting\n- [ ] Audit log\n",
+    );
     let out = project.run(&["check", "--format", "json", "."]);
     let found: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     let conflicts: Vec<(String, u64)> = found

@@ -39,8 +39,7 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     };
     let doc = ctx.doc;
     for item in &doc.items {
-        if !matches!(item.state(), Some(State::Open | State::InProgress)) || !compared(doc, item)
-        {
+        if !matches!(item.state(), Some(State::Open | State::InProgress)) || !compared(doc, item) {
             continue;
         }
         let Some(key) = item_key(ctx.text, item) else {
@@ -152,7 +151,7 @@ mod tests {
             "[rules]\nconflicting-state = \"error\"\n",
             std::path::Path::new("tickmark.toml"),
         )
-            .expect("valid configuration");
+        .expect("valid configuration");
         let graded = analyze("- [ ] Ship\n", &inputs, &config.settings());
         let d = graded
             .diagnostics
