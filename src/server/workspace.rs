@@ -916,8 +916,216 @@ fn counts_json(c: &crate::analysis::stats::Counts) -> Value {
 
 #[cfg(test)]
 mod tests {
-    use super::label;
+    use super::*;
     use std::path::Path;
+
+    fn write(root: &Path, name: &str, text: impl AsRef<[u8]>) {
+        let path = root.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    fn folder(root: &Path) -> ScanFolder {
+        ScanFolder {
+            root: root.to_owned(),
+            config: Config::default(),
+        }
+    }
+
+    fn run(root: &Path, limits: Limits) -> Scanned {
+        let go_on = AtomicU8::new(GO_ON);
+        scan(
+            &[folder(root)],
+            Encoding::Utf16,
+            limits,
+            &go_on,
+            &mut |_, _| {},
+        )
+    }
+
+    fn labels(scanned: &Scanned) -> Vec<&str> {
+        scanned.files.iter().map(|(_, l, _)| l.as_str()).collect()
+    }
+
+    #[test]
+    fn bad_files_are_left_out_and_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(root, "ROADMAP.md", "- [ ] Fine\n");
+        write(root, "TODO.md", b"- [ ] caf\xe9\n");
+        // Past the per-file bound, without writing it: a sparse file.
+        let big = std::fs::File::create(root.join("BACKLOG.md")).unwrap();
+        big.set_len(MAX_ANALYZED_BYTES as u64 + 1).unwrap();
+        let scanned = run(root, Limits::default());
+        assert!(scanned.complete);
+        assert_eq!(labels(&scanned), ["ROADMAP.md"]);
+        let skipped: Vec<(&str, &Skip)> = scanned
+            .skipped
+            .iter()
+            .map(|(p, s)| (p.file_name().unwrap().to_str().unwrap(), s))
+            .collect();
+        assert_eq!(
+            skipped,
+            [
+                ("BACKLOG.md", &Skip::TooLarge(MAX_ANALYZED_BYTES as u64 + 1)),
+                ("TODO.md", &Skip::NotUtf8)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_file_deleted_while_the_scan_runs_is_left_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().to_owned();
+        write(&root, "ROADMAP.md", "- [ ] One\n");
+        write(&root, "TODO.md", "- [ ] Two\n");
+        let go_on = AtomicU8::new(GO_ON);
+        // After the first file is read, the second disappears.
+        let mut progress = |done: usize, _: usize| {
+            if done == 1 {
+                std::fs::remove_file(root.join("TODO.md")).unwrap();
+            }
+        };
+        let scanned = scan(
+            &[folder(&root)],
+            Encoding::Utf16,
+            Limits::default(),
+            &go_on,
+            &mut progress,
+        );
+        assert_eq!(labels(&scanned), ["ROADMAP.md"]);
+        assert!(matches!(scanned.skipped[0].1, Skip::Unreadable(_)));
+        assert!(scanned.complete);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symbolic_links_are_not_followed_in_or_out() {
+        let outside = tempfile::tempdir().unwrap();
+        write(outside.path(), "ROADMAP.md", "- [ ] Outside\n");
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(root, "docs/TODO.md", "- [ ] Inside\n");
+        // A loop, a folder and a file outside the workspace.
+        std::os::unix::fs::symlink(root.join("docs"), root.join("docs/again")).unwrap();
+        std::os::unix::fs::symlink(outside.path(), root.join("external")).unwrap();
+        std::os::unix::fs::symlink(outside.path().join("ROADMAP.md"), root.join("ROADMAP.md"))
+            .unwrap();
+        let scanned = run(root, Limits::default());
+        assert!(scanned.complete);
+        assert_eq!(labels(&scanned), ["docs/TODO.md"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_unreadable_folder_is_reported_and_the_rest_read() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(root, "ROADMAP.md", "- [ ] One\n");
+        write(root, "locked/TODO.md", "- [ ] Two\n");
+        let locked = root.join("locked");
+        std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+        // The superuser reads it anyway: then it is simply indexed.
+        let readable = std::fs::read_dir(&locked).is_ok();
+        let scanned = run(root, Limits::default());
+        std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
+        assert!(scanned.complete);
+        if readable {
+            assert_eq!(labels(&scanned), ["ROADMAP.md", "locked/TODO.md"]);
+        } else {
+            assert_eq!(labels(&scanned), ["ROADMAP.md"]);
+            assert_eq!(scanned.unreadable.len(), 1, "{:?}", scanned.unreadable);
+        }
+    }
+
+    #[test]
+    fn the_index_is_bounded_in_files_and_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for n in 0..5 {
+            write(root, &format!("TODO-{n}.md"), "- [ ] Twelve bytes\n");
+        }
+        let scanned = run(
+            root,
+            Limits {
+                files: 3,
+                bytes: u64::MAX,
+            },
+        );
+        assert_eq!(labels(&scanned), ["TODO-0.md", "TODO-1.md", "TODO-2.md"]);
+        assert_eq!(scanned.over_limit, 2);
+        // 20 bytes a file: the third one passes 50.
+        let scanned = run(
+            root,
+            Limits {
+                files: 100,
+                bytes: 50,
+            },
+        );
+        assert_eq!(labels(&scanned), ["TODO-0.md", "TODO-1.md"]);
+        assert_eq!(scanned.over_limit, 3);
+    }
+
+    #[test]
+    fn a_cancelled_scan_keeps_what_it_read_and_says_it_is_incomplete() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for n in 0..4 {
+            write(root, &format!("TODO-{n}.md"), "- [ ] x\n");
+        }
+        let stop = AtomicU8::new(GO_ON);
+        let scanned = scan(
+            &[folder(root)],
+            Encoding::Utf16,
+            Limits::default(),
+            &stop,
+            &mut |done, _| {
+                if done == 2 {
+                    stop.store(CANCELLED, Ordering::SeqCst);
+                }
+            },
+        );
+        assert!(!scanned.complete);
+        assert_eq!(labels(&scanned), ["TODO-0.md", "TODO-1.md"]);
+    }
+
+    /// 50,000 markdown files of which 300 are roadmaps, and a 100 MB markdown file (not a
+    /// roadmap, so never read): the walk skips what is no roadmap. Heavy: run with
+    /// `cargo test --lib -- --ignored`.
+    #[test]
+    #[ignore = "writes 50,000 files"]
+    fn a_large_tree_is_walked_and_only_its_roadmaps_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for n in 0..50_000 {
+            let name = if n % 166 == 0 && n / 166 < 300 {
+                format!("pkg{}/TODO.md", n / 100)
+            } else {
+                format!("pkg{}/note-{n}.md", n / 100)
+            };
+            write(root, &name, "- [ ] x\n");
+        }
+        let huge = std::fs::File::create(root.join("notes.md")).unwrap();
+        huge.set_len(100 * 1024 * 1024).unwrap();
+        let scanned = run(root, Limits::default());
+        assert!(scanned.complete);
+        assert_eq!(scanned.files.len(), 300);
+        assert!(scanned.skipped.is_empty());
+    }
+
+    #[test]
+    fn files_of_several_folders_are_named_after_their_folder() {
+        let folders = [PathBuf::from("/w/app"), PathBuf::from("/w/lib")];
+        assert_eq!(
+            folder_label(&folders, Path::new("/w/lib/docs/TODO.md")),
+            "lib/docs/TODO.md"
+        );
+        assert_eq!(
+            folder_label(&folders[..1], Path::new("/w/app/TODO.md")),
+            "TODO.md"
+        );
+    }
 
     #[test]
     fn files_are_named_below_the_workspace_folder() {
