@@ -101,7 +101,7 @@ fn rg_walk(root: &Path) -> Option<(Duration, usize)> {
             .output()
             .ok()?;
         runs.push(start.elapsed());
-        count = out.stdout.iter().filter(|&&b| b == b'\n').count();
+        count = out.stdout.split(|&b| b == b'\n').count() - 1;
     }
     Some((median(runs), count))
 }
@@ -206,7 +206,7 @@ impl Server {
         message
     }
 
-    fn request(&mut self, method: &str, params: Value) -> Value {
+    fn request(&mut self, method: &str, params: &Value) -> Value {
         let id = self.next_id;
         self.next_id += 1;
         self.send(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
@@ -218,7 +218,7 @@ impl Server {
         }
     }
 
-    fn notify(&mut self, method: &str, params: Value) {
+    fn notify(&mut self, method: &str, params: &Value) {
         self.send(&json!({"jsonrpc": "2.0", "method": method, "params": params}));
     }
 
@@ -264,13 +264,13 @@ fn run(files: usize, repeats: usize) {
         .to_string();
     server.request(
         "initialize",
-        json!({"capabilities": {
+        &json!({"capabilities": {
             "window": {"workDoneProgress": true},
             "workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}},
             "workspaceFolders": [{"uri": folder, "name": "bench"}]}),
     );
     let start = Instant::now();
-    server.notify("initialized", json!({}));
+    server.notify("initialized", &json!({}));
     let end =
         server.until(|m| m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end");
     let index = start.elapsed();
@@ -284,7 +284,7 @@ fn run(files: usize, repeats: usize) {
         let mut runs = Vec::new();
         for _ in 0..repeats {
             let start = Instant::now();
-            let answer = server.request("workspace/symbol", json!({"query": query}));
+            let answer = server.request("workspace/symbol", &json!({"query": query}));
             runs.push(start.elapsed());
             assert!(!answer["result"].as_array().unwrap().is_empty(), "{query}");
         }
@@ -299,7 +299,7 @@ fn run(files: usize, repeats: usize) {
     let open_uri = file_url(&open);
     server.notify(
         "textDocument/didOpen",
-        json!({"textDocument": {"uri": open_uri, "languageId": "markdown", "version": 1,
+        &json!({"textDocument": {"uri": open_uri, "languageId": "markdown", "version": 1,
                "text": open_text}}),
     );
     server.until(|m| {
@@ -319,7 +319,7 @@ fn run(files: usize, repeats: usize) {
         let start = Instant::now();
         server.notify(
             "workspace/didChangeWatchedFiles",
-            json!({"changes": [{"uri": changed_uri, "type": 2}]}),
+            &json!({"changes": [{"uri": changed_uri, "type": 2}]}),
         );
         let published = server.until(|m| {
             m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == open_uri
@@ -333,8 +333,8 @@ fn run(files: usize, repeats: usize) {
         assert_eq!(conflict, n % 2 == 0);
     }
     let rss = server.peak_rss_kb();
-    server.request("shutdown", Value::Null);
-    server.notify("exit", Value::Null);
+    server.request("shutdown", &Value::Null);
+    server.notify("exit", &Value::Null);
     let _ = server.child.wait();
 
     let baseline = walk + analysis;
