@@ -819,7 +819,7 @@ impl Backend {
                 .filter(|uri| {
                     index
                         .get(uri.as_str())
-                        .is_some_and(|f| f.items.iter().any(|i| delta.contains(&i.key)))
+                        .is_some_and(|f| f.items.iter().any(|i| delta.contains(&*i.key)))
                 })
                 .collect()
         });
@@ -890,13 +890,17 @@ fn replace(
     }
     let before: HashSet<&IndexedItem> = old.map(|f| f.items.iter().collect()).unwrap_or_default();
     let after: HashSet<&IndexedItem> = items.items.iter().collect();
-    delta.extend(before.symmetric_difference(&after).map(|i| i.key.clone()));
+    delta.extend(
+        before
+            .symmetric_difference(&after)
+            .map(|i| i.key.to_string()),
+    );
     index.update(name, label, items);
 }
 
 fn remove(index: &mut WorkspaceIndex, name: &str, delta: &mut Delta) {
     if let Some(old) = index.get(name) {
-        delta.extend(old.items.iter().map(|i| i.key.clone()));
+        delta.extend(old.items.iter().map(|i| i.key.to_string()));
         index.remove(name);
     }
 }
