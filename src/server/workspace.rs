@@ -488,15 +488,24 @@ impl Backend {
             return false;
         }
         let token = NumberOrString::String(token.to_owned());
-        let created = self
-            .client
-            .send_request::<WorkDoneProgressCreate>(WorkDoneProgressCreateParams {
-                token: token.clone(),
-            })
-            .await;
-        if let Err(error) = created {
-            tracing::debug!("window/workDoneProgress/create failed: {error}");
-            return false;
+        let created =
+            self.client
+                .send_request::<WorkDoneProgressCreate>(WorkDoneProgressCreateParams {
+                    token: token.clone(),
+                });
+        // A client that never answers does not hold the scan up for long.
+        match tokio::time::timeout(std::time::Duration::from_secs(10), created).await {
+            Ok(Ok(())) => {}
+            Ok(Err(error)) => {
+                tracing::debug!("window/workDoneProgress/create failed: {error}");
+                return false;
+            }
+            Err(_) => {
+                tracing::warn!(
+                    "window/workDoneProgress/create unanswered: scanning without progress"
+                );
+                return false;
+            }
         }
         self.client
             .send_notification::<Progress>(ProgressParams {
@@ -713,7 +722,21 @@ impl Backend {
         };
         let delta = self.shared.workspace.change(|index, delta| {
             for uri in &removals {
-                remove(index, uri.as_str(), delta);
+                if index.contains(uri.as_str()) {
+                    remove(index, uri.as_str(), delta);
+                    continue;
+                }
+                // A deleted folder: every closed roadmap below it goes.
+                let folder = format!("{}/", uri.as_str().trim_end_matches('/'));
+                let below: Vec<String> = index
+                    .files()
+                    .map(|(name, _)| name.to_owned())
+                    .filter(|name| name.starts_with(&folder))
+                    .filter(|name| Url::parse(name).is_ok_and(|u| !self.documents.is_open(&u)))
+                    .collect();
+                for name in below {
+                    remove(index, &name, delta);
+                }
             }
             for (uri, label, items) in read {
                 // Opened while it was read: the editor's text wins.

@@ -343,6 +343,25 @@ async fn files_changed_on_disk_update_the_index_and_republish_open_documents() {
     assert!(published.diagnostics.is_empty());
     server.assert_no_messages();
 
+    // A deleted folder takes its roadmaps with it.
+    folder.write("pkg/TODO.md", "- [x] Ship it\n");
+    let pkg_todo = folder.uri("pkg/TODO.md");
+    watched(&mut server, &[(&pkg_todo, FileChangeType::CREATED)]).await;
+    let published = server.expect_diagnostics().await;
+    assert_eq!(
+        codes(&published.diagnostics),
+        ["duplicate-item", "conflicting-state"]
+    );
+    std::fs::remove_dir_all(folder.dir.path().join("pkg")).unwrap();
+    watched(
+        &mut server,
+        &[(&folder.uri("pkg"), FileChangeType::DELETED)],
+    )
+    .await;
+    let published = server.expect_diagnostics().await;
+    assert!(published.diagnostics.is_empty());
+    server.assert_no_messages();
+
     // An open document wins over its file on disk.
     let roadmap = folder.uri("ROADMAP.md");
     assert!(server.open(&roadmap, "- [ ] Other work\n").await.is_empty());
