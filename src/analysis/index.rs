@@ -10,10 +10,12 @@
 //! search ([`search`]).
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use super::model::{Document, State};
 use super::normalize::normalize;
 use super::rules::duplicate_item;
+use super::stats::Counts;
 use super::text::{Encoding, LineCol};
 
 /// Keys are hashed once per item of every file: foldhash, as the engine's other per-item maps.
@@ -23,11 +25,11 @@ type Map<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct IndexedItem {
     /// The normalised text (SPEC §1), the key two items are compared by.
-    pub key: String,
+    pub key: Box<str>,
     /// The item's text on its first line, as written.
-    pub name: String,
-    /// The title of the innermost section holding it.
-    pub section: Option<String>,
+    pub name: Box<str>,
+    /// The title of the innermost section holding it, shared by the items of the section.
+    pub section: Option<Arc<str>>,
     /// `None` for a plain item.
     pub state: Option<State>,
     /// True when the item is not nested under another item.
@@ -44,11 +46,18 @@ pub struct IndexedItem {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FileIndex {
     pub items: Vec<IndexedItem>,
+    /// The file's task counts (SPEC §1), for the workspace's statistics.
+    pub counts: Counts,
 }
 
 impl FileIndex {
     /// Indexes the items of `doc` (parsed from `text`), with columns in `encoding`.
     pub fn new(text: &str, doc: &Document, encoding: Encoding) -> Self {
+        let titles: Vec<Arc<str>> = doc
+            .sections
+            .iter()
+            .map(|s| Arc::from(text[s.title.as_range()].trim()))
+            .collect();
         let items = doc
             .items
             .iter()
@@ -61,11 +70,9 @@ impl FileIndex {
                 }
                 let (start, end) = doc.line_index.range(text, item.text, encoding);
                 Some(IndexedItem {
-                    key,
-                    name: written.trim().to_owned(),
-                    section: item
-                        .section()
-                        .map(|s| text[doc.sections[s].title.as_range()].trim().to_owned()),
+                    key: key.into(),
+                    name: written.trim().into(),
+                    section: item.section().map(|s| Arc::clone(&titles[s])),
                     state: item.state(),
                     top_level: item.parent().is_none(),
                     compared: duplicate_item::compared(doc, item),
@@ -74,7 +81,10 @@ impl FileIndex {
                 })
             })
             .collect();
-        Self { items }
+        Self {
+            items,
+            counts: super::stats::counts(doc),
+        }
     }
 }
 
@@ -96,6 +106,14 @@ pub trait OtherFiles {
     /// top-level item of another file is a match.
     /// Only tasks match a `task`, only plain items an item.
     fn same_item(&self, key: &str, top_level: bool, task: bool) -> Option<Elsewhere>;
+
+    /// The first done task of another file whose key is `key`, for `conflicting-state`;
+    /// matched as [`OtherFiles::same_item`] matches tasks (a nested item only meets a
+    /// top-level one).
+    fn done_item(&self, key: &str, top_level: bool) -> Option<Elsewhere> {
+        let _ = (key, top_level);
+        None
+    }
 }
 
 struct Entry {
@@ -110,27 +128,46 @@ pub struct WorkspaceIndex {
     ids: HashMap<String, usize>,
     /// By id; `None` once a file is removed (ids are not reused).
     files: Vec<Option<Entry>>,
-    /// Key → where the items with that key that `duplicate-item` compares are.
-    by_key: Map<String, Places>,
+    /// The hash of a key → where the items with that key that `duplicate-item` compares
+    /// are. Keyed by hash, so a key is stored once, in its item (a workspace of 100 MB has
+    /// two million of them); a lookup compares the items' keys.
+    by_key: Map<u64, Places>,
 }
 
-/// The (file id, item position) of one key's compared items, one list per kind of item
-/// (plain or task, nested or top level), each in the order answers prefer: by file name,
-/// then place in the file. So an answer is the first place outside the asking file, found
-/// without visiting every file that shares a common key such as "Write tests".
+/// One compared item: its kind ([`Places::kind`]), file id and position in the file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Place {
+    kind: u8,
+    file: u32,
+    position: u32,
+}
+
+/// The places of one key's compared items (and of any other key with the same hash), by
+/// kind of item (plain or task, nested or top level), then in the order answers prefer: by
+/// file name, then place in the file. So an answer is the first place outside the asking
+/// file, found without visiting every file that shares a common key such as "Write tests".
 #[derive(Default)]
 struct Places {
-    by_kind: [Vec<(usize, usize)>; 4],
+    list: Vec<Place>,
 }
 
 impl Places {
-    fn kind(task: bool, top_level: bool) -> usize {
-        usize::from(task) * 2 + usize::from(top_level)
+    fn kind(task: bool, top_level: bool) -> u8 {
+        u8::from(task) * 2 + u8::from(top_level)
     }
 
-    fn is_empty(&self) -> bool {
-        self.by_kind.iter().all(Vec::is_empty)
+    /// The places of one kind, in answer order.
+    fn of_kind(&self, kind: u8) -> &[Place] {
+        let start = self.list.partition_point(|p| p.kind < kind);
+        let end = self.list.partition_point(|p| p.kind <= kind);
+        &self.list[start..end]
     }
+}
+
+/// The hash a key is filed under.
+fn key_hash(key: &str) -> u64 {
+    use std::hash::BuildHasher;
+    foldhash::fast::FixedState::default().hash_one(key)
 }
 
 impl std::fmt::Debug for WorkspaceIndex {
@@ -154,27 +191,41 @@ impl WorkspaceIndex {
         }));
         self.ids.insert(name.to_owned(), id);
         let files = &self.files;
-        let order = |(file, position): (usize, usize)| {
-            let entry = files[file].as_ref().expect("a listed file is indexed");
-            (entry.name.as_str(), entry.index.items[position].start)
+        let order = |place: Place| {
+            let entry = files[place.file as usize]
+                .as_ref()
+                .expect("a listed file is indexed");
+            (
+                place.kind,
+                entry.name.as_str(),
+                entry.index.items[place.position as usize].start,
+            )
         };
         let Some(entry) = &files[id] else {
             return;
         };
+        let file = u32::try_from(id).expect("fewer than 4 billion files");
         for (position, item) in entry.index.items.iter().enumerate() {
             if !item.compared {
                 continue;
             }
-            let list = &mut self.by_key.entry(item.key.clone()).or_default().by_kind
-                [Places::kind(item.state.is_some(), item.top_level)];
-            let here = (name, item.start);
+            let list = &mut self.by_key.entry(key_hash(&item.key)).or_default().list;
+            let kind = Places::kind(item.state.is_some(), item.top_level);
+            let here = (kind, name, item.start);
             // `check` indexes files in the order it finds them, by name: the place goes last.
             let at = if list.last().is_none_or(|&last| order(last) < here) {
                 list.len()
             } else {
                 list.partition_point(|&place| order(place) < here)
             };
-            list.insert(at, (id, position));
+            list.insert(
+                at,
+                Place {
+                    kind,
+                    file,
+                    position: u32::try_from(position).expect("fewer than 4 billion items"),
+                },
+            );
         }
     }
 
@@ -184,13 +235,12 @@ impl WorkspaceIndex {
             return;
         };
         if let Some(entry) = self.files[id].take() {
-            for item in &entry.index.items {
-                if let Some(places) = self.by_key.get_mut(&item.key) {
-                    for list in &mut places.by_kind {
-                        list.retain(|&(file, _)| file != id);
-                    }
-                    if places.is_empty() {
-                        self.by_key.remove(&item.key);
+            for item in entry.index.items.iter().filter(|i| i.compared) {
+                let hash = key_hash(&item.key);
+                if let Some(places) = self.by_key.get_mut(&hash) {
+                    places.list.retain(|p| p.file as usize != id);
+                    if places.list.is_empty() {
+                        self.by_key.remove(&hash);
                     }
                 }
             }
@@ -224,6 +274,14 @@ impl WorkspaceIndex {
             .map(|e| (e.name.as_str(), &e.index))
     }
 
+    /// Every indexed file as `(name, label, index)`, in no particular order.
+    pub fn entries(&self) -> impl Iterator<Item = (&str, &str, &FileIndex)> + '_ {
+        self.files
+            .iter()
+            .flatten()
+            .map(|e| (e.name.as_str(), e.label.as_str(), &e.index))
+    }
+
     /// The index seen from the file `name`: every other file.
     pub fn others<'a>(&'a self, name: &str) -> Others<'a> {
         Others {
@@ -241,12 +299,34 @@ pub struct Others<'a> {
 
 impl OtherFiles for Others<'_> {
     fn same_item(&self, key: &str, top_level: bool, task: bool) -> Option<Elsewhere> {
-        let places = self.index.by_key.get(key)?;
+        let places = self.index.by_key.get(&key_hash(key))?;
         // The first match in the file whose name sorts first, so the answer does not depend
         // on the order files were indexed in.
-        let top = self.first_elsewhere(&places.by_kind[Places::kind(task, true)]);
+        let any = |_: &IndexedItem| true;
+        let top = self.first_elsewhere(places.of_kind(Places::kind(task, true)), key, any);
         let nested = if top_level {
-            self.first_elsewhere(&places.by_kind[Places::kind(task, false)])
+            self.first_elsewhere(places.of_kind(Places::kind(task, false)), key, any)
+        } else {
+            None
+        };
+        let (entry, item) = top
+            .into_iter()
+            .chain(nested)
+            .min_by(|a, b| (&a.0.name, a.1.start).cmp(&(&b.0.name, b.1.start)))?;
+        Some(Elsewhere {
+            file: entry.name.clone(),
+            label: entry.label.clone(),
+            start: item.start,
+            end: item.end,
+        })
+    }
+
+    fn done_item(&self, key: &str, top_level: bool) -> Option<Elsewhere> {
+        let places = self.index.by_key.get(&key_hash(key))?;
+        let done = |item: &IndexedItem| item.state == Some(State::Done);
+        let top = self.first_elsewhere(places.of_kind(Places::kind(true, true)), key, done);
+        let nested = if top_level {
+            self.first_elsewhere(places.of_kind(Places::kind(true, false)), key, done)
         } else {
             None
         };
@@ -264,13 +344,20 @@ impl OtherFiles for Others<'_> {
 }
 
 impl Others<'_> {
-    /// The first place of `list` (in answer order) outside the asking file.
-    fn first_elsewhere(&self, list: &[(usize, usize)]) -> Option<(&Entry, &IndexedItem)> {
+    /// The first place of `list` (in answer order) outside the asking file whose item has
+    /// `key` (not just its hash) and passes `wanted`.
+    fn first_elsewhere(
+        &self,
+        list: &[Place],
+        key: &str,
+        wanted: impl Fn(&IndexedItem) -> bool,
+    ) -> Option<(&Entry, &IndexedItem)> {
         list.iter()
-            .filter(|&&(file, _)| Some(file) != self.this)
-            .find_map(|&(file, position)| {
-                let entry = self.index.files[file].as_ref()?;
-                Some((entry, &entry.index.items[position]))
+            .filter(|p| Some(p.file as usize) != self.this)
+            .find_map(|p| {
+                let entry = self.index.files[p.file as usize].as_ref()?;
+                let item = &entry.index.items[p.position as usize];
+                (&*item.key == key && wanted(item)).then_some((entry, item))
             })
     }
 }
@@ -290,9 +377,13 @@ pub fn search<'a>(
         .flat_map(char::to_lowercase)
         .collect();
     let mut hits: Vec<(bool, &'a str, &'a IndexedItem)> = Vec::new();
+    // One buffer for every item's key without its spaces: a million items are searched
+    // without a million allocations.
+    let mut compact = String::new();
     for (file, index) in files {
         for item in &index.items {
-            let compact: String = item.key.chars().filter(|c| *c != ' ').collect();
+            compact.clear();
+            compact.extend(item.key.chars().filter(|c| *c != ' '));
             if compact.contains(&needle) {
                 hits.push((true, file, item));
             } else if is_subsequence(&needle, &compact) {
@@ -300,9 +391,15 @@ pub fn search<'a>(
             }
         }
     }
-    hits.sort_by(|a, b| {
+    let order = |a: &(bool, &str, &IndexedItem), b: &(bool, &str, &IndexedItem)| {
         (!a.0, a.2.key.len(), a.1, a.2.start).cmp(&(!b.0, b.2.key.len(), b.1, b.2.start))
-    });
+    };
+    // Only the best `limit` are sorted: a query that matches most items stays linear.
+    if limit > 0 && hits.len() > limit {
+        hits.select_nth_unstable_by(limit - 1, order);
+        hits.truncate(limit);
+    }
+    hits.sort_by(order);
     hits.into_iter()
         .take(limit)
         .map(|(_, file, item)| (file, item))
@@ -328,12 +425,12 @@ mod tests {
     fn a_file_index_keeps_items_and_skips_fields_and_the_legend() {
         let text = "# Plan\n\n## Priority Levels\n- **[P0]** - Critical: now\n\n## 🔴 Now\n- [ ] [P0] **Rate limiting** 🚀\n  - **Time:** 2 hours\n  - [x] Buckets\n- Plain thing\n";
         let items = index(text).items;
-        let names: Vec<&str> = items.iter().map(|i| i.name.as_str()).collect();
+        let names: Vec<&str> = items.iter().map(|i| &*i.name).collect();
         assert_eq!(
             names,
             ["[P0] **Rate limiting** 🚀", "Buckets", "Plain thing"]
         );
-        assert_eq!(items[0].key, "rate limiting");
+        assert_eq!(&*items[0].key, "rate limiting");
         assert_eq!(items[0].section.as_deref(), Some("🔴 Now"));
         assert_eq!(items[0].state, Some(State::Open));
         assert!(items[0].top_level);
@@ -395,6 +492,33 @@ mod tests {
     }
 
     #[test]
+    fn done_item_finds_a_done_task_of_another_file() {
+        let mut ws = WorkspaceIndex::default();
+        ws.update(
+            "a.md",
+            "a.md",
+            index("- [ ] Ship it\n- [ ] Area\n  - [ ] Nested\n"),
+        );
+        ws.update(
+            "b.md",
+            "b.md",
+            index("- [ ] Ship it\n- Feature\n  - [x] Nested\n"),
+        );
+        assert_eq!(ws.others("a.md").done_item("ship it", true), None);
+        ws.update("c.md", "c.md", index("- [x] Ship it\n"));
+        let hit = ws.others("a.md").done_item("ship it", true).unwrap();
+        assert_eq!((hit.file.as_str(), hit.start.line), ("c.md", 0));
+        // Not in its own file.
+        assert_eq!(ws.others("c.md").done_item("ship it", true), None);
+        // A subtask meets only a top-level done task, a top-level task any.
+        assert_eq!(ws.others("a.md").done_item("nested", false), None);
+        assert_eq!(
+            ws.others("a.md").done_item("nested", true).unwrap().file,
+            "b.md"
+        );
+    }
+
+    #[test]
     fn update_and_remove_keep_the_key_lookup_exact() {
         let mut ws = WorkspaceIndex::default();
         ws.update("a.md", "a.md", index("- [ ] Alpha\n"));
@@ -412,7 +536,7 @@ mod tests {
         ws.remove("b.md");
         assert_eq!(ws.others("a.md").same_item("beta", true, true), None);
         assert_eq!(ws.len(), 1);
-        assert!(ws.by_key.keys().all(|k| k == "alpha"));
+        assert_eq!(ws.by_key.keys().collect::<Vec<_>>(), [&key_hash("alpha")]);
     }
 
     #[test]
@@ -457,7 +581,7 @@ mod tests {
         let names = |query: &str| -> Vec<String> {
             search(files, query, 10)
                 .into_iter()
-                .map(|(_, i)| i.name.clone())
+                .map(|(_, i)| i.name.to_string())
                 .collect()
         };
         assert_eq!(names("rate lim"), ["Rate limits", "Add rate limiting"]);

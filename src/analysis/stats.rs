@@ -29,6 +29,16 @@ impl Counts {
         }
     }
 
+    /// Adds `other`'s counts to these (a total over several files).
+    pub fn add(&mut self, other: &Counts) {
+        self.total += other.total;
+        self.done += other.done;
+        self.open += other.open;
+        self.in_progress += other.in_progress;
+        self.deferred += other.deferred;
+        self.cancelled += other.cancelled;
+    }
+
     fn add_state(&mut self, state: State) {
         match state {
             State::Cancelled => self.cancelled += 1,
@@ -116,6 +126,15 @@ pub fn stats(text: &str, doc: &Document) -> Stats {
         by_section,
         by_priority,
     }
+}
+
+/// The document's task counts, as [`stats`] gives them in `counts`, without the rest.
+pub fn counts(doc: &Document) -> Counts {
+    let mut counts = Counts::default();
+    for &(_, state) in &counted_leaves(doc) {
+        counts.add_state(state);
+    }
+    counts
 }
 
 /// The counts of every section (indexed by [`SectionId`]), as [`stats`] gives them in

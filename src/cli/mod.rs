@@ -54,7 +54,8 @@ pub enum Command {
     /// Files are checked on every core (the environment variable TICKMARK_THREADS=N sets how
     /// many threads) and reported in the order they were found.
     Check(CheckArgs),
-    /// Show progress per section and per priority (lines are 1-based, in JSON too).
+    /// Show progress per section and per priority (lines are 1-based, in JSON too); with
+    /// several files (a directory), the total over all of them too.
     Stats(StatsArgs),
     /// Print one item's timeline from git.
     History(HistoryArgs),

@@ -4,8 +4,12 @@
 //! level) with done/total, the percentage and the summed estimate fields, then one row per
 //! priority. `--format json` prints `{ "<path>": <tickmark/stats object> }` in the shape of
 //! [`crate::stats_json`], except that `bySection[].line` is 1-based like every line the command
-//! line prints (the LSP request keeps LSP's 0-based lines). Files are found and read as `tickmark check` finds and reads them,
-//! with the same exit code 2 for what cannot be read.
+//! line prints (the LSP request keeps LSP's 0-based lines). With several files
+//! (`tickmark stats DIR`), the table ends with a `total` line over every file, and the JSON
+//! object has a `"total"` entry:
+//! `{ "files", "total", "done", "open", "inProgress", "deferred", "cancelled", "percent" }`.
+//! Files are found and read as `tickmark check` finds and reads them, with the same exit
+//! code 2 for what cannot be read.
 
 use std::fmt::Write as _;
 use std::process::ExitCode;
@@ -21,6 +25,8 @@ pub fn run(args: &StatsArgs) -> ExitCode {
     let inputs = gather(&args.paths, None, args.config.as_deref(), &mut status);
     let mut table = String::new();
     let mut json = serde_json::Map::new();
+    let mut total = Counts::default();
+    let mut files = 0_usize;
     for input in &inputs {
         let Some(text) = read_input(input, &mut status) else {
             continue;
@@ -28,6 +34,8 @@ pub fn run(args: &StatsArgs) -> ExitCode {
         let settings = input.config.settings();
         let analysis = analysis::analyze(&text, &analysis::Inputs::default(), &settings);
         let progress = stats(&text, &analysis.document);
+        total.add(&progress.counts);
+        files += 1;
         match args.format {
             StatsFormat::Table => {
                 if !table.is_empty() {
@@ -39,6 +47,35 @@ pub fn run(args: &StatsArgs) -> ExitCode {
                 let mut value = crate::stats_json::to_json(&progress);
                 one_based_lines(&mut value);
                 json.insert(input.display.clone(), value);
+            }
+        }
+    }
+    if files > 1 {
+        match args.format {
+            StatsFormat::Table => {
+                let _ = writeln!(
+                    table,
+                    "\ntotal: {files} files, {}/{} done ({}%){}",
+                    total.done,
+                    total.total,
+                    total.percent(),
+                    extra_states(&total)
+                );
+            }
+            StatsFormat::Json => {
+                json.insert(
+                    "total".to_owned(),
+                    serde_json::json!({
+                        "files": files,
+                        "total": total.total,
+                        "done": total.done,
+                        "open": total.open,
+                        "inProgress": total.in_progress,
+                        "deferred": total.deferred,
+                        "cancelled": total.cancelled,
+                        "percent": total.percent(),
+                    }),
+                );
             }
         }
     }

@@ -1,6 +1,6 @@
 //! What the server offers (the `initialize` result) and what it learns about the client:
 //! the position encoding (UTF-8 when offered, else UTF-16), versioned workspace edits, pull
-//! diagnostics and `workspace/configuration`.
+//! diagnostics, `workspace/configuration`, progress and file watching.
 
 use tower_lsp::lsp_types::{
     ClientCapabilities, CodeActionKind, CodeActionOptions, CodeActionProviderCapability,
@@ -9,7 +9,7 @@ use tower_lsp::lsp_types::{
     FoldingRangeProviderCapability, HoverProviderCapability, InitializeResult, OneOf,
     PositionEncodingKind, ServerCapabilities, ServerInfo, TextDocumentSyncCapability,
     TextDocumentSyncKind, TextDocumentSyncOptions, TextDocumentSyncSaveOptions,
-    WorkDoneProgressOptions,
+    WorkDoneProgressOptions, WorkspaceFoldersServerCapabilities, WorkspaceServerCapabilities,
 };
 
 use super::convert::encoding_kind;
@@ -33,6 +33,11 @@ pub struct ClientFeatures {
     pub resolve_edits: bool,
     /// Most folding ranges the client keeps (`foldingRange.rangeLimit`; VS Code: 5,000).
     pub folding_limit: Option<u32>,
+    /// The client shows server-initiated progress (`window.workDoneProgress`).
+    pub work_done_progress: bool,
+    /// The client registers file watchers on request
+    /// (`workspace.didChangeWatchedFiles.dynamicRegistration`).
+    pub watch_files: bool,
 }
 
 impl Default for ClientFeatures {
@@ -45,6 +50,8 @@ impl Default for ClientFeatures {
             diagnostic_refresh: false,
             resolve_edits: false,
             folding_limit: None,
+            work_done_progress: false,
+            watch_files: false,
         }
     }
 }
@@ -87,6 +94,15 @@ impl ClientFeatures {
                 .as_ref()
                 .and_then(|t| t.folding_range.as_ref())
                 .and_then(|f| f.range_limit),
+            work_done_progress: caps
+                .window
+                .as_ref()
+                .and_then(|w| w.work_done_progress)
+                .unwrap_or(false),
+            watch_files: workspace
+                .and_then(|w| w.did_change_watched_files.as_ref())
+                .and_then(|d| d.dynamic_registration)
+                .unwrap_or(false),
         }
     }
 }
@@ -143,6 +159,13 @@ pub fn initialize_result(features: &ClientFeatures) -> InitializeResult {
             document_link_provider: Some(DocumentLinkOptions {
                 resolve_provider: Some(false),
                 work_done_progress_options: WorkDoneProgressOptions::default(),
+            }),
+            workspace: Some(WorkspaceServerCapabilities {
+                workspace_folders: Some(WorkspaceFoldersServerCapabilities {
+                    supported: Some(true),
+                    change_notifications: Some(OneOf::Left(true)),
+                }),
+                file_operations: None,
             }),
             ..ServerCapabilities::default()
         },

@@ -4,6 +4,11 @@
 //! document). The result is the SPEC §3 object built by `stats_json::to_json`:
 //! `{ total, done, open, inProgress, deferred, cancelled, percent, bySection, byPriority }`.
 //! A document that is not open is an `InvalidParams` error.
+//!
+//! Without a `uri` (params `{}`) it answers for the whole workspace index:
+//! `{ files: [{ uri, path, total, done, open, inProgress, deferred, cancelled, percent }],
+//! total: { files, total, done, open, inProgress, deferred, cancelled, percent } }`, files by
+//! path, open documents as last opened or saved.
 
 use serde::Deserialize;
 use tower_lsp::lsp_types::Url;
@@ -14,5 +19,7 @@ pub const STATS_METHOD: &str = "tickmark/stats";
 /// Params of `tickmark/stats`.
 #[derive(Debug, Clone, Deserialize)]
 pub struct StatsParams {
-    pub uri: Url,
+    /// `None`: the whole workspace.
+    #[serde(default)]
+    pub uri: Option<Url>,
 }

@@ -103,6 +103,7 @@ pub fn service() -> (LspService<Backend>, tower_lsp::ClientSocket) {
     LspService::build(Backend::new)
         .custom_method(ext::STATS_METHOD, Backend::stats)
         .custom_method(handlers::direct::DIRECT_METHOD, Backend::direct)
+        .custom_method("window/workDoneProgress/cancel", Backend::cancel_progress)
         .finish()
 }
 
@@ -504,6 +505,20 @@ impl LanguageServer for Backend {
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
         handlers::lifecycle::did_change_configuration(self, params).await;
+    }
+
+    async fn did_change_watched_files(
+        &self,
+        params: tower_lsp::lsp_types::DidChangeWatchedFilesParams,
+    ) {
+        self.watched_files_changed(params).await;
+    }
+
+    async fn did_change_workspace_folders(
+        &self,
+        params: tower_lsp::lsp_types::DidChangeWorkspaceFoldersParams,
+    ) {
+        self.workspace_folders_changed(params).await;
     }
 
     async fn diagnostic(

@@ -257,3 +257,40 @@ fn an_item_in_two_checked_files_is_a_duplicate_in_each() {
     let out = project.run(&["check", "--format", "json", "ROADMAP.md"]);
     assert_eq!(out.stdout.trim(), "[]");
 }
+
+#[test]
+fn a_task_open_in_one_file_and_done_in_another_is_a_conflict() {
+    let project = Project::new();
+    project.file(
+        "ROADMAP.md",
+        "# Roadmap\n\n- [ ] Rate limiting\n- [x] Audit log\n",
+    );
+    project.file(
+        "docs/TODO.md",
+        "# Todo\n\n- [x] Rate limiting\n- [ ] Audit log\n",
+    );
+    let out = project.run(&["check", "--format", "json", "."]);
+    let found: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let conflicts: Vec<(String, u64)> = found
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "conflicting-state")
+        .map(|d| {
+            (
+                d["path"].as_str().unwrap().to_owned(),
+                d["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    // On the open task of each pair, pointing at the done one; a warning fails the run.
+    assert_eq!(
+        conflicts,
+        [("ROADMAP.md".to_owned(), 3), ("docs/TODO.md".to_owned(), 4)],
+        "{}",
+        out.stdout
+    );
+    assert_eq!(out.code, 1);
+    let out = project.run(&["check", "ROADMAP.md"]);
+    assert!(!out.stdout.contains("conflicting-state"), "{}", out.stdout);
+}

@@ -88,6 +88,44 @@ fn stats_json_lines_match_the_table() {
 }
 
 #[test]
+fn stats_of_a_directory_print_each_file_and_the_total() {
+    let project = Project::new();
+    project.file("ROADMAP.md", "- [x] One\n- [ ] Two\n");
+    project.file("docs/TODO.md", "- [x] Three\n- [/] Four\n- [-] Five\n");
+    let table = project.run(&["stats", "."]);
+    assert_eq!(table.code, 0);
+    assert!(
+        table.stdout.contains("ROADMAP.md: 1/2 done (50%)"),
+        "{}",
+        table.stdout
+    );
+    assert!(
+        table.stdout.contains("docs/TODO.md: 1/2 done (50%)"),
+        "{}",
+        table.stdout
+    );
+    assert!(
+        table
+            .stdout
+            .ends_with("\ntotal: 2 files, 2/4 done (50%), 1 in progress, 1 cancelled\n"),
+        "{}",
+        table.stdout
+    );
+    let json = project.run(&["stats", "--format", "json", "."]);
+    let value: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(value["ROADMAP.md"]["done"], 1);
+    assert_eq!(
+        value["total"],
+        serde_json::json!({"files": 2, "total": 4, "done": 2, "open": 2, "inProgress": 1,
+                           "deferred": 0, "cancelled": 1, "percent": 50})
+    );
+    // One file: no total.
+    let json = project.run(&["stats", "--format", "json", "ROADMAP.md"]);
+    let value: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert!(value.get("total").is_none());
+}
+
+#[test]
 fn stats_reports_unreadable_files() {
     let project = Project::new();
     project.file("ROADMAP.md", ROADMAP);

@@ -221,3 +221,96 @@ async fn direct_answers_equal_the_ones_through_tower_lsp() {
         }
     }
 }
+
+/// Messages until the response to request `id`, which is returned; the others are kept.
+fn until_response(stdout: &mut impl BufRead, id: u64, others: &mut Vec<Value>) -> Value {
+    loop {
+        let message = receive(stdout);
+        if message["id"] == id && message.get("method").is_none() {
+            return message;
+        }
+        others.push(message);
+    }
+}
+
+/// The start-up scan waits for the client to accept its progress token, and requests are
+/// answered meanwhile; cancelled before it read anything, it ends at once and reads nothing.
+#[test]
+fn requests_are_answered_while_the_scan_waits_and_a_cancelled_scan_stops() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["ROADMAP.md", "TODO.md", "docs/BACKLOG.md"] {
+        let path = dir.path().join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, "- [ ] Ship it\n").unwrap();
+    }
+    let folder = url_of(dir.path());
+    let (mut child, mut stdin, mut stdout) = spawn(&["lsp", "--stdio"]);
+    send(
+        &mut stdin,
+        &json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+            "capabilities": {"window": {"workDoneProgress": true}},
+            "workspaceFolders": [{"uri": folder, "name": "root"}]}}),
+    );
+    assert_eq!(receive(&mut stdout)["id"], 1);
+    send(
+        &mut stdin,
+        &json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}),
+    );
+    let create = receive(&mut stdout);
+    assert_eq!(create["method"], "window/workDoneProgress/create");
+    let token = create["params"]["token"].clone();
+    let symbols = json!({"jsonrpc": "2.0", "id": 2, "method": "workspace/symbol",
+                         "params": {"query": ""}});
+    send(&mut stdin, &symbols);
+    let mut others = Vec::new();
+    let answer = until_response(&mut stdout, 2, &mut others);
+    assert_eq!(answer["result"], json!([]));
+    send(
+        &mut stdin,
+        &json!({"jsonrpc": "2.0", "method": "window/workDoneProgress/cancel",
+                "params": {"token": token}}),
+    );
+    // A round trip, so the cancel has been handled before the token is accepted.
+    send(
+        &mut stdin,
+        &json!({"jsonrpc": "2.0", "id": 3, "method": "workspace/symbol", "params": {"query": ""}}),
+    );
+    until_response(&mut stdout, 3, &mut others);
+    send(
+        &mut stdin,
+        &json!({"jsonrpc": "2.0", "id": create["id"], "result": null}),
+    );
+    let end = loop {
+        let message = receive(&mut stdout);
+        assert_eq!(message["method"], "$/progress", "{message}");
+        if message["params"]["value"]["kind"] == "end" {
+            break message;
+        }
+    };
+    assert_eq!(
+        end["params"]["value"]["message"],
+        "cancelled after 0 roadmaps"
+    );
+    send(
+        &mut stdin,
+        &json!({"jsonrpc": "2.0", "id": 4, "method": "workspace/symbol", "params": {"query": ""}}),
+    );
+    assert_eq!(
+        until_response(&mut stdout, 4, &mut others)["result"],
+        json!([])
+    );
+    assert!(others.is_empty(), "{others:?}");
+    send(
+        &mut stdin,
+        &json!({"jsonrpc": "2.0", "id": 5, "method": "shutdown"}),
+    );
+    assert_eq!(receive(&mut stdout)["id"], 5);
+    send(&mut stdin, &json!({"jsonrpc": "2.0", "method": "exit"}));
+    let _ = child.wait();
+}
+
+fn url_of(path: &std::path::Path) -> String {
+    tower_lsp::lsp_types::Url::from_directory_path(path)
+        .unwrap()
+        .to_string()
+}

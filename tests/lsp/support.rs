@@ -38,9 +38,30 @@ pub struct Builder {
     apply_edits: bool,
     resolve_edits: bool,
     folding_limit: Option<u32>,
+    work_done_progress: bool,
+    watch_files: bool,
+    folders: Vec<std::path::PathBuf>,
 }
 
 impl Builder {
+    /// Declares `window.workDoneProgress`: the server then reports its scans.
+    pub fn work_done_progress(mut self) -> Self {
+        self.work_done_progress = true;
+        self
+    }
+
+    /// Declares `workspace.didChangeWatchedFiles.dynamicRegistration`.
+    pub fn watch_files(mut self) -> Self {
+        self.watch_files = true;
+        self
+    }
+
+    /// Adds a workspace folder after the root's.
+    pub fn folder(mut self, folder: &std::path::Path) -> Self {
+        self.folders.push(folder.to_owned());
+        self
+    }
+
     /// Offers UTF-8 positions (the server then uses them).
     pub fn utf8(mut self) -> Self {
         self.utf8 = true;
@@ -129,6 +150,18 @@ impl Builder {
         if self.configuration.is_some() {
             workspace.configuration = Some(true);
         }
+        if self.watch_files {
+            workspace.did_change_watched_files = Some(DidChangeWatchedFilesClientCapabilities {
+                dynamic_registration: Some(true),
+                ..DidChangeWatchedFilesClientCapabilities::default()
+            });
+        }
+        if self.work_done_progress {
+            capabilities.window = Some(WindowClientCapabilities {
+                work_done_progress: Some(true),
+                ..WindowClientCapabilities::default()
+            });
+        }
         capabilities.workspace = Some(workspace);
         let mut text_document = TextDocumentClientCapabilities::default();
         if self.pull {
@@ -156,10 +189,13 @@ impl Builder {
             capabilities,
             initialization_options: self.initialization_options,
             workspace_folders: self.root.as_ref().map(|r| {
-                vec![WorkspaceFolder {
-                    uri: Url::from_directory_path(r).unwrap(),
-                    name: "root".to_owned(),
-                }]
+                std::iter::once(r)
+                    .chain(&self.folders)
+                    .map(|r| WorkspaceFolder {
+                        uri: Url::from_directory_path(r).unwrap(),
+                        name: "root".to_owned(),
+                    })
+                    .collect()
             }),
             ..InitializeParams::default()
         };
@@ -201,6 +237,9 @@ impl TestServer {
             apply_edits: true,
             resolve_edits: false,
             folding_limit: None,
+            work_done_progress: false,
+            watch_files: false,
+            folders: Vec::new(),
         }
     }
 

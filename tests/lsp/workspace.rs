@@ -201,3 +201,349 @@ async fn workspace_symbols_are_advertised_and_work_without_a_folder() {
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].location.uri, doc);
 }
+
+async fn watched(server: &mut TestServer, changes: &[(&Url, FileChangeType)]) {
+    server
+        .notify::<note::DidChangeWatchedFiles>(DidChangeWatchedFilesParams {
+            changes: changes
+                .iter()
+                .map(|(uri, typ)| FileEvent::new((*uri).clone(), *typ))
+                .collect(),
+        })
+        .await;
+}
+
+fn codes(diagnostics: &[Diagnostic]) -> Vec<String> {
+    diagnostics
+        .iter()
+        .map(|d| match &d.code {
+            Some(NumberOrString::String(code)) => code.clone(),
+            other => panic!("unexpected code {other:?}"),
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_start_up_scan_reports_progress_when_the_client_shows_it() {
+    let folder = Folder::new();
+    let mut server = TestServer::builder()
+        .root(folder.dir.path())
+        .work_done_progress()
+        .start()
+        .await;
+    let create = server.receive().await;
+    assert_eq!(create.method, "window/workDoneProgress/create");
+    let token = create.params["token"].clone();
+    let mut values = Vec::new();
+    loop {
+        let message = server.receive().await;
+        assert_eq!(message.method, "$/progress", "{message:?}");
+        assert_eq!(message.params["token"], token);
+        let value = message.params["value"].clone();
+        let end = value["kind"] == "end";
+        values.push(value);
+        if end {
+            break;
+        }
+    }
+    assert_eq!(values[0]["kind"], "begin");
+    assert_eq!(values[0]["title"], "Indexing roadmaps");
+    assert_eq!(values[0]["cancellable"], true);
+    assert_eq!(values[0]["percentage"], 0);
+    // Two roadmaps (the vendored one is ignored): a report per file, with count and percent.
+    let reports: Vec<(String, u64)> = values[1..values.len() - 1]
+        .iter()
+        .map(|v| {
+            assert_eq!(v["kind"], "report");
+            (
+                v["message"].as_str().unwrap().to_owned(),
+                v["percentage"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        reports,
+        [("1/2 files".to_owned(), 50), ("2/2 files".to_owned(), 100)]
+    );
+    assert_eq!(values.last().unwrap()["message"], "2 roadmaps");
+}
+
+#[tokio::test]
+async fn files_changed_on_disk_update_the_index_and_republish_open_documents() {
+    let folder = Folder::new();
+    let mut server = TestServer::builder()
+        .root(folder.dir.path())
+        .watch_files()
+        .start()
+        .await;
+    // The watcher is registered for the roadmap globs and tickmark.toml.
+    let registration = server.receive().await;
+    assert_eq!(registration.method, "client/registerCapability");
+    let registration = &registration.params["registrations"][0];
+    assert_eq!(registration["method"], "workspace/didChangeWatchedFiles");
+    let globs: Vec<&str> = registration["registerOptions"]["watchers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["globPattern"].as_str().unwrap())
+        .collect();
+    assert!(globs.contains(&"**/ROADMAP*.md"), "{globs:?}");
+    assert!(globs.contains(&"**/tickmark.toml"), "{globs:?}");
+
+    let todo = folder.uri("docs/TODO.md");
+    assert!(server.open(&todo, "- [ ] Ship it\n").await.is_empty());
+
+    // Another program creates a roadmap where the item is done.
+    folder.write("BACKLOG.md", "# Backlog\n\n- [x] Ship it\n");
+    let backlog = folder.uri("BACKLOG.md");
+    watched(&mut server, &[(&backlog, FileChangeType::CREATED)]).await;
+    let published = server.expect_diagnostics().await;
+    assert_eq!(published.uri, todo);
+    assert_eq!(
+        codes(&published.diagnostics),
+        ["duplicate-item", "conflicting-state"]
+    );
+    let conflict = &published.diagnostics[1];
+    assert_eq!(conflict.severity, Some(DiagnosticSeverity::WARNING));
+    assert_eq!(
+        conflict.message,
+        "“Ship it” is open here but done in BACKLOG.md on line 3: check it, or reopen it there"
+    );
+    let related = &conflict.related_information.as_ref().unwrap()[0];
+    assert_eq!(related.location.uri, backlog);
+    assert_eq!(span(related.location.range), "2:6-2:13");
+    server.assert_no_messages();
+
+    // Changed: reopened there, no conflict any more (still listed twice).
+    folder.write("BACKLOG.md", "# Backlog\n\n- [ ] Ship it\n");
+    watched(&mut server, &[(&backlog, FileChangeType::CHANGED)]).await;
+    let published = server.expect_diagnostics().await;
+    assert_eq!(codes(&published.diagnostics), ["duplicate-item"]);
+    // A change that touches no item of the open document re-publishes nothing.
+    folder.write("BACKLOG.md", "# Backlog\n\n- [ ] Ship it\n- [ ] More\n");
+    watched(&mut server, &[(&backlog, FileChangeType::CHANGED)]).await;
+    server.assert_no_messages();
+
+    // Renamed (deleted + created) to a name that is no roadmap: it leaves the index.
+    std::fs::rename(
+        folder.dir.path().join("BACKLOG.md"),
+        folder.dir.path().join("notes.md"),
+    )
+    .unwrap();
+    let notes = folder.uri("notes.md");
+    watched(
+        &mut server,
+        &[
+            (&backlog, FileChangeType::DELETED),
+            (&notes, FileChangeType::CREATED),
+        ],
+    )
+    .await;
+    let published = server.expect_diagnostics().await;
+    assert!(published.diagnostics.is_empty());
+    server.assert_no_messages();
+
+    // A deleted folder takes its roadmaps with it.
+    folder.write("pkg/TODO.md", "- [x] Ship it\n");
+    let pkg_todo = folder.uri("pkg/TODO.md");
+    watched(&mut server, &[(&pkg_todo, FileChangeType::CREATED)]).await;
+    let published = server.expect_diagnostics().await;
+    assert_eq!(
+        codes(&published.diagnostics),
+        ["duplicate-item", "conflicting-state"]
+    );
+    std::fs::remove_dir_all(folder.dir.path().join("pkg")).unwrap();
+    watched(
+        &mut server,
+        &[(&folder.uri("pkg"), FileChangeType::DELETED)],
+    )
+    .await;
+    let published = server.expect_diagnostics().await;
+    assert!(published.diagnostics.is_empty());
+    server.assert_no_messages();
+
+    // An open document wins over its file on disk.
+    let roadmap = folder.uri("ROADMAP.md");
+    assert!(server.open(&roadmap, "- [ ] Other work\n").await.is_empty());
+    folder.write("ROADMAP.md", "- [x] Ship it\n");
+    watched(&mut server, &[(&roadmap, FileChangeType::CHANGED)]).await;
+    server.assert_no_messages();
+    assert!(symbols(&mut server, "ship").await.len() == 1);
+}
+
+#[tokio::test]
+async fn a_changed_tickmark_toml_reloads_the_configuration_and_republishes() {
+    let folder = Folder::new();
+    folder.write("BACKLOG.md", "- [x] Ship it\n");
+    let mut server = TestServer::builder()
+        .root(folder.dir.path())
+        .watch_files()
+        .start()
+        .await;
+    assert_eq!(server.receive().await.method, "client/registerCapability");
+    let todo = folder.uri("docs/TODO.md");
+    let diagnostics = server.open(&todo, "- [ ] Ship it\n").await;
+    assert_eq!(codes(&diagnostics), ["duplicate-item", "conflicting-state"]);
+
+    folder.write(
+        "tickmark.toml",
+        "[rules]\nconflicting-state = \"error\"\nduplicate-item = \"off\"\n",
+    );
+    watched(
+        &mut server,
+        &[(&folder.uri("tickmark.toml"), FileChangeType::CREATED)],
+    )
+    .await;
+    let published = server.expect_diagnostics().await;
+    assert_eq!(codes(&published.diagnostics), ["conflicting-state"]);
+    assert_eq!(
+        published.diagnostics[0].severity,
+        Some(DiagnosticSeverity::ERROR)
+    );
+
+    // New globs: the backlog is no roadmap any more, the watcher follows them.
+    folder.write(
+        "tickmark.toml",
+        "roadmaps = [\"**/TODO*.md\", \"**/ROADMAP*.md\"]\n",
+    );
+    watched(
+        &mut server,
+        &[(&folder.uri("tickmark.toml"), FileChangeType::CHANGED)],
+    )
+    .await;
+    let mut methods = Vec::new();
+    let mut last = None;
+    for message in server.take_messages() {
+        if message.method == "textDocument/publishDiagnostics" {
+            last = Some(message.params.clone());
+        }
+        methods.push(message.method);
+    }
+    assert!(
+        methods.contains(&"client/unregisterCapability".to_owned()),
+        "{methods:?}"
+    );
+    assert!(
+        methods.contains(&"client/registerCapability".to_owned()),
+        "{methods:?}"
+    );
+    let last: PublishDiagnosticsParams = serde_json::from_value(last.unwrap()).unwrap();
+    assert!(last.diagnostics.is_empty(), "{:#?}", last.diagnostics);
+}
+
+#[tokio::test]
+async fn every_workspace_folder_is_indexed_with_its_own_configuration() {
+    let folder = Folder::new();
+    let second = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let path = second.path().join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    // Its own globs: plans/*.md are roadmaps there, and its ROADMAP.md is not.
+    write("tickmark.toml", "roadmaps = [\"plans/*.md\"]\n");
+    write("plans/q3.md", "- [x] Ship it\n");
+    write("ROADMAP.md", "- [x] Onboarding\n");
+    let mut server = TestServer::builder()
+        .root(folder.dir.path())
+        .folder(second.path())
+        .start()
+        .await;
+    let capabilities = &server.initialize_result.as_ref().unwrap().capabilities;
+    let folders = capabilities
+        .workspace
+        .as_ref()
+        .unwrap()
+        .workspace_folders
+        .as_ref()
+        .unwrap();
+    assert_eq!(folders.supported, Some(true));
+    assert_eq!(folders.change_notifications, Some(OneOf::Left(true)));
+
+    let todo = folder.uri("docs/TODO.md");
+    let diagnostics = server
+        .open(&todo, "- [ ] Ship it\n- [ ] Onboarding\n")
+        .await;
+    assert_eq!(codes(&diagnostics), ["duplicate-item", "conflicting-state"]);
+    let name = second.path().file_name().unwrap().to_string_lossy();
+    assert_eq!(
+        diagnostics[1].message,
+        format!("“Ship it” is open here but done in {name}/plans/q3.md on line 1: check it, or reopen it there")
+    );
+
+    // The folder is dropped: its roadmaps leave the index.
+    server
+        .notify::<note::DidChangeWorkspaceFolders>(DidChangeWorkspaceFoldersParams {
+            event: WorkspaceFoldersChangeEvent {
+                added: Vec::new(),
+                removed: vec![WorkspaceFolder {
+                    uri: Url::from_directory_path(second.path()).unwrap(),
+                    name: "second".to_owned(),
+                }],
+            },
+        })
+        .await;
+    let published = server.expect_diagnostics().await;
+    assert!(published.diagnostics.is_empty());
+    // And added again.
+    server
+        .notify::<note::DidChangeWorkspaceFolders>(DidChangeWorkspaceFoldersParams {
+            event: WorkspaceFoldersChangeEvent {
+                added: vec![WorkspaceFolder {
+                    uri: Url::from_directory_path(second.path()).unwrap(),
+                    name: "second".to_owned(),
+                }],
+                removed: Vec::new(),
+            },
+        })
+        .await;
+    let published = server.expect_diagnostics().await;
+    assert_eq!(
+        codes(&published.diagnostics),
+        ["duplicate-item", "conflicting-state"]
+    );
+}
+
+#[tokio::test]
+async fn stats_without_a_uri_answer_for_the_workspace() {
+    let folder = Folder::new();
+    folder.write("BACKLOG.md", "- [x] One\n- [x] Two\n- [-] Dropped\n");
+    let mut server = folder.server().await;
+    let todo = folder.uri("docs/TODO.md");
+    server
+        .open(&todo, "- [ ] Onboarding\n- [/] Hiring\n- [x] Office\n")
+        .await;
+    let response = server
+        .raw_request("tickmark/stats", serde_json::json!({}))
+        .await;
+    let stats = response.into_parts().1.unwrap();
+    let files: Vec<(&str, u64, u64)> = stats["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap(),
+                f["done"].as_u64().unwrap(),
+                f["total"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    // By path; the open document as it was opened; subtasks count instead of their parent.
+    assert_eq!(
+        files,
+        [
+            ("BACKLOG.md", 2, 2),
+            ("ROADMAP.md", 0, 2),
+            ("docs/TODO.md", 1, 3)
+        ]
+    );
+    let total = &stats["total"];
+    assert_eq!(total["files"], 3);
+    assert_eq!(total["total"], 7);
+    assert_eq!(total["done"], 3);
+    assert_eq!(total["inProgress"], 1);
+    assert_eq!(total["cancelled"], 1);
+    assert_eq!(total["percent"], 43);
+    assert_eq!(stats["files"][2]["uri"], todo.as_str());
+}

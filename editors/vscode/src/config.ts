@@ -47,6 +47,7 @@ export const RULE_CODES = [
   'broken-link',
   'stale-date',
   'progress-claim',
+  'conflicting-state',
 ];
 
 export const SEVERITIES = ['error', 'warning', 'information', 'hint', 'off'];

@@ -2,6 +2,7 @@
 //! severities and suppression comments.
 
 mod broken_link;
+mod conflicting_state;
 pub(crate) mod duplicate_item;
 mod empty_item;
 mod inconsistent_parent;
@@ -29,7 +30,7 @@ pub struct Ctx<'a> {
 
 type Rule = fn(&Ctx<'_>, &mut Vec<Diagnostic>);
 
-/// Every rule, in SPEC §2 order.
+/// Every rule, in SPEC §2 order (the rules across files last).
 const RULES: &[(Code, Rule)] = &[
     (Code::MalformedCheckbox, malformed_checkbox::check),
     (Code::DuplicateItem, duplicate_item::check),
@@ -43,6 +44,7 @@ const RULES: &[(Code, Rule)] = &[
     (Code::BrokenLink, broken_link::check),
     (Code::StaleDate, stale_date::check),
     (Code::ProgressClaim, progress_claim::check),
+    (Code::ConflictingState, conflicting_state::check),
 ];
 
 /// Runs every enabled rule, applies configured severities, drops suppressed diagnostics and

@@ -21,6 +21,15 @@ pub fn initialize(backend: &Backend, params: InitializeParams) -> Result<Initial
         .map(|f| f.uri.clone())
         .or(params.root_uri)
         .and_then(|u| u.to_file_path().ok());
+    #[allow(deprecated)] // `root_uri` again: the one folder of a client without folders.
+    let folders: Vec<PathBuf> = match &params.workspace_folders {
+        Some(folders) if !folders.is_empty() => folders
+            .iter()
+            .filter_map(|f| f.uri.to_file_path().ok())
+            .collect(),
+        _ => root.iter().cloned().collect(),
+    };
+    backend.shared.workspace.set_folders(folders);
     if let Ok(mut session) = backend.session.write() {
         session.features = features;
         session.root = root;
@@ -35,6 +44,7 @@ pub fn initialize(backend: &Backend, params: InitializeParams) -> Result<Initial
 pub async fn initialized(backend: &Backend, _params: InitializedParams) {
     backend.fetch_editor_settings().await;
     backend.reload_config().await;
+    backend.watch_files().await;
     backend.index_workspace().await;
 }
 
@@ -53,5 +63,6 @@ pub async fn did_change_configuration(backend: &Backend, params: DidChangeConfig
     }
     backend.reload_config().await;
     super::diagnostics::refresh_all(backend).await;
+    backend.watch_files().await;
     backend.index_workspace().await;
 }

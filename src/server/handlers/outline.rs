@@ -94,7 +94,7 @@ fn search(
         .into_iter()
         .filter_map(|(file, item)| {
             Some(SymbolInformation {
-                name: item.name.clone(),
+                name: item.name.to_string(),
                 kind: if item.state.is_some() {
                     SymbolKind::BOOLEAN
                 } else {
@@ -106,7 +106,7 @@ fn search(
                     Url::parse(file).ok()?,
                     Range::new(convert::position(item.start), convert::position(item.end)),
                 ),
-                container_name: item.section.clone(),
+                container_name: item.section.as_deref().map(str::to_owned),
             })
         })
         .collect()

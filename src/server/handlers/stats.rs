@@ -9,7 +9,10 @@ use crate::server::{guarded, Backend};
 
 #[allow(clippy::unused_async)] // Custom methods are registered as async fns.
 pub async fn stats(backend: &Backend, params: StatsParams) -> Result<Value> {
-    let snapshot = backend.snapshot(&params.uri)?;
+    let Some(uri) = params.uri else {
+        return guarded("workspace stats", || backend.workspace_stats());
+    };
+    let snapshot = backend.snapshot(&uri)?;
     guarded("stats", || {
         crate::stats_json::to_json(&stats::stats(&snapshot.text, &snapshot.analysis.document))
     })
