@@ -392,3 +392,51 @@ fn real_roadmaps_parsed_in_pieces_equal_one_parsed_whole() {
     }
     assert!(cut > 0, "no real roadmap was cut");
 }
+
+/// A list item that opens on an empty line (`- `) and is followed by blank lines runs, in
+/// pulldown-cmark, to the end of a text that ends there, but ends with its line when a heading
+/// follows: cut before the heading, or stitched back, it reads as each text alone reads it.
+#[test]
+fn an_empty_item_before_a_cut_reads_as_each_text_alone_reads_it() {
+    use tickmark::analysis::stitch::{self, Part};
+    let states = BoxStates::default();
+    for before in [
+        "- \n\n",
+        "  - \n\n",
+        "- a\n- \n\n",
+        "- \n\n\n",
+        "- \n  \n",
+        "1. \n\n",
+        "* \n\n",
+        "-\n\n",
+        "- a\n\n",
+        "- a\n  - \n\n",
+        "- \n  foo\n\n",
+        "> - \n\n",
+        "> - \n>\n",
+        "- [ ] \n\n",
+    ] {
+        let whole_text = format!("{before}# H\n- \n\n");
+        let whole = parse::parse(&whole_text, &states);
+        let cut = before.len();
+        let pieces = stitch::split(&whole_text, &whole, &[0, cut]);
+        let alone = parse::parse(before, &states);
+        assert_eq!(pieces[0], alone, "{before:?} cut from the whole");
+        let stitched = stitch::stitch(
+            &whole_text,
+            [
+                Part {
+                    start: 0,
+                    line: 0,
+                    doc: &alone,
+                },
+                Part {
+                    start: cut,
+                    line: before.matches('\n').count(),
+                    doc: &pieces[1],
+                },
+            ],
+        );
+        assert_eq!(stitched, whole, "{before:?} stitched into the whole");
+    }
+}

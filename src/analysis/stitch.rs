@@ -25,7 +25,8 @@ pub fn stitch<'a>(text: &str, parts: impl IntoIterator<Item = Part<'a>>) -> Docu
     let mut out = Document::default();
     // The sections still open at the current heading, outermost first.
     let mut open: Vec<SectionId> = Vec::new();
-    for Part { start, line, doc } in parts {
+    let parts: Vec<Part<'a>> = parts.into_iter().collect();
+    for (k, &Part { start, line, doc }) in parts.iter().enumerate() {
         let base = Base {
             start,
             line,
@@ -33,7 +34,24 @@ pub fn stitch<'a>(text: &str, parts: impl IntoIterator<Item = Part<'a>>) -> Docu
             item: out.items.len() as u32,
         };
         append_sections(&mut out, &mut open, doc, &base);
+        let first_item = out.items.len();
         append_items(&mut out, doc, &base);
+        // Alone, a shard's last item that opens on an empty line runs over the blank lines
+        // after it to the shard's end; in the whole text it ends with its line.
+        if let Some(next) = parts.get(k + 1) {
+            let shard = &text[start..next.start];
+            for item in &mut out.items[first_item..] {
+                if item.range.end == next.start {
+                    if let Some(end) = empty_item_end(
+                        shard,
+                        TextRange::new(item.range.start - start, item.range.end - start),
+                        item,
+                    ) {
+                        item.range.end = start + end;
+                    }
+                }
+            }
+        }
         append_rest(&mut out, doc, &base);
     }
     end_sections(&mut out, text.len());
@@ -256,6 +274,35 @@ fn block<T>(all: &[T], start: impl Fn(&T) -> usize, piece: &Piece) -> std::ops::
     first..first + all[first..].partition_point(|t| start(t) < piece.end)
 }
 
+/// Where an outermost list item that opens on an empty line (`- ` and nothing else on its
+/// line) ends in a text that goes on after it: with its first line. `range` is its range in
+/// `text`; `None` for any other item, or when more than blank lines follow that line in
+/// `range`. pulldown-cmark ends such an item at the end of the text when only blank lines
+/// follow it there, and at its line otherwise.
+fn empty_item_end(text: &str, range: TextRange, item: &super::model::Item) -> Option<usize> {
+    let line_start = text[..range.start].rfind('\n').map_or(0, |n| n + 1);
+    // Not in a block quote or another container.
+    if item.parent_id.is_some()
+        || item.checkbox.is_some()
+        || !text[line_start..range.start].trim().is_empty()
+    {
+        return None;
+    }
+    let rest = &text[range.start..range.end];
+    let line_end = range.start + rest.find('\n').map_or(rest.len(), |n| n + 1);
+    let first = text[range.start..line_end].trim_start();
+    let after = if let Some(after) = first.strip_prefix(['-', '+', '*']) {
+        after
+    } else {
+        let digits = first.trim_start_matches(|c: char| c.is_ascii_digit());
+        if digits.len() == first.len() {
+            return None;
+        }
+        digits.strip_prefix(['.', ')'])?
+    };
+    (after.trim().is_empty() && text[line_end..range.end].trim().is_empty()).then_some(line_end)
+}
+
 fn cut_piece(text: &str, doc: &Document, piece: &Piece) -> Document {
     use super::model::Suppression;
     let (s0, i0) = (piece.sections.start, piece.items.start);
@@ -311,6 +358,17 @@ fn cut_piece(text: &str, doc: &Document, piece: &Piece) -> Document {
             item
         })
         .collect();
+    // Alone, the piece's last item that opens on an empty line runs over the blank lines
+    // after it to the piece's end (see `stitch`).
+    if piece.end_line != usize::MAX {
+        for item in &mut out.items {
+            if empty_item_end(text, item.range, item) == Some(item.range.end)
+                && text[item.range.end..].trim().is_empty()
+            {
+                item.range.end = text.len();
+            }
+        }
+    }
     if let Some(end) = children_end {
         out.child_ids = doc.child_ids[children_base as usize..end as usize]
             .iter()
