@@ -534,12 +534,12 @@ struct Configs {
 
 impl Configs {
     fn new(config_file: Option<&Path>, status: &mut Status) -> Configs {
-        let fixed = config_file.map(|path| match Config::load(path) {
-            Ok(config) => config,
-            Err(error) => {
+        let fixed = config_file.map(|path| {
+            let (config, errors) = Config::load_all(path);
+            for error in errors {
                 status.error(error);
-                Config::default()
             }
+            config
         });
         Configs {
             fixed,
@@ -548,7 +548,7 @@ impl Configs {
         }
     }
 
-    /// The configuration for a path, or `None` when its tickmark.toml is bad (reported once).
+    /// The configuration for a path; each bad setting of its tickmark.toml is reported once.
     fn for_path(&mut self, path: &Path, status: &mut Status) -> Option<Config> {
         if let Some(fixed) = &self.fixed {
             return Some(fixed.clone());
@@ -562,21 +562,19 @@ impl Configs {
         if let Some(cached) = self.by_dir.get(&dir) {
             return cached.clone();
         }
-        let result = match Config::discover(&dir) {
-            Ok(Some((_, config))) => Some(config),
-            Ok(None) => Some(Config::default()),
-            Err(mut error) => {
-                if let crate::config::Origin::File(path) = &mut error.origin {
-                    *path = relative_to_cwd(path);
-                }
-                let message = error.to_string();
-                if !self.reported.contains(&message) {
-                    status.error(&message);
-                    self.reported.push(message);
-                }
-                None
+        // A bad setting is reported (once) and left out; the good ones still apply.
+        let (_, config, errors) = Config::discover_all(&dir);
+        for mut error in errors {
+            if let crate::config::Origin::File(path) = &mut error.origin {
+                *path = relative_to_cwd(path);
             }
-        };
+            let message = error.to_string();
+            if !self.reported.contains(&message) {
+                status.error(&message);
+                self.reported.push(message);
+            }
+        }
+        let result = Some(config);
         self.by_dir.insert(dir, result.clone());
         result
     }

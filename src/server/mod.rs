@@ -348,24 +348,22 @@ impl Backend {
             Err(_) => (None, None),
         };
         let mut errors = Vec::new();
-        let editor = match editor.as_ref().map(Config::from_editor) {
+        let editor = match editor.as_ref().map(Config::from_editor_all) {
             None => Config::default(),
-            Some(Ok(config)) => config,
-            Some(Err(error)) => {
-                errors.push(error.to_string());
-                Config::default()
+            Some((config, bad)) => {
+                errors.extend(bad.iter().map(ToString::to_string));
+                config
             }
         };
         let editor = match &root {
             Some(root) => editor.with_root(root.clone()),
             None => editor,
         };
-        let file = match root.as_deref().map(Config::discover) {
-            None | Some(Ok(None)) => None,
-            Some(Ok(Some((_, config)))) => Some(config),
-            Some(Err(error)) => {
-                errors.push(error.to_string());
-                None
+        let file = match root.as_deref().map(Config::discover_all) {
+            None | Some((None, _, _)) => None,
+            Some((Some(_), config, bad)) => {
+                errors.extend(bad.iter().map(ToString::to_string));
+                Some(config)
             }
         };
         let merged = match &file {
