@@ -163,7 +163,13 @@ fn check_file((input, text): &(&Input, String), context: &Context<'_>) -> FileOu
     let others = context.index.map(|ws| ws.others(&input.display));
     let settings = input.config.settings();
     let base = input.base_dir();
-    let exists = |relative: &str| base.join(relative).exists();
+    // Targets outside the root are never looked up (and so never reported).
+    let root = input.link_root(&base);
+    let base = std::path::absolute(&base).unwrap_or(base);
+    let exists = |relative: &str| {
+        crate::analysis::rules::broken_link::target_inside(&root, &base, relative)
+            .is_none_or(|target| target.exists())
+    };
     let inputs = analysis::Inputs {
         link_exists: Some(&exists),
         last_commit: input
@@ -362,6 +368,18 @@ impl Input {
             Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
             _ => PathBuf::from("."),
         }
+    }
+
+    /// The folder no link is followed out of: the folder of the tickmark.toml in force, else
+    /// the current folder, else (for a file outside both) the file's own folder.
+    fn link_root(&self, base: &Path) -> PathBuf {
+        let base = std::path::absolute(base).unwrap_or_else(|_| base.to_owned());
+        let cwd = std::env::current_dir().ok();
+        [self.config.root().map(Path::to_owned), cwd]
+            .into_iter()
+            .flatten()
+            .find(|root| base.starts_with(root))
+            .unwrap_or(base)
     }
 
     fn history_path(&self) -> Option<&Path> {

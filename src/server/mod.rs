@@ -319,7 +319,15 @@ impl Backend {
     /// the other roadmaps of the workspace (read under the index's lock).
     pub fn with_inputs<T>(&self, uri: &Url, f: impl FnOnce(&Inputs<'_>) -> T) -> T {
         let folder = document_folder(uri);
-        let exists = |relative: &str| folder.as_ref().is_none_or(|f| f.join(relative).exists());
+        // Targets outside the workspace are never looked up (and so never reported).
+        let root = self.session.read().ok().and_then(|s| s.root.clone());
+        let exists = |relative: &str| {
+            folder.as_ref().is_none_or(|f| {
+                let root = root.as_deref().filter(|r| f.starts_with(r)).unwrap_or(f);
+                crate::analysis::rules::broken_link::target_inside(root, f, relative)
+                    .is_none_or(|t| t.exists())
+            })
+        };
         self.shared.workspace.with(|index| {
             let others = index.others(uri.as_str());
             let inputs = Inputs {

@@ -1,7 +1,7 @@
 //! The rule registry: one table of every rule in SPEC order, and the runner that applies
 //! severities and suppression comments.
 
-mod broken_link;
+pub mod broken_link;
 pub(crate) mod duplicate_item;
 mod empty_item;
 mod inconsistent_parent;
