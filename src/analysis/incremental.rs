@@ -556,9 +556,7 @@ impl Incremental {
         for d in &mut out {
             rules::grade(d, severity);
         }
-        if !a.doc.suppressions.is_empty() {
-            out.retain(|d| !rules::is_suppressed(&a.doc, d));
-        }
+        rules::retain_unsuppressed(&a.doc, &mut out);
         out
     }
 
