@@ -90,6 +90,7 @@ codes! {
     BrokenLink = "broken-link", Warning, "broken_link", "A relative link whose target file does not exist.";
     StaleDate = "stale-date", Hint, "stale_date", "A date field older than the file's last committed change.";
     ProgressClaim = "progress-claim", Information, "progress_claim", "A hand-written progress count that disagrees with the items.";
+    LimitReached = "limit-reached", Information, "limit_reached", "A file past tickmark's size, line-length or nesting limits: some checks are skipped.";
 }
 
 impl Code {

@@ -5,6 +5,7 @@ pub mod broken_link;
 pub(crate) mod duplicate_item;
 mod empty_item;
 mod inconsistent_parent;
+mod limit_reached;
 mod malformed_checkbox;
 mod malformed_priority;
 mod mojibake;
@@ -43,6 +44,7 @@ const RULES: &[(Code, Rule)] = &[
     (Code::BrokenLink, broken_link::check),
     (Code::StaleDate, stale_date::check),
     (Code::ProgressClaim, progress_claim::check),
+    (Code::LimitReached, limit_reached::check),
 ];
 
 /// Runs every enabled rule, applies configured severities, drops suppressed diagnostics and
@@ -71,8 +73,11 @@ pub fn run_some(
         settings,
     };
     let mut out = Vec::new();
+    let costly_skipped = super::limits::exceeded(text, doc).is_some_and(|e| e.skips_costly());
     for &(code, rule) in RULES {
-        if !wanted(code) {
+        if !wanted(code)
+            || (costly_skipped && matches!(code, Code::DuplicateItem | Code::ProgressClaim))
+        {
             continue;
         }
         let Some(severity) = settings.severity(code) else {
