@@ -312,7 +312,7 @@ fn workspace_index(read: &[(&Input, String)], threads: usize) -> Option<Workspac
 /// Runs the analysis of one file, so that a bug the text trips in tickmark fails that file
 /// alone: the error names the file (the caller reports it, and the exit code becomes 2), and
 /// the others are still checked.
-fn guarded<T>(display: &str, f: impl FnOnce() -> T) -> Result<T, String> {
+pub(super) fn guarded<T>(display: &str, f: impl FnOnce() -> T) -> Result<T, String> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|panic| {
         let message = panic
             .downcast_ref::<&str>()
