@@ -10,8 +10,11 @@ use tickmark::analysis::{
 };
 use tickmark::config::Config;
 
+/// A fuzz target: any bytes in, a panic on a broken promise.
+pub type Target = fn(&[u8]);
+
 /// Every target by name.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Target)] = &[
     ("analysis", analysis),
     ("incremental", incremental),
     ("config", config),

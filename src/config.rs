@@ -969,7 +969,7 @@ stale-days = 7
         );
         assert_eq!(
             parse("[rules]\n\nduplicate-itm = \"hint\"\n").unwrap_err(),
-            "tickmark.toml:3:1: unknown rule `duplicate-itm`; known rules: malformed-checkbox, duplicate-item, inconsistent-parent, parent-completable, unknown-priority, malformed-priority, mojibake, empty-item, status-mismatch, broken-link, stale-date, progress-claim"
+            "tickmark.toml:3:1: unknown rule `duplicate-itm`; known rules: malformed-checkbox, duplicate-item, inconsistent-parent, parent-completable, unknown-priority, malformed-priority, mojibake, empty-item, status-mismatch, broken-link, stale-date, progress-claim, limit-reached"
         );
         assert!(parse("colour = 1\n")
             .unwrap_err()

@@ -208,7 +208,10 @@ fn lone_cr(dir: &Path) {
     assert_eq!(problems(&run), [("malformed-checkbox".to_owned(), 1)]);
 }
 
-const CASES: &[(&str, fn(&Path))] = &[
+/// One row's check, run in a fresh folder.
+type Case = fn(&Path);
+
+const CASES: &[(&str, Case)] = &[
     ("unicode-space-link", unicode_space_link),
     ("deep-one-line", deep_one_line),
     ("deep-every-line", deep_every_line),

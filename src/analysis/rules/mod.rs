@@ -274,7 +274,7 @@ mod tests {
         let doc = parse::parse(text, &BoxStates::default());
         assert!(doc.suppressions.len() >= 6, "{:?}", doc.suppressions);
         let silencer = Silencer::new(&doc);
-        for line in 0..doc.line_index.line_count() + 1 {
+        for line in 0..=doc.line_index.line_count() {
             for &code in Code::ALL {
                 let offset = doc.line_index.line_start(line).unwrap_or(text.len());
                 assert_eq!(
