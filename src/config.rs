@@ -83,7 +83,7 @@ pub struct Config {
     /// matched against paths relative to it.
     root: Option<PathBuf>,
     roadmaps: Option<Vec<String>>,
-    roadmap_set: GlobSet,
+    roadmap_set: Globs,
     rules: BTreeMap<Code, Option<Severity>>,
     default_priorities: Option<Vec<Level>>,
     in_progress: Option<Option<char>>,
@@ -98,7 +98,7 @@ impl Default for Config {
         Self {
             root: None,
             roadmaps: None,
-            roadmap_set: build_globs(DEFAULT_ROADMAP_GLOBS).expect("the default globs are valid"),
+            roadmap_set: Globs::new(DEFAULT_ROADMAP_GLOBS).expect("the default globs are valid"),
             rules: BTreeMap::new(),
             default_priorities: None,
             in_progress: None,
@@ -123,38 +123,89 @@ impl Config {
         Ok(config)
     }
 
-    /// Parses tickmark.toml text; `path` is only used to name the file in errors.
+    /// Parses tickmark.toml text; `path` is only used to name the file in errors. The first
+    /// bad setting is the error; [`Config::read_toml`] keeps the good ones and lists them all.
     pub fn parse_toml(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        let (config, mut errors) = Config::read_toml(text, path);
+        if errors.is_empty() {
+            Ok(config)
+        } else {
+            Err(errors.swap_remove(0))
+        }
+    }
+
+    /// Reads tickmark.toml text keeping every good setting: each bad key or value is left out
+    /// and reported with its line, in file order. A file that is not TOML at all gives the
+    /// defaults and that one error.
+    pub fn read_toml(text: &str, path: &Path) -> (Config, Vec<ConfigError>) {
         let origin = Origin::File(path.to_owned());
-        let raw: RawConfig = toml::from_str(text).map_err(|error| ConfigError {
-            origin: origin.clone(),
-            position: error.span().map(|span| Position::of(text, span.start)),
-            message: error.message().trim_end().to_owned(),
-        })?;
-        raw.validate().map_err(|invalid| ConfigError {
-            origin,
-            position: locate(text, &invalid.path, invalid.at_key).map(|o| Position::of(text, o)),
-            message: invalid.message,
-        })
+        let table: toml::Table = match toml::from_str(text) {
+            Ok(table) => table,
+            Err(error) => {
+                let error = ConfigError {
+                    origin,
+                    position: error.span().map(|span| Position::of(text, span.start)),
+                    message: error.message().trim_end().to_owned(),
+                };
+                return (Config::default(), vec![error]);
+            }
+        };
+        let value = serde_json::to_value(table).unwrap_or(serde_json::Value::Null);
+        let (config, invalid) = read_lenient(value);
+        let mut errors: Vec<(Option<usize>, ConfigError)> = invalid
+            .into_iter()
+            .map(|invalid| {
+                let offset = locate(text, &invalid.path, invalid.at_key);
+                let error = ConfigError {
+                    origin: origin.clone(),
+                    position: offset.map(|o| Position::of(text, o)),
+                    message: invalid.message,
+                };
+                (offset, error)
+            })
+            .collect();
+        errors.sort_by_key(|(offset, _)| offset.unwrap_or(usize::MAX));
+        (config, errors.into_iter().map(|(_, e)| e).collect())
+    }
+
+    /// [`Config::load`] keeping every good setting of the file: the configuration and every
+    /// bad setting (or the defaults and the error when the file cannot be read).
+    pub fn load_all(path: &Path) -> (Config, Vec<ConfigError>) {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(error) => {
+                let error = ConfigError {
+                    origin: Origin::File(path.to_owned()),
+                    position: None,
+                    message: format!("cannot read: {error}"),
+                };
+                return (Config::default(), vec![error]);
+            }
+        };
+        let (mut config, errors) = Config::read_toml(&text, path);
+        config.root = path.parent().map(Path::to_owned);
+        (config, errors)
+    }
+
+    /// [`Config::discover`] keeping every good setting: the file found (if any), its
+    /// configuration, and every bad setting in it.
+    pub fn discover_all(start: &Path) -> (Option<PathBuf>, Config, Vec<ConfigError>) {
+        match find_file(start) {
+            Some(path) => {
+                let (config, errors) = Config::load_all(&path);
+                (Some(path), config, errors)
+            }
+            None => (None, Config::default(), Vec::new()),
+        }
     }
 
     /// Looks for tickmark.toml in `start` (or its folder, when `start` is a file) and then in
     /// every folder above, up to the filesystem root. `Ok(None)`: there is none.
     pub fn discover(start: &Path) -> Result<Option<(PathBuf, Config)>, ConfigError> {
-        let absolute = std::path::absolute(start).unwrap_or_else(|_| start.to_owned());
-        let first = if absolute.is_dir() {
-            absolute.as_path()
-        } else {
-            absolute.parent().unwrap_or(&absolute)
-        };
-        for dir in first.ancestors() {
-            let candidate = dir.join(FILE_NAME);
-            if candidate.is_file() {
-                let config = Config::load(&candidate)?;
-                return Ok(Some((candidate, config)));
-            }
+        match find_file(start) {
+            Some(path) => Config::load(&path).map(|config| Some((path, config))),
+            None => Ok(None),
         }
-        Ok(None)
     }
 
     /// Reads the editor's `workspace/configuration` value for section `tickmark`: the same
@@ -162,29 +213,40 @@ impl Config {
     /// (`{ "toggle.cascade": "up" }`). `null` means unset. Client-only settings of the VS Code
     /// extension (`server`, `trace`, `statusBar`) are skipped.
     pub fn from_editor(value: &serde_json::Value) -> Result<Config, ConfigError> {
+        let (config, mut errors) = Config::from_editor_all(value);
+        if errors.is_empty() {
+            Ok(config)
+        } else {
+            Err(errors.swap_remove(0))
+        }
+    }
+
+    /// [`Config::from_editor`] keeping every good setting: the configuration and every bad
+    /// setting, each named by its key.
+    pub fn from_editor_all(value: &serde_json::Value) -> (Config, Vec<ConfigError>) {
         let error = |message: String, key: Option<String>| ConfigError {
             origin: Origin::Editor(key),
             position: None,
             message,
         };
         let mut object = match value {
-            serde_json::Value::Null => return Ok(Config::default()),
+            serde_json::Value::Null => return (Config::default(), Vec::new()),
             serde_json::Value::Object(map) => map.clone(),
             other => {
-                return Err(error(
-                    format!("expected an object of settings, found {other}"),
-                    None,
-                ))
+                let message = format!("expected an object of settings, found {other}");
+                return (Config::default(), vec![error(message, None)]);
             }
         };
         for client_only in ["server", "trace", "statusBar"] {
             object.remove(client_only);
         }
         let nested = expand_dotted(object);
-        let raw: RawConfig = serde_json::from_value(serde_json::Value::Object(nested))
-            .map_err(|e| error(e.to_string(), None))?;
-        raw.validate()
-            .map_err(|invalid| error(invalid.message, Some(key_path_string(&invalid.path))))
+        let (config, invalid) = read_lenient(serde_json::Value::Object(nested));
+        let errors = invalid
+            .into_iter()
+            .map(|invalid| error(invalid.message, Some(key_path_string(&invalid.path))))
+            .collect();
+        (config, errors)
     }
 
     /// `file` layered over `editor`: every key the workspace file sets wins; `rules` merge
@@ -372,7 +434,9 @@ struct RawConfig {
     /// Globs of the markdown files that are roadmaps, relative to this file's folder. Setting
     /// it replaces the defaults (`**/ROADMAP*.md`, `**/TODO*.md`, `**/BACKLOG*.md`,
     /// `**/*ROADMAP*.md`, `**/*TODO*.md`, `**/TECH*DEBT*.md`, `**/*BACKLOG*.md`).
-    roadmaps: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "numbered")]
+    #[schemars(with = "Option<Vec<String>>")]
+    roadmaps: Option<Vec<(usize, String)>>,
     /// Severity of each rule: `error`, `warning`, `information`, `hint`, or `off`.
     rules: Option<RulesTable>,
     priorities: Option<RawPriorities>,
@@ -484,30 +548,157 @@ struct Invalid {
     message: String,
 }
 
+/// Reads settings from their JSON form (the file's TOML converted, or the editor's value),
+/// keeping every key that reads: a table whose keys do not all read keeps the ones that do,
+/// and `roadmaps` keeps its good globs. Each key or value left out is in the list.
+fn read_lenient(value: serde_json::Value) -> (Config, Vec<Invalid>) {
+    use serde_json::{Map, Value};
+    fn single(key: &str, value: Value) -> Value {
+        let mut map = Map::new();
+        map.insert(key.to_owned(), value);
+        Value::Object(map)
+    }
+    fn reads(value: Value) -> Result<(), Invalid> {
+        serde_json::from_value::<RawConfig>(value)
+            .map(drop)
+            .map_err(|error| {
+                let message = error.to_string();
+                Invalid {
+                    path: Vec::new(),
+                    at_key: message.starts_with("unknown field"),
+                    message,
+                }
+            })
+    }
+    let mut invalid = Vec::new();
+    let Value::Object(object) = value else {
+        let message = "expected a table of settings".to_owned();
+        return (
+            Config::default(),
+            vec![Invalid {
+                path: Vec::new(),
+                at_key: false,
+                message,
+            }],
+        );
+    };
+    let mut good = Map::new();
+    let mut roadmaps = None;
+    for (key, value) in object {
+        let Err(mut error) = reads(single(&key, value.clone())) else {
+            good.insert(key, value);
+            continue;
+        };
+        match value {
+            // A table of settings: keep the keys that read.
+            Value::Object(inner) if key != "roadmaps" && !error.at_key => {
+                let mut kept = Map::new();
+                for (sub, v) in inner {
+                    match reads(single(&key, single(&sub, v.clone()))) {
+                        Ok(()) => {
+                            kept.insert(sub, v);
+                        }
+                        Err(mut error) => {
+                            error.path = vec![Segment::Name(key.clone()), Segment::Name(sub)];
+                            invalid.push(error);
+                        }
+                    }
+                }
+                good.insert(key, Value::Object(kept));
+            }
+            // Globs: keep the good ones.
+            Value::Array(globs) if key == "roadmaps" => {
+                let globs = globs
+                    .into_iter()
+                    .enumerate()
+                    .filter_map(|(i, glob)| match glob {
+                        Value::String(glob) => Some((i, glob)),
+                        other => {
+                            invalid.push(Invalid {
+                                path: vec![Segment::Key("roadmaps"), Segment::Index(i)],
+                                at_key: false,
+                                message: format!("expected a glob string, found {other}"),
+                            });
+                            None
+                        }
+                    });
+                roadmaps = Some(globs.collect());
+            }
+            _ => {
+                error.path = vec![Segment::Name(key)];
+                invalid.push(error);
+            }
+        }
+    }
+    let mut raw: RawConfig = serde_json::from_value(Value::Object(good)).unwrap_or_default();
+    if let Some(globs) = roadmaps {
+        raw.roadmaps = Some(globs);
+    }
+    let config = raw.validate(&mut invalid);
+    (config, invalid)
+}
+
+/// A list of strings, each with its place in the list (for errors that name it).
+#[allow(clippy::unnecessary_wraps)] // the signature serde's `deserialize_with` takes
+fn numbered<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Vec<(usize, String)>>, D::Error> {
+    let list = Option::<Vec<String>>::deserialize(deserializer)?;
+    Ok(list.map(|list| list.into_iter().enumerate().collect()))
+}
+
+/// The tickmark.toml in `start` (or its folder, when `start` is a file) or in the nearest
+/// folder above.
+fn find_file(start: &Path) -> Option<PathBuf> {
+    let absolute = std::path::absolute(start).unwrap_or_else(|_| start.to_owned());
+    let first = if absolute.is_dir() {
+        absolute.as_path()
+    } else {
+        absolute.parent().unwrap_or(&absolute)
+    };
+    first
+        .ancestors()
+        .map(|dir| dir.join(FILE_NAME))
+        .find(|candidate| candidate.is_file())
+}
+
 impl RawConfig {
-    fn validate(self) -> Result<Config, Invalid> {
+    /// The settings, leaving out (and listing in `invalid`) each bad value.
+    fn validate(self, invalid: &mut Vec<Invalid>) -> Config {
         let mut config = Config::default();
         if let Some(globs) = self.roadmaps {
-            for (i, glob) in globs.iter().enumerate() {
-                if let Err(error) = build_globs(&[glob.as_str()]) {
-                    return Err(Invalid {
+            let mut kept = Vec::with_capacity(globs.len());
+            for (i, glob) in globs {
+                match build_glob(&glob) {
+                    Ok(_) => kept.push(glob),
+                    Err(error) => invalid.push(Invalid {
                         path: vec![Segment::Key("roadmaps"), Segment::Index(i)],
                         at_key: false,
                         message: format!("invalid glob `{glob}`: {}", error.kind()),
-                    });
+                    }),
                 }
             }
-            config.roadmap_set = build_globs(&globs).expect("each glob was checked");
-            config.roadmaps = Some(globs);
+            match Globs::new(&kept) {
+                Ok(set) => {
+                    config.roadmap_set = set;
+                    config.roadmaps = Some(kept);
+                }
+                Err(error) => invalid.push(Invalid {
+                    path: vec![Segment::Key("roadmaps")],
+                    at_key: false,
+                    message: format!("the roadmap globs cannot be matched: {}", error.kind()),
+                }),
+            }
         }
         for (name, level) in self.rules.unwrap_or_default().0 {
             let Some(code) = Code::parse(&name) else {
                 let known: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
-                return Err(Invalid {
+                invalid.push(Invalid {
                     path: vec![Segment::Key("rules"), Segment::Name(name.clone())],
                     at_key: true,
                     message: format!("unknown rule `{name}`; known rules: {}", known.join(", ")),
                 });
+                continue;
             };
             let severity = match level {
                 RuleLevel::Error => Some(Severity::Error),
@@ -521,32 +712,28 @@ impl RawConfig {
         if let Some(tags) = self.priorities.and_then(|p| p.default) {
             let mut levels = Vec::with_capacity(tags.len());
             for (i, tag) in tags.iter().enumerate() {
-                let path = || {
-                    vec![
-                        Segment::Key("priorities"),
-                        Segment::Key("default"),
-                        Segment::Index(i),
-                    ]
+                let path = vec![
+                    Segment::Key("priorities"),
+                    Segment::Key("default"),
+                    Segment::Index(i),
+                ];
+                let message = match parse_priority(tag) {
+                    None => format!("`{tag}` is not a priority tag; write `P0` (highest) to `P9`"),
+                    Some(level) if levels.contains(&level) => format!("`{tag}` is listed twice"),
+                    Some(level) => {
+                        levels.push(level);
+                        continue;
+                    }
                 };
-                let Some(level) = parse_priority(tag) else {
-                    return Err(Invalid {
-                        path: path(),
-                        at_key: false,
-                        message: format!(
-                            "`{tag}` is not a priority tag; write `P0` (highest) to `P9`"
-                        ),
-                    });
-                };
-                if levels.contains(&level) {
-                    return Err(Invalid {
-                        path: path(),
-                        at_key: false,
-                        message: format!("`{tag}` is listed twice"),
-                    });
-                }
-                levels.push(level);
+                invalid.push(Invalid {
+                    path,
+                    at_key: false,
+                    message,
+                });
             }
-            config.default_priorities = Some(levels);
+            if !levels.is_empty() {
+                config.default_priorities = Some(levels);
+            }
         }
         if let Some(states) = self.states {
             let mut seen: Vec<char> = Vec::new();
@@ -556,38 +743,37 @@ impl RawConfig {
                 ("deferred", states.deferred, &mut config.deferred),
             ] {
                 let Some(value) = value else { continue };
-                let invalid = |message: String| Invalid {
-                    path: vec![Segment::Key("states"), Segment::Key(key)],
-                    at_key: false,
-                    message,
-                };
                 let mut chars = value.chars();
                 let ch = match (chars.next(), chars.next()) {
-                    (None, _) => None,
-                    (Some(c), None) => Some(c),
-                    _ => {
-                        return Err(invalid(format!(
-                            "`{value}` is not one character; write one box character, or \"\" to turn the state off"
-                        )))
-                    }
+                    (None, _) => Ok(None),
+                    (Some(c), None) => Ok(Some(c)),
+                    _ => Err(format!(
+                        "`{value}` is not one character; write one box character, or \"\" to turn the state off"
+                    )),
                 };
-                if let Some(c) = ch {
-                    if matches!(c, ' ' | 'x' | 'X' | '[' | ']') || c.is_control() {
-                        return Err(invalid(format!(
-                            "`{c}` cannot mark a {key} task: ' ', 'x', 'X' and brackets already have a meaning"
-                        )));
+                let ch = ch.and_then(|ch| match ch {
+                    Some(c) if matches!(c, ' ' | 'x' | 'X' | '[' | ']') || c.is_control() => Err(format!(
+                        "`{c}` cannot mark a {key} task: ' ', 'x', 'X' and brackets already have a meaning"
+                    )),
+                    Some(c) if seen.contains(&c) => Err(format!("`{c}` already marks another state")),
+                    ch => Ok(ch),
+                });
+                match ch {
+                    Ok(ch) => {
+                        seen.extend(ch);
+                        *slot = Some(ch);
                     }
-                    if seen.contains(&c) {
-                        return Err(invalid(format!("`{c}` already marks another state")));
-                    }
-                    seen.push(c);
+                    Err(message) => invalid.push(Invalid {
+                        path: vec![Segment::Key("states"), Segment::Key(key)],
+                        at_key: false,
+                        message,
+                    }),
                 }
-                *slot = Some(ch);
             }
         }
         config.cascade = self.toggle.and_then(|t| t.cascade);
         config.stale_days = self.dates.and_then(|d| d.stale_days);
-        Ok(config)
+        config
     }
 }
 
@@ -600,17 +786,37 @@ fn parse_priority(tag: &str) -> Option<Level> {
     digits.parse().ok()
 }
 
-fn build_globs<S: AsRef<str>>(globs: &[S]) -> Result<GlobSet, globset::Error> {
-    let mut builder = GlobSetBuilder::new();
-    for glob in globs {
-        builder.add(
-            GlobBuilder::new(glob.as_ref())
-                .case_insensitive(true)
-                .literal_separator(true)
-                .build()?,
-        );
+fn build_glob(glob: &str) -> Result<globset::Glob, globset::Error> {
+    GlobBuilder::new(glob)
+        .case_insensitive(true)
+        .literal_separator(true)
+        .build()
+}
+
+/// The roadmap globs, matched in sets of [`Globs::CHUNK`]: one set of thousands of globs
+/// passes the regex engine's size limit, smaller sets stay within it.
+#[derive(Debug, Clone)]
+struct Globs(Vec<GlobSet>);
+
+impl Globs {
+    const CHUNK: usize = 256;
+
+    fn new<S: AsRef<str>>(globs: &[S]) -> Result<Globs, globset::Error> {
+        let mut sets = Vec::with_capacity(globs.len().div_ceil(Self::CHUNK));
+        for chunk in globs.chunks(Self::CHUNK) {
+            let mut builder = GlobSetBuilder::new();
+            for glob in chunk {
+                builder.add(build_glob(glob.as_ref())?);
+            }
+            sets.push(builder.build()?);
+        }
+        Ok(Globs(sets))
     }
-    builder.build()
+
+    fn is_match(&self, path: &Path) -> bool {
+        let candidate = globset::Candidate::new(path);
+        self.0.iter().any(|set| set.is_match_candidate(&candidate))
+    }
 }
 
 /// Byte offset of the value (or key) at `path` in tickmark.toml text.
@@ -763,7 +969,7 @@ stale-days = 7
         );
         assert_eq!(
             parse("[rules]\n\nduplicate-itm = \"hint\"\n").unwrap_err(),
-            "tickmark.toml:3:1: unknown rule `duplicate-itm`; known rules: malformed-checkbox, duplicate-item, inconsistent-parent, parent-completable, unknown-priority, malformed-priority, mojibake, empty-item, status-mismatch, broken-link, stale-date, progress-claim, conflicting-state"
+            "tickmark.toml:3:1: unknown rule `duplicate-itm`; known rules: malformed-checkbox, duplicate-item, inconsistent-parent, parent-completable, unknown-priority, malformed-priority, mojibake, empty-item, status-mismatch, broken-link, stale-date, progress-claim, conflicting-state, limit-reached"
         );
         assert!(parse("colour = 1\n")
             .unwrap_err()
@@ -867,5 +1073,68 @@ stale-days = 7
         assert_eq!(path, dir.path().join(FILE_NAME));
         assert_eq!(config.settings().stale_days, 2);
         assert!(config.is_roadmap(&nested.join("ROADMAP.md")));
+    }
+
+    #[test]
+    fn every_bad_setting_is_reported_and_the_good_ones_kept() {
+        let text = "roadmaps = [\"plans/*.md\", \"[\", 3]\ncolour = 1\n[rules]\nduplicate-item = \"off\"\nempty-item = \"loud\"\nduplicate-itm = \"hint\"\n[states]\ncancelled = \"xx\"\ndeferred = \"~\"\n[dates]\nstale-days = 30\n[toggle]\ncascade = \"sideways\"\n";
+        let (config, errors) = Config::read_toml(text, Path::new("tickmark.toml"));
+        let errors: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        let places: Vec<&str> = errors
+            .iter()
+            .map(|e| e.split(": ").next().unwrap())
+            .collect();
+        // In file order, one per bad key or value.
+        assert_eq!(
+            places,
+            [
+                "tickmark.toml:1:27",
+                "tickmark.toml:1:32",
+                "tickmark.toml:2:1",
+                "tickmark.toml:5:14",
+                "tickmark.toml:6:1",
+                "tickmark.toml:8:13",
+                "tickmark.toml:13:11"
+            ],
+            "{errors:#?}"
+        );
+        assert_eq!(config.roadmap_globs(), ["plans/*.md"]);
+        let settings = config.settings();
+        assert_eq!(settings.severity(Code::DuplicateItem), None);
+        assert_eq!(settings.severity(Code::EmptyItem), Some(Severity::Warning));
+        assert_eq!(settings.states.deferred, Some('~'));
+        assert_eq!(settings.states.cancelled, Some('-'));
+        assert_eq!(settings.stale_days, 30);
+        // Editor settings alike, each named by its key.
+        let (config, errors) = Config::from_editor_all(&serde_json::json!({
+            "rules": { "empty-item": "loud", "mojibake": "hint" },
+            "toggle.cascade": "up",
+            "dates": { "stale-days": "soon" },
+        }));
+        let errors: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert_eq!(errors.len(), 2, "{errors:#?}");
+        assert!(
+            errors[0].starts_with("editor setting `tickmark.dates.stale-days`"),
+            "{errors:#?}"
+        );
+        assert!(
+            errors[1].starts_with("editor setting `tickmark.rules.empty-item`"),
+            "{errors:#?}"
+        );
+        assert_eq!(
+            config.settings().severity(Code::Mojibake),
+            Some(Severity::Hint)
+        );
+        assert_eq!(config.toggle_cascade(), Cascade::Up);
+    }
+
+    #[test]
+    fn twenty_thousand_globs_are_read_and_matched() {
+        let globs: Vec<String> = (0..20_000).map(|i| format!("\"dir{i}/**/*.md\"")).collect();
+        let text = format!("roadmaps = [{}]\n", globs.join(", "));
+        let config = parse(&text).unwrap();
+        assert!(config.is_roadmap(Path::new("dir19999/a/b.md")));
+        assert!(config.is_roadmap(Path::new("dir0/b.md")));
+        assert!(!config.is_roadmap(Path::new("dir20000/b.md")));
     }
 }

@@ -91,6 +91,7 @@ codes! {
     StaleDate = "stale-date", Hint, "stale_date", "A date field older than the file's last committed change.";
     ProgressClaim = "progress-claim", Information, "progress_claim", "A hand-written progress count that disagrees with the items.";
     ConflictingState = "conflicting-state", Warning, "conflicting_state", "A task open in one roadmap file and done in another.";
+    LimitReached = "limit-reached", Information, "limit_reached", "A file past tickmark's size, line-length or nesting limits: some checks are skipped.";
 }
 
 impl Code {

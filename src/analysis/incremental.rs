@@ -24,6 +24,7 @@ use pulldown_cmark::{Event, Parser, Tag};
 use super::diagnostic::{Code, Diagnostic, Place};
 use super::front_matter;
 use super::index::Elsewhere;
+use super::limits;
 use super::model::{Document, ItemId, Level, Section, SectionId, Suppression};
 use super::parse::{self, markdown_options};
 use super::rules::{self, duplicate_item, progress_claim, unknown_priority};
@@ -127,7 +128,10 @@ enum Finding {
 
 /// The rules a shard runs alone.
 fn local_rule(code: Code) -> bool {
-    !matches!(code, Code::DuplicateItem | Code::UnknownPriority)
+    !matches!(
+        code,
+        Code::DuplicateItem | Code::UnknownPriority | Code::LimitReached
+    )
 }
 
 impl Incremental {
@@ -270,12 +274,19 @@ impl Incremental {
     /// [`Self::refresh`] after editing first.
     pub fn diagnostics(&self) -> Vec<Diagnostic> {
         let mut out = Vec::new();
+        // Past the size limits `progress-claim` is skipped, as on the whole text.
+        let costly_skipped = self.exceeded().is_some_and(|e| e.skips_costly());
         for shard in &self.shards {
             let Some(a) = &shard.analysed else {
                 debug_assert!(false, "diagnostics asked before a refresh");
                 continue;
             };
-            out.extend(a.own.iter().map(|d| shifted(d, shard.start)));
+            out.extend(
+                a.own
+                    .iter()
+                    .filter(|d| !(costly_skipped && d.code == Code::ProgressClaim))
+                    .map(|d| shifted(d, shard.start)),
+            );
         }
         out.extend(self.document_wide());
         rules::sort(&mut out);
@@ -336,7 +347,20 @@ impl Incremental {
     /// document offsets, sorted.
     pub fn document_wide(&self) -> Vec<Diagnostic> {
         let mut out = Vec::new();
-        if let Some(severity) = self.settings.severity(Code::DuplicateItem) {
+        let exceeded = self.exceeded();
+        if let Some(severity) = self.settings.severity(Code::LimitReached) {
+            out.extend(exceeded.map(|e| {
+                let mut d = e.diagnostic();
+                rules::grade(&mut d, severity);
+                d
+            }));
+        }
+        let costly_skipped = exceeded.is_some_and(|e| e.skips_costly());
+        if let Some(severity) = self
+            .settings
+            .severity(Code::DuplicateItem)
+            .filter(|_| !costly_skipped)
+        {
             for finding in self.findings.values().flatten() {
                 if let Some(mut d) = self.render(finding) {
                     rules::grade(&mut d, severity);
@@ -346,6 +370,25 @@ impl Incremental {
         }
         rules::sort(&mut out);
         out
+    }
+
+    /// The limits the whole text passes, from the shards' own models (as
+    /// [`limits::exceeded`] finds them on the whole text).
+    pub fn exceeded(&self) -> Option<limits::Exceeded> {
+        let mut exceeded = limits::Exceeded {
+            bytes: self.len() > limits::MAX_BYTES,
+            ..limits::Exceeded::default()
+        };
+        for shard in &self.shards {
+            let Some(a) = &shard.analysed else { continue };
+            exceeded.deep = exceeded
+                .deep
+                .or_else(|| a.doc.depth_cut.map(|l| shard.line + l));
+            exceeded.long_line = exceeded.long_line.or_else(|| {
+                limits::first_long_line(&shard.text, &a.doc.line_index).map(|l| shard.line + l)
+            });
+        }
+        exceeded.or_none()
     }
 
     fn fresh_uid(&mut self) -> u32 {
@@ -728,9 +771,7 @@ impl Incremental {
         for d in &mut out {
             rules::grade(d, severity);
         }
-        if !a.doc.suppressions.is_empty() {
-            out.retain(|d| !rules::is_suppressed(&a.doc, d));
-        }
+        rules::retain_unsuppressed(&a.doc, &mut out);
         out
     }
 

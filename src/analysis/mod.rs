@@ -15,6 +15,7 @@ pub mod front_matter;
 pub mod hover;
 pub mod incremental;
 pub mod index;
+pub mod limits;
 mod line_scan;
 pub mod model;
 pub mod mojibake;

@@ -322,6 +322,10 @@ pub struct Document {
     /// anywhere in the document read.
     pub has_reference_definitions: bool,
     pub line_index: LineIndex,
+    /// The line of the first list item nested deeper than
+    /// [`MAX_DEPTH`](super::limits::MAX_DEPTH) levels, when there is one: such items are
+    /// read as their ancestor's text.
+    pub depth_cut: Option<usize>,
 }
 
 /// A list right after a paragraph that is one bold label (`**Stage 2: Tests**`,

@@ -10,6 +10,7 @@ use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
 pub use super::dates::{format_date, parse_date};
 use super::estimate::{parse_estimate, ESTIMATE_LABELS};
 use super::front_matter;
+use super::limits;
 use super::line_scan;
 use super::model::{
     Document, Field, Item, ItemId, ItemKind, LegendEntry, Level, Link, ListLabel, MalformedBox,
@@ -48,6 +49,8 @@ pub fn parse(text: &str, states: &BoxStates) -> Document {
     doc.items.reserve(likely_items(text, &doc.line_index));
     // Items start in document order: their lines are found walking forward from the last.
     let mut line = 0usize;
+    // Items open below the nesting limit, not read.
+    let mut too_deep = 0usize;
 
     // Front matter is metadata, not Markdown: the rest is read after it.
     let body = front_matter::front_matter_end(text).unwrap_or(0);
@@ -87,6 +90,15 @@ pub fn parse(text: &str, states: &BoxStates) -> Document {
                     });
                 }
             }
+            // Past the nesting limit, items are read as their ancestor's text: the model,
+            // the rules and every answer stay linear in the text, however deep the lists.
+            Event::Start(Tag::Item) if open_items.len() >= limits::MAX_DEPTH => {
+                too_deep += 1;
+                if doc.depth_cut.is_none() {
+                    doc.depth_cut = Some(doc.line_index.line_of(range.start.min(text.len())));
+                }
+            }
+            Event::End(TagEnd::Item) if too_deep > 0 => too_deep -= 1,
             Event::Start(Tag::Item) => {
                 let range = TextRange::new(marker_start(text.as_bytes(), range), range.end);
                 let id = doc.items.len();

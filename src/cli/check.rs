@@ -163,7 +163,13 @@ fn check_file((input, text): &(&Input, String), context: &Context<'_>) -> FileOu
     let others = context.index.map(|ws| ws.others(&input.display));
     let settings = input.config.settings();
     let base = input.base_dir();
-    let exists = |relative: &str| base.join(relative).exists();
+    // Targets outside the root are never looked up (and so never reported).
+    let root = input.link_root(&base);
+    let base = std::path::absolute(&base).unwrap_or(base);
+    let exists = |relative: &str| {
+        crate::analysis::rules::broken_link::target_inside(&root, &base, relative)
+            .is_none_or(|target| target.exists())
+    };
     let inputs = analysis::Inputs {
         link_exists: Some(&exists),
         last_commit: input
@@ -306,7 +312,7 @@ fn workspace_index(read: &[(&Input, String)], threads: usize) -> Option<Workspac
 /// Runs the analysis of one file, so that a bug the text trips in tickmark fails that file
 /// alone: the error names the file (the caller reports it, and the exit code becomes 2), and
 /// the others are still checked.
-fn guarded<T>(display: &str, f: impl FnOnce() -> T) -> Result<T, String> {
+pub(super) fn guarded<T>(display: &str, f: impl FnOnce() -> T) -> Result<T, String> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|panic| {
         let message = panic
             .downcast_ref::<&str>()
@@ -362,6 +368,18 @@ impl Input {
             Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
             _ => PathBuf::from("."),
         }
+    }
+
+    /// The folder no link is followed out of: the folder of the tickmark.toml in force, else
+    /// the current folder, else (for a file outside both) the file's own folder.
+    fn link_root(&self, base: &Path) -> PathBuf {
+        let base = std::path::absolute(base).unwrap_or_else(|_| base.to_owned());
+        let cwd = std::env::current_dir().ok();
+        [self.config.root().map(Path::to_owned), cwd]
+            .into_iter()
+            .flatten()
+            .find(|root| base.starts_with(root))
+            .unwrap_or(base)
     }
 
     fn history_path(&self) -> Option<&Path> {
@@ -543,12 +561,12 @@ struct Configs {
 
 impl Configs {
     fn new(config_file: Option<&Path>, status: &mut Status) -> Configs {
-        let fixed = config_file.map(|path| match Config::load(path) {
-            Ok(config) => config,
-            Err(error) => {
+        let fixed = config_file.map(|path| {
+            let (config, errors) = Config::load_all(path);
+            for error in errors {
                 status.error(error);
-                Config::default()
             }
+            config
         });
         Configs {
             fixed,
@@ -557,7 +575,7 @@ impl Configs {
         }
     }
 
-    /// The configuration for a path, or `None` when its tickmark.toml is bad (reported once).
+    /// The configuration for a path; each bad setting of its tickmark.toml is reported once.
     fn for_path(&mut self, path: &Path, status: &mut Status) -> Option<Config> {
         if let Some(fixed) = &self.fixed {
             return Some(fixed.clone());
@@ -571,21 +589,19 @@ impl Configs {
         if let Some(cached) = self.by_dir.get(&dir) {
             return cached.clone();
         }
-        let result = match Config::discover(&dir) {
-            Ok(Some((_, config))) => Some(config),
-            Ok(None) => Some(Config::default()),
-            Err(mut error) => {
-                if let crate::config::Origin::File(path) = &mut error.origin {
-                    *path = relative_to_cwd(path);
-                }
-                let message = error.to_string();
-                if !self.reported.contains(&message) {
-                    status.error(&message);
-                    self.reported.push(message);
-                }
-                None
+        // A bad setting is reported (once) and left out; the good ones still apply.
+        let (_, config, errors) = Config::discover_all(&dir);
+        for mut error in errors {
+            if let crate::config::Origin::File(path) = &mut error.origin {
+                *path = relative_to_cwd(path);
             }
-        };
+            let message = error.to_string();
+            if !self.reported.contains(&message) {
+                status.error(&message);
+                self.reported.push(message);
+            }
+        }
+        let result = Some(config);
         self.by_dir.insert(dir, result.clone());
         result
     }

@@ -14,12 +14,16 @@ pub fn run(args: &ConfigArgs) -> ExitCode {
         let schema = serde_json::to_string_pretty(&Config::json_schema()).expect("plain data");
         return super::print_all(&format!("{schema}\n"));
     }
-    match Config::discover(Path::new(".")) {
-        Ok(found) => super::print_all(&describe(found.as_ref().map(|(p, c)| (p.as_path(), c)))),
-        Err(error) => {
-            eprintln!("error: {error}");
-            ExitCode::from(2)
-        }
+    // Every bad setting is reported and left out; the settings in force are still shown.
+    let (path, config, errors) = Config::discover_all(Path::new("."));
+    for error in &errors {
+        eprintln!("error: {error}");
+    }
+    let code = super::print_all(&describe(path.as_deref().map(|p| (p, &config))));
+    if errors.is_empty() {
+        code
+    } else {
+        ExitCode::from(2)
     }
 }
 

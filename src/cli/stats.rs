@@ -32,8 +32,19 @@ pub fn run(args: &StatsArgs) -> ExitCode {
             continue;
         };
         let settings = input.config.settings();
-        let analysis = analysis::analyze(&text, &analysis::Inputs::default(), &settings);
-        let progress = stats(&text, &analysis.document);
+        // A file that trips an internal error is named and skipped; the others are counted.
+        let counted = super::check::guarded(&input.display, || {
+            let analysis = analysis::analyze(&text, &analysis::Inputs::default(), &settings);
+            let progress = stats(&text, &analysis.document);
+            (analysis, progress)
+        });
+        let (analysis, progress) = match counted {
+            Ok(counted) => counted,
+            Err(message) => {
+                status.error(message);
+                continue;
+            }
+        };
         total.add(&progress.counts);
         files += 1;
         match args.format {

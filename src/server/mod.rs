@@ -321,7 +321,15 @@ impl Backend {
     /// the other roadmaps of the workspace (read under the index's lock).
     pub fn with_inputs<T>(&self, uri: &Url, f: impl FnOnce(&Inputs<'_>) -> T) -> T {
         let folder = document_folder(uri);
-        let exists = |relative: &str| folder.as_ref().is_none_or(|f| f.join(relative).exists());
+        // Targets outside the workspace are never looked up (and so never reported).
+        let root = self.session.read().ok().and_then(|s| s.root.clone());
+        let exists = |relative: &str| {
+            folder.as_ref().is_none_or(|f| {
+                let root = root.as_deref().filter(|r| f.starts_with(r)).unwrap_or(f);
+                crate::analysis::rules::broken_link::target_inside(root, f, relative)
+                    .is_none_or(|t| t.exists())
+            })
+        };
         self.shared.workspace.with(|index| {
             let others = index.others(uri.as_str());
             let inputs = Inputs {
@@ -350,24 +358,22 @@ impl Backend {
             Err(_) => (None, None),
         };
         let mut errors = Vec::new();
-        let editor = match editor.as_ref().map(Config::from_editor) {
+        let editor = match editor.as_ref().map(Config::from_editor_all) {
             None => Config::default(),
-            Some(Ok(config)) => config,
-            Some(Err(error)) => {
-                errors.push(error.to_string());
-                Config::default()
+            Some((config, bad)) => {
+                errors.extend(bad.iter().map(ToString::to_string));
+                config
             }
         };
         let editor = match &root {
             Some(root) => editor.with_root(root.clone()),
             None => editor,
         };
-        let file = match root.as_deref().map(Config::discover) {
-            None | Some(Ok(None)) => None,
-            Some(Ok(Some((_, config)))) => Some(config),
-            Some(Err(error)) => {
-                errors.push(error.to_string());
-                None
+        let file = match root.as_deref().map(Config::discover_all) {
+            None | Some((None, _, _)) => None,
+            Some((Some(_), config, bad)) => {
+                errors.extend(bad.iter().map(ToString::to_string));
+                Some(config)
             }
         };
         let merged = match &file {

@@ -183,3 +183,29 @@ fn unicode_white_space_in_links_and_headings() {
         out.stdout
     );
 }
+
+/// Whether a file outside the checked folder exists is never looked up, so never shown: a
+/// link climbing out is not reported, present or not; a missing file inside still is.
+#[test]
+fn links_out_of_the_root_are_not_probed() {
+    let project = Project::new();
+    let up = "../".repeat(project.path().components().count() + 2);
+    project.file(
+        "docs/ROADMAP.md",
+        format!(
+            "- [ ] [a]({up}etc/passwd) [b]({up}etc/no-such-file-here) [c](../gone.md) [d](../../outside.md)\n"
+        ),
+    );
+    let out = project.run(&["check", "--format", "json", "docs"]);
+    let problems: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let messages: Vec<&str> = problems
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        messages,
+        ["Link target `../gone.md` does not exist: fix the path or create the file"]
+    );
+}

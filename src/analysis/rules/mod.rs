@@ -1,11 +1,12 @@
 //! The rule registry: one table of every rule in SPEC order, and the runner that applies
 //! severities and suppression comments.
 
-mod broken_link;
+pub mod broken_link;
 mod conflicting_state;
 pub(crate) mod duplicate_item;
 mod empty_item;
 mod inconsistent_parent;
+mod limit_reached;
 mod malformed_checkbox;
 mod malformed_priority;
 mod mojibake;
@@ -45,6 +46,7 @@ const RULES: &[(Code, Rule)] = &[
     (Code::StaleDate, stale_date::check),
     (Code::ProgressClaim, progress_claim::check),
     (Code::ConflictingState, conflicting_state::check),
+    (Code::LimitReached, limit_reached::check),
 ];
 
 /// Runs every enabled rule, applies configured severities, drops suppressed diagnostics and
@@ -73,8 +75,11 @@ pub fn run_some(
         settings,
     };
     let mut out = Vec::new();
+    let costly_skipped = super::limits::exceeded(text, doc).is_some_and(|e| e.skips_costly());
     for &(code, rule) in RULES {
-        if !wanted(code) {
+        if !wanted(code)
+            || (costly_skipped && matches!(code, Code::DuplicateItem | Code::ProgressClaim))
+        {
             continue;
         }
         let Some(severity) = settings.severity(code) else {
@@ -87,11 +92,68 @@ pub fn run_some(
             grade(d, severity);
         }
     }
-    if !doc.suppressions.is_empty() {
-        out.retain(|d| !is_suppressed(doc, d));
-    }
+    retain_unsuppressed(doc, &mut out);
     sort(&mut out);
     out
+}
+
+/// Drops the diagnostics a `tickmark-disable…` comment of `doc` silences: [`is_suppressed`]
+/// for many diagnostics, with the comments indexed once (a file with a comment per item and
+/// a diagnostic per item was quadratic).
+pub fn retain_unsuppressed(doc: &Document, diagnostics: &mut Vec<Diagnostic>) {
+    if doc.suppressions.is_empty() || diagnostics.is_empty() {
+        return;
+    }
+    let silencer = Silencer::new(doc);
+    diagnostics.retain(|d| !silencer.silences(d.code, doc.line_index.line_of(d.range.start)));
+}
+
+/// A document's suppression comments indexed by line, for many look-ups.
+pub struct Silencer<'a> {
+    /// `disable-next-line` comments (by the line they silence), sorted by that line.
+    lines: Vec<(usize, &'a [String])>,
+    /// `disable`/`enable` comments in document order.
+    regions: Vec<(usize, &'a [String], bool)>,
+}
+
+impl<'a> Silencer<'a> {
+    pub fn new(doc: &'a Document) -> Self {
+        let mut lines = Vec::new();
+        let mut regions = Vec::new();
+        for s in &doc.suppressions {
+            match s {
+                Suppression::Line { line, codes } => lines.push((*line, codes.as_slice())),
+                Suppression::Region {
+                    line,
+                    codes,
+                    enable,
+                } => regions.push((*line, codes.as_slice(), *enable)),
+            }
+        }
+        lines.sort_by_key(|&(line, _)| line);
+        Silencer { lines, regions }
+    }
+
+    /// True when a comment silences `code` on `line`: the same answer as
+    /// [`is_suppressed_at`].
+    pub fn silences(&self, code: Code, line: usize) -> bool {
+        let names = |codes: &[String]| codes.is_empty() || codes.iter().any(|c| c == code.as_str());
+        let from = self.lines.partition_point(|&(l, _)| l < line);
+        if self.lines[from..]
+            .iter()
+            .take_while(|&&(l, _)| l == line)
+            .any(|&(_, codes)| names(codes))
+        {
+            return true;
+        }
+        // The last region comment before the line that names the code decides.
+        self.regions
+            .iter()
+            .rev()
+            .filter(|&&(l, _, _)| l < line)
+            .find(|&&(_, codes, _)| names(codes))
+            .is_some_and(|&(_, _, enable)| !enable)
+    }
 }
 
 /// Gives a diagnostic its configured severity. A rule may grade a diagnostic below its
@@ -183,5 +245,46 @@ pub fn quote_into(out: &mut String, text: &str, range: TextRange) {
     } else {
         out.extend(s.chars().take(MAX - 1));
         out.push('…');
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{is_suppressed_at, Silencer};
+    use crate::analysis::diagnostic::Code;
+    use crate::analysis::{parse, BoxStates};
+
+    /// The indexed look-up answers as the comment-by-comment one, on every line and code.
+    #[test]
+    fn the_silencer_agrees_with_each_comment() {
+        let text = "\
+- [] a
+  <!-- tickmark-disable-next-line malformed-checkbox -->
+- [] b
+<!-- tickmark-disable empty-item -->
+- [ ]
+<!-- tickmark-disable-next-line -->
+- [ ]
+<!-- tickmark-disable -->
+- [] c
+<!-- tickmark-enable malformed-checkbox -->
+- [] d
+<!-- tickmark-enable -->
+- [ ]
+- [] e
+";
+        let doc = parse::parse(text, &BoxStates::default());
+        assert!(doc.suppressions.len() >= 6, "{:?}", doc.suppressions);
+        let silencer = Silencer::new(&doc);
+        for line in 0..=doc.line_index.line_count() {
+            for &code in Code::ALL {
+                let offset = doc.line_index.line_start(line).unwrap_or(text.len());
+                assert_eq!(
+                    silencer.silences(code, line),
+                    is_suppressed_at(&doc, code, offset),
+                    "{code:?} on line {line}"
+                );
+            }
+        }
     }
 }

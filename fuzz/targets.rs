@@ -1,0 +1,212 @@
+//! The fuzz targets: each takes any bytes and panics on a broken promise. Shared by the
+//! deterministic runs in `cargo test --test fuzz` (seed corpus plus mutations) and the
+//! time-boxed runs of `.ci/fuzz.sh`.
+
+use tickmark::analysis::diagnostic::Place;
+use tickmark::analysis::incremental::Incremental;
+use tickmark::analysis::{
+    analyze, fix, fix_all, outline, stats, Analysis, Encoding, Inputs, LineCol, LineIndex,
+    Settings, TextRange,
+};
+use tickmark::config::Config;
+
+/// A fuzz target: any bytes in, a panic on a broken promise.
+pub type Target = fn(&[u8]);
+
+/// Every target by name.
+pub const TARGETS: &[(&str, Target)] = &[
+    ("analysis", analysis),
+    ("incremental", incremental),
+    ("config", config),
+];
+
+fn inputs() -> Inputs<'static> {
+    Inputs {
+        link_exists: Some(&|path: &str| path.len() % 2 == 0),
+        last_commit: Some(jiff::civil::date(2025, 6, 1)),
+        today: Some(jiff::civil::date(2026, 1, 1)),
+        ..Inputs::default()
+    }
+}
+
+fn assert_range(text: &str, range: TextRange, what: &str) {
+    assert!(
+        range.start <= range.end
+            && range.end <= text.len()
+            && text.is_char_boundary(range.start)
+            && text.is_char_boundary(range.end),
+        "{what}: {}..{} in a text of {} bytes",
+        range.start,
+        range.end,
+        text.len()
+    );
+}
+
+fn assert_ranges(text: &str, analysis: &Analysis) {
+    for d in &analysis.diagnostics {
+        assert_range(text, d.range, d.code.as_str());
+        for f in &d.fixes {
+            for e in &f.edits {
+                assert_range(text, e.range, &f.title);
+            }
+        }
+        for r in &d.related {
+            if let Place::Here(range) = r.place {
+                assert_range(text, range, "related");
+            }
+        }
+    }
+    for item in &analysis.document.items {
+        assert_range(text, item.range, "item");
+        assert_range(text, item.text, "item text");
+    }
+    for section in &analysis.document.sections {
+        assert_range(text, section.range, "section");
+        assert_range(text, section.title, "section title");
+    }
+}
+
+/// The analysis: never panics; every range lies on character boundaries inside the text;
+/// each safe fix applies and the text it gives has fewer diagnostics of that code; fix-all
+/// converges; the outline, folds, lenses, hints and stats of any text are answered.
+pub fn analysis(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let settings = Settings::default();
+    let inputs = inputs();
+    let analysis = analyze(&text, &inputs, &settings);
+    assert_ranges(&text, &analysis);
+    let doc = &analysis.document;
+    let _ = outline::symbols(&text, doc);
+    let _ = outline::folding_ranges(&text, doc);
+    let _ = outline::lenses(&text, doc);
+    let _ = outline::inlay_hints(&text, doc);
+    let _ = stats::counts_by_section(doc);
+    for d in analysis.diagnostics.iter().take(8) {
+        let Some(safe) = d.fixes.iter().find(|f| f.is_safe()) else {
+            continue;
+        };
+        let (fixed, applied) = fix::apply_fixes(&text, [safe]);
+        assert_eq!(
+            applied,
+            1,
+            "{} fix `{}` applies",
+            d.code.as_str(),
+            safe.title
+        );
+        let again = analyze(&fixed, &inputs, &settings);
+        assert_ranges(&fixed, &again);
+        let count = |a: &Analysis| a.diagnostics.iter().filter(|x| x.code == d.code).count();
+        assert!(
+            count(&again) < count(&analysis),
+            "{} fix `{}` leaves as many {} diagnostics",
+            d.code.as_str(),
+            safe.title,
+            d.code.as_str()
+        );
+    }
+    let outcome = fix_all(&text, &inputs, &settings);
+    assert!(outcome.converged, "fix-all converges");
+}
+
+/// A little reader of the fuzzer's bytes.
+struct Bytes<'a>(&'a [u8]);
+
+impl Bytes<'_> {
+    fn byte(&mut self) -> Option<u8> {
+        let (&first, rest) = self.0.split_first()?;
+        self.0 = rest;
+        Some(first)
+    }
+
+    fn take(&mut self, n: usize) -> &[u8] {
+        let (head, rest) = self.0.split_at(n.min(self.0.len()));
+        self.0 = rest;
+        head
+    }
+}
+
+/// Incremental sync: the first bytes up to a 0 byte are the text, the rest a list of edits
+/// (line, column, how many characters to delete, what to insert) given as an editor gives
+/// them, in UTF-8 or UTF-16 columns. After every edit the text equals a `String` oracle
+/// edited at the same offsets; at the end the incremental diagnostics equal a fresh
+/// analysis of the oracle.
+pub fn incremental(data: &[u8]) {
+    let split = data.iter().position(|&b| b == 0).unwrap_or(data.len());
+    let mut oracle = String::from_utf8_lossy(&data[..split]).into_owned();
+    let mut bytes = Bytes(data.get(split + 1..).unwrap_or_default());
+    let settings = Settings::default();
+    let inputs = Inputs::default();
+    let mut inc = Incremental::new(oracle.clone(), &inputs, &settings);
+    let mut edits = 0;
+    while let (Some(flags), Some(line), Some(column), Some(delete), Some(len)) = (
+        bytes.byte(),
+        bytes.byte(),
+        bytes.byte(),
+        bytes.byte(),
+        bytes.byte(),
+    ) {
+        let encoding = if flags & 1 == 0 {
+            Encoding::Utf8
+        } else {
+            Encoding::Utf16
+        };
+        let insert = String::from_utf8_lossy(bytes.take(usize::from(len % 32))).into_owned();
+        let index = LineIndex::new(&oracle);
+        let pos = |line: u8, column: u8| LineCol {
+            line: u32::from(line) % (index.line_count() as u32 + 1),
+            col: u32::from(column),
+        };
+        let start = index.offset(&oracle, pos(line, column), encoding);
+        let end = index.offset(
+            &oracle,
+            pos(line, column.saturating_add(delete % 16)),
+            encoding,
+        );
+        assert!(oracle.is_char_boundary(start) && oracle.is_char_boundary(end));
+        let range = TextRange::new(start, end.max(start));
+        oracle.replace_range(range.as_range(), &insert);
+        inc.edit(range, &insert);
+        assert_eq!(inc.text(), oracle, "after edit {edits}");
+        // Positions back and forth agree on the edited text.
+        let index = LineIndex::new(&oracle);
+        let back = index.line_col(&oracle, start.min(oracle.len()), encoding);
+        let there = index.offset(&oracle, back, encoding);
+        assert!(there <= start.min(oracle.len()) && oracle.is_char_boundary(there));
+        edits += 1;
+        if flags & 2 != 0 {
+            inc.refresh(&inputs, &settings);
+        }
+    }
+    inc.refresh(&inputs, &settings);
+    let fresh = analyze(&oracle, &inputs, &settings);
+    let key = |d: &tickmark::analysis::Diagnostic| {
+        (d.code, d.range.start, d.range.end, d.message.clone())
+    };
+    let mut got: Vec<_> = inc.diagnostics().iter().map(key).collect();
+    let mut want: Vec<_> = fresh.diagnostics.iter().map(key).collect();
+    got.sort();
+    want.sort();
+    assert_eq!(got, want, "incremental diagnostics after {edits} edits");
+}
+
+/// The config reader: never panics; it fails exactly when it reports a bad setting, and
+/// every error names a line of the file. Editor settings read from the same bytes as JSON.
+pub fn config(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let path = std::path::Path::new("tickmark.toml");
+    let (config, errors) = Config::read_toml(&text, path);
+    let _ = config.settings();
+    let _ = config.is_roadmap(std::path::Path::new("docs/ROADMAP.md"));
+    assert_eq!(Config::parse_toml(&text, path).is_ok(), errors.is_empty());
+    let lines = text.split('\n').count();
+    for error in &errors {
+        if let Some(p) = error.position {
+            assert!(p.line >= 1 && p.line <= lines, "{error}");
+        }
+    }
+    if let Ok(value) = serde_json::from_slice::<serde_json::Value>(data) {
+        let (config, errors) = Config::from_editor_all(&value);
+        let _ = config.settings();
+        assert_eq!(Config::from_editor(&value).is_ok(), errors.is_empty());
+    }
+}
