@@ -48,6 +48,7 @@ export const RULE_CODES = [
   'stale-date',
   'progress-claim',
   'conflicting-state',
+  'limit-reached',
 ];
 
 export const SEVERITIES = ['error', 'warning', 'information', 'hint', 'off'];
