@@ -11,6 +11,8 @@ use tower_lsp::lsp_types::{
     UnchangedDocumentDiagnosticReport, Url,
 };
 
+use std::sync::Arc;
+
 use crate::analysis::incremental::Incremental;
 use crate::server::documents::Live;
 use crate::server::published::{self, WireCache};
@@ -24,6 +26,12 @@ pub(crate) fn with_current<T>(
     uri: &Url,
     f: impl FnOnce(&mut Live, i32) -> T,
 ) -> Result<Option<T>> {
+    // One thread at a time brings a document's analysis up to date: another would find it
+    // taken and start over from the text.
+    let lock = Arc::clone(&backend.analysing.entry(uri.clone()).or_default());
+    let _held = lock
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let Some(taken) = backend.documents.take_incremental(uri) else {
         return Err(Error::invalid_params(format!("{uri} is not open")));
     };
@@ -79,13 +87,21 @@ enum Outgoing {
     List(Vec<lsp::Diagnostic>),
 }
 
-/// Analyses the current version and publishes its diagnostics, unless the client pulls or a
-/// newer version arrived meanwhile. Behind the framing guard the message is written
-/// straight to the output, shard by shard from what was written before.
-pub async fn publish(backend: &Backend, uri: &Url) {
-    if backend.features().pull_diagnostics {
-        return;
-    }
+/// Documents larger than this are analysed for [`publish`] on the blocking pool, off the
+/// message loop; smaller ones take less time than the hand-over.
+pub const OFF_LOOP_BYTES: usize = 256 * 1024;
+
+/// What [`prepare`] made ready to publish.
+enum Prepared {
+    Ready(i32, Outgoing),
+    /// Too large to analyse: nothing to show.
+    TooLarge,
+    /// A newer version arrived before the analysis began; its own publish follows.
+    Stale,
+}
+
+/// The diagnostics of the current version of `uri`, ready to go out.
+fn prepare(backend: &Backend, uri: &Url) -> Result<Prepared> {
     let encoding = backend.features().encoding;
     let direct = backend.wire.is_connected();
     let outgoing = with_current(backend, uri, |live, version| {
@@ -101,11 +117,46 @@ pub async fn publish(backend: &Backend, uri: &Url) {
             Outgoing::List(published::lsp_list(uri, &live.incremental, encoding))
         };
         (version, outgoing)
-    });
-    let (version, outgoing) = match outgoing {
-        Ok(Some(ready)) => ready,
-        // Too large to analyse: nothing to show.
-        Ok(None) => match backend.documents.version(uri) {
+    })?;
+    Ok(match outgoing {
+        Some((version, outgoing)) => Prepared::Ready(version, outgoing),
+        None => Prepared::TooLarge,
+    })
+}
+
+/// Analyses the current version and publishes its diagnostics, unless the client pulls or a
+/// newer version arrived meanwhile. Behind the framing guard the message is written
+/// straight to the output, shard by shard from what was written before, and replaces one
+/// of the same document still waiting there. A large document is analysed off the message
+/// loop.
+pub async fn publish(backend: &Backend, uri: &Url) {
+    if backend.features().pull_diagnostics {
+        return;
+    }
+    let Some(entry) = backend.documents.version(uri) else {
+        return;
+    };
+    let big = backend
+        .documents
+        .len_bytes(uri)
+        .is_some_and(|n| n > OFF_LOOP_BYTES);
+    let prepared = if big {
+        let uri = uri.clone();
+        backend
+            .blocking("analysis", move |backend| {
+                if backend.documents.version(&uri) != Some(entry) {
+                    return Ok(Prepared::Stale);
+                }
+                prepare(backend, &uri)
+            })
+            .await
+    } else {
+        prepare(backend, uri)
+    };
+    let (version, outgoing) = match prepared {
+        Ok(Prepared::Ready(version, outgoing)) => (version, outgoing),
+        Ok(Prepared::Stale) => return,
+        Ok(Prepared::TooLarge) => match backend.documents.version(uri) {
             Some(version) => (version, Outgoing::List(Vec::new())),
             None => return,
         },
@@ -122,7 +173,7 @@ pub async fn publish(backend: &Backend, uri: &Url) {
     match outgoing {
         // Fails only once the session has ended.
         Outgoing::Message(body) => {
-            backend.wire.send(body);
+            backend.wire.publish(uri.as_str(), body);
         }
         Outgoing::List(diagnostics) => {
             backend
@@ -147,7 +198,7 @@ pub async fn redo(backend: &Backend, uris: &[Url]) {
     let features = backend.features();
     if features.pull_diagnostics {
         if features.diagnostic_refresh {
-            let _ = backend.client.workspace_diagnostic_refresh().await;
+            refresh_pulls(backend);
         }
         return;
     }
@@ -162,13 +213,24 @@ pub async fn refresh_all(backend: &Backend) {
     let features = backend.features();
     if features.pull_diagnostics {
         if features.diagnostic_refresh {
-            let _ = backend.client.workspace_diagnostic_refresh().await;
+            refresh_pulls(backend);
         }
         return;
     }
     for uri in backend.documents.uris() {
         publish(backend, &uri).await;
     }
+}
+
+/// Asks a pulling client to pull again, without waiting for its answer (a handler that
+/// waits on the client holds a slot the client's answer may need).
+fn refresh_pulls(backend: &Backend) {
+    let client = backend.client.clone();
+    tokio::spawn(async move {
+        if let Err(error) = client.workspace_diagnostic_refresh().await {
+            tracing::warn!("workspace/diagnostic/refresh failed: {error}");
+        }
+    });
 }
 
 pub fn pull(
@@ -181,9 +243,14 @@ pub fn pull(
         backend.effective().generation,
         backend.shared.workspace.generation()
     );
-    let Some(version) = backend.documents.version(&uri) else {
+    let (Some(version), Some(opened)) = (
+        backend.documents.version(&uri),
+        backend.documents.opened(&uri),
+    ) else {
         return Err(Error::invalid_params(format!("{uri} is not open")));
     };
+    // Which opening of the document, too: versions start again when it is opened again.
+    let generation = format!("{generation}:{opened}");
     let result_id = format!("{generation}:{version}");
     if params.previous_result_id.as_deref() == Some(result_id.as_str()) {
         return Ok(DocumentDiagnosticReportResult::Report(

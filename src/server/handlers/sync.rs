@@ -25,7 +25,13 @@ pub async fn did_open(backend: &Backend, params: DidOpenTextDocumentParams) {
 /// Puts an open document's items in the workspace index; when that changes what other
 /// documents see, their diagnostics are redone.
 async fn reindex(backend: &Backend, uri: &Url) {
-    let Ok(snapshot) = backend.snapshot(uri) else {
+    let snapshot = {
+        let uri = uri.clone();
+        backend
+            .blocking("analysis", move |b| b.snapshot(&uri))
+            .await
+    };
+    let Ok(snapshot) = snapshot else {
         return;
     };
     let delta = backend.index_document(uri, snapshot).await;
@@ -71,11 +77,22 @@ pub async fn did_save(backend: &Backend, params: DidSaveTextDocumentParams) {
 pub async fn did_close(backend: &Backend, params: DidCloseTextDocumentParams) {
     let uri = params.text_document.uri;
     backend.forget_history(&uri);
+    backend.analysing.remove(&uri);
     if backend.documents.close(&uri) && !backend.features().pull_diagnostics {
-        backend
-            .client
-            .publish_diagnostics(uri.clone(), Vec::new(), None)
-            .await;
+        // Behind the framing guard, through the same line as the document's other
+        // diagnostics: it replaces any of them still waiting to go out.
+        let cleared = serde_json::json!({ "jsonrpc": "2.0",
+            "method": "textDocument/publishDiagnostics",
+            "params": { "uri": uri, "diagnostics": [] } });
+        if !backend
+            .wire
+            .publish(uri.as_str(), cleared.to_string().into_bytes())
+        {
+            backend
+                .client
+                .publish_diagnostics(uri.clone(), Vec::new(), None)
+                .await;
+        }
     }
     let delta = backend.reindex_from_disk(&uri);
     backend.after_index_change(&delta, None).await;
