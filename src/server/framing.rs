@@ -376,6 +376,7 @@ async fn write_frame(writer: &mut (impl AsyncWrite + Unpin), body: &[u8]) -> boo
         && writer.flush().await.is_ok()
 }
 
+#[allow(clippy::needless_pass_by_value)] // Read as `error_reply(id.clone(), ..)` or a literal.
 fn error_reply(id: Value, code: i64, message: &str) -> Value {
     json!({ "jsonrpc": "2.0", "id": id, "error": { "code": code, "message": message } })
 }

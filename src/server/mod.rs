@@ -420,7 +420,12 @@ impl Backend {
     /// the other roadmaps of the workspace (read under the index's lock).
     pub fn with_inputs<T>(&self, uri: &Url, f: impl FnOnce(&Inputs<'_>) -> T) -> T {
         let folder = document_folder(uri);
-        let exists = |relative: &str| folder.as_ref().is_none_or(|f| f.join(relative).exists());
+        let root = self.session.read().ok().and_then(|s| s.root.clone());
+        let exists = |relative: &str| {
+            folder
+                .as_ref()
+                .is_none_or(|f| link_target_exists(root.as_deref().unwrap_or(f), f, relative))
+        };
         self.shared.workspace.with(|index| {
             let others = index.others(uri.as_str());
             let inputs = Inputs {
@@ -570,10 +575,32 @@ fn test_panic(what: &str) {
     if cfg!(debug_assertions) {
         static ASKED: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
         let asked = ASKED.get_or_init(|| std::env::var("TICKMARK_TEST_PANIC").ok());
-        if asked.as_deref() == Some(what) {
-            panic!("{what}: a panic asked for by TICKMARK_TEST_PANIC");
+        assert!(
+            asked.as_deref() != Some(what),
+            "{what}: a panic asked for by TICKMARK_TEST_PANIC"
+        );
+    }
+}
+
+/// Whether the link `relative`, from a document in `folder`, names an existing file inside
+/// `workspace`. A target outside it is never looked at (it counts as existing: the server
+/// does not reveal what lies outside the workspace), and a symbolic link is not followed
+/// (it exists if the link itself does).
+fn link_target_exists(workspace: &Path, folder: &Path, relative: &str) -> bool {
+    let mut target = PathBuf::new();
+    for part in folder.join(relative).components() {
+        match part {
+            std::path::Component::ParentDir => {
+                target.pop();
+            }
+            std::path::Component::CurDir => {}
+            part => target.push(part),
         }
     }
+    if !target.starts_with(workspace) {
+        return true;
+    }
+    target.symlink_metadata().is_ok()
 }
 
 /// The folder of a `file://` document, for resolving relative links.
@@ -717,5 +744,36 @@ impl LanguageServer for Backend {
             handlers::outline::document_link(b, params)
         })
         .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::link_target_exists;
+
+    #[test]
+    fn links_out_of_the_workspace_are_never_looked_at() {
+        let workspace = tempfile::tempdir().unwrap();
+        let docs = workspace.path().join("docs");
+        std::fs::create_dir(&docs).unwrap();
+        std::fs::write(docs.join("here.md"), "").unwrap();
+        assert!(link_target_exists(workspace.path(), &docs, "here.md"));
+        assert!(link_target_exists(
+            workspace.path(),
+            &docs,
+            "./../docs/here.md"
+        ));
+        assert!(!link_target_exists(workspace.path(), &docs, "missing.md"));
+        // Outside: not checked, so not reported either way.
+        assert!(link_target_exists(
+            workspace.path(),
+            &docs,
+            "../../../etc/passwd"
+        ));
+        assert!(link_target_exists(
+            workspace.path(),
+            &docs,
+            "../../no-such-file"
+        ));
     }
 }

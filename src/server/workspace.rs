@@ -48,11 +48,33 @@ impl WorkspaceState {
     }
 
     /// Applies `f` under the write lock; bumps the generation when it changed anything.
-    fn change(&self, f: impl FnOnce(&mut WorkspaceIndex, &mut Delta)) -> Delta {
+    ///
+    /// An analysis reads the index for as long as it runs (seconds, for a large document):
+    /// the lock is tried rather than waited for, so that neither the message loop blocks
+    /// nor a waiting writer holds up the readers of other documents meanwhile.
+    async fn change(&self, f: impl FnOnce(&mut WorkspaceIndex, &mut Delta)) -> Delta {
         let mut delta = Delta::new();
-        match self.index.write() {
-            Ok(mut index) => f(&mut index, &mut delta),
-            Err(poisoned) => f(&mut poisoned.into_inner(), &mut delta),
+        let mut f = Some(f);
+        loop {
+            let busy = match self.index.try_write() {
+                Ok(mut index) => {
+                    if let Some(f) = f.take() {
+                        f(&mut index, &mut delta);
+                    }
+                    false
+                }
+                Err(std::sync::TryLockError::Poisoned(poisoned)) => {
+                    if let Some(f) = f.take() {
+                        f(&mut poisoned.into_inner(), &mut delta);
+                    }
+                    false
+                }
+                Err(std::sync::TryLockError::WouldBlock) => true,
+            };
+            if !busy {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(2)).await;
         }
         if !delta.is_empty() {
             self.generation.fetch_add(1, Ordering::SeqCst);
@@ -137,23 +159,28 @@ impl Backend {
                 return;
             }
         };
-        let delta = self.shared.workspace.change(|index, delta| {
-            let found: HashSet<String> = files.iter().map(|(uri, ..)| uri.to_string()).collect();
-            let gone: Vec<String> = index
-                .files()
-                .map(|(name, _)| name.to_owned())
-                .filter(|name| !found.contains(name))
-                .filter(|name| Url::parse(name).is_ok_and(|u| !self.documents.is_open(&u)))
-                .collect();
-            for name in gone {
-                remove(index, &name, delta);
-            }
-            for (uri, label, items) in files {
-                if !self.documents.is_open(&uri) {
-                    replace(index, uri.as_str(), &label, items, delta);
+        let delta = self
+            .shared
+            .workspace
+            .change(|index, delta| {
+                let found: HashSet<String> =
+                    files.iter().map(|(uri, ..)| uri.to_string()).collect();
+                let gone: Vec<String> = index
+                    .files()
+                    .map(|(name, _)| name.to_owned())
+                    .filter(|name| !found.contains(name))
+                    .filter(|name| Url::parse(name).is_ok_and(|u| !self.documents.is_open(&u)))
+                    .collect();
+                for name in gone {
+                    remove(index, &name, delta);
                 }
-            }
-        });
+                for (uri, label, items) in files {
+                    if !self.documents.is_open(&uri) {
+                        replace(index, uri.as_str(), &label, items, delta);
+                    }
+                }
+            })
+            .await;
         tracing::debug!(
             "workspace index: {} files",
             self.shared.workspace.with(WorkspaceIndex::len)
@@ -203,11 +230,12 @@ impl Backend {
         self.shared
             .workspace
             .change(|index, delta| replace(index, uri.as_str(), &label, items, delta))
+            .await
     }
 
     /// After a document closes: its file on disk takes its place in the index when it is a
     /// roadmap of the workspace, else it leaves the index.
-    pub fn reindex_from_disk(&self, uri: &Url) -> Delta {
+    pub async fn reindex_from_disk(&self, uri: &Url) -> Delta {
         let root = self.root();
         let effective = self.effective();
         let items = uri
@@ -219,10 +247,13 @@ impl Backend {
                 index_file(&path, &effective.settings.states, self.features().encoding)
             });
         let label = uri_label(root.as_deref(), uri);
-        self.shared.workspace.change(|index, delta| match items {
-            Some(items) => replace(index, uri.as_str(), &label, items, delta),
-            None => remove(index, uri.as_str(), delta),
-        })
+        self.shared
+            .workspace
+            .change(|index, delta| match items {
+                Some(items) => replace(index, uri.as_str(), &label, items, delta),
+                None => remove(index, uri.as_str(), delta),
+            })
+            .await
     }
 }
 

@@ -26,12 +26,26 @@ pub(crate) fn with_current<T>(
     uri: &Url,
     f: impl FnOnce(&mut Live, i32) -> T,
 ) -> Result<Option<T>> {
+    with_version(backend, uri, None, f)
+}
+
+/// [`with_current`], when the current version is still `want` once the document's turn
+/// has come (else a `ContentModified` error, and no work).
+fn with_version<T>(
+    backend: &Backend,
+    uri: &Url,
+    want: Option<i32>,
+    f: impl FnOnce(&mut Live, i32) -> T,
+) -> Result<Option<T>> {
     // One thread at a time brings a document's analysis up to date: another would find it
     // taken and start over from the text.
     let lock = Arc::clone(&backend.analysing.entry(uri.clone()).or_default());
     let _held = lock
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if want.is_some() && backend.documents.version(uri) != want {
+        return Err(Error::new(tower_lsp::jsonrpc::ErrorCode::ContentModified));
+    }
     let Some(taken) = backend.documents.take_incremental(uri) else {
         return Err(Error::invalid_params(format!("{uri} is not open")));
     };
@@ -101,10 +115,10 @@ enum Prepared {
 }
 
 /// The diagnostics of the current version of `uri`, ready to go out.
-fn prepare(backend: &Backend, uri: &Url) -> Result<Prepared> {
+fn prepare(backend: &Backend, uri: &Url, want: Option<i32>) -> Result<Prepared> {
     let encoding = backend.features().encoding;
     let direct = backend.wire.is_connected();
-    let outgoing = with_current(backend, uri, |live, version| {
+    let outgoing = with_version(backend, uri, want, |live, version| {
         let outgoing = if direct {
             Outgoing::Message(published::message(
                 uri,
@@ -117,7 +131,13 @@ fn prepare(backend: &Backend, uri: &Url) -> Result<Prepared> {
             Outgoing::List(published::lsp_list(uri, &live.incremental, encoding))
         };
         (version, outgoing)
-    })?;
+    });
+    let outgoing = match outgoing {
+        Err(error) if error.code == tower_lsp::jsonrpc::ErrorCode::ContentModified => {
+            return Ok(Prepared::Stale)
+        }
+        outgoing => outgoing?,
+    };
     Ok(match outgoing {
         Some((version, outgoing)) => Prepared::Ready(version, outgoing),
         None => Prepared::TooLarge,
@@ -144,14 +164,11 @@ pub async fn publish(backend: &Backend, uri: &Url) {
         let uri = uri.clone();
         backend
             .blocking("analysis", move |backend| {
-                if backend.documents.version(&uri) != Some(entry) {
-                    return Ok(Prepared::Stale);
-                }
-                prepare(backend, &uri)
+                prepare(backend, &uri, Some(entry))
             })
             .await
     } else {
-        prepare(backend, uri)
+        prepare(backend, uri, None)
     };
     let (version, outgoing) = match prepared {
         Ok(Prepared::Ready(version, outgoing)) => (version, outgoing),

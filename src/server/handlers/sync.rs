@@ -94,6 +94,6 @@ pub async fn did_close(backend: &Backend, params: DidCloseTextDocumentParams) {
                 .await;
         }
     }
-    let delta = backend.reindex_from_disk(&uri);
+    let delta = backend.reindex_from_disk(&uri).await;
     backend.after_index_change(&delta, None).await;
 }
