@@ -196,7 +196,7 @@ fn a_client_that_stops_reading_does_not_grow_the_server() {
 
     client.pause();
     let writer = client.writer();
-    let requests: i32 = 200;
+    let requests: i32 = 400;
     let first_id = 100_000;
     let last_version = 1 + requests / 20;
     let sending = std::thread::spawn(move || {

@@ -15,16 +15,19 @@ use serde_json::{json, Value};
 use crate::hostile::{fresh_diagnostics, random_edit, roadmap, send_change};
 use crate::wire::{position, Client, Edits, Rng};
 
-/// Notes what `message` is: an answer (removed from `pending`, which must not be an error)
-/// or a publish (its latest kept).
+/// Notes what `message` is: an answer (removed from `pending`; an error is kept in
+/// `errors`) or a publish (its latest kept).
 #[allow(clippy::needless_pass_by_value)] // Each message is taken as it comes.
 fn take(
     message: Value,
     pending: &mut HashSet<i64>,
     published: &mut HashMap<String, (Value, Value)>,
+    errors: &mut Vec<Value>,
 ) {
     if message.get("method").is_none() {
-        assert!(message.get("error").is_none(), "{message}");
+        if message.get("error").is_some() {
+            errors.push(message["error"].clone());
+        }
         pending.remove(&message["id"].as_i64().unwrap());
     } else if message["method"] == "textDocument/publishDiagnostics" {
         let params = &message["params"];
@@ -33,6 +36,22 @@ fn take(
             (params["version"].clone(), params["diagnostics"].clone()),
         );
     }
+}
+
+/// The diagnostics in `list` that do not point at another file: another document enters
+/// the workspace index as it was opened (or last saved), so the cross-file `duplicate-item`
+/// of a fresh server, which opened the final texts, differs by design.
+fn own(uri: &str, list: &Value) -> Vec<Value> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| {
+            d["relatedInformation"]
+                .as_array()
+                .is_none_or(|r| r.iter().all(|r| r["location"]["uri"] == uri))
+        })
+        .cloned()
+        .collect()
 }
 
 #[test]
@@ -58,6 +77,7 @@ fn random_edits_and_requests_leave_the_server_right_and_bounded() {
     let mut rng = Rng(0x5eed_1234_abcd);
     let mut pending = HashSet::new();
     let mut published = HashMap::new();
+    let mut errors = Vec::new();
     let mut requests = 0;
     for i in 0..edits {
         let d = rng.below(uris.len());
@@ -106,7 +126,7 @@ fn random_edits_and_requests_leave_the_server_right_and_bounded() {
             requests += 1;
         }
         while let Some(message) = client.try_next() {
-            take(message, &mut pending, &mut published);
+            take(message, &mut pending, &mut published, &mut errors);
         }
         if i % 1_000 == 0 {
             rss_peak = rss_peak.max(client.rss_kib());
@@ -114,7 +134,7 @@ fn random_edits_and_requests_leave_the_server_right_and_bounded() {
     }
     while !pending.is_empty() {
         let message = client.next().expect("the server's output ended");
-        take(message, &mut pending, &mut published);
+        take(message, &mut pending, &mut published, &mut errors);
     }
     // Publishes of the last edits may follow the last answer.
     while uris
@@ -123,7 +143,7 @@ fn random_edits_and_requests_leave_the_server_right_and_bounded() {
         .any(|(uri, version)| published.get(uri).is_none_or(|(v, _)| *v != json!(version)))
     {
         let message = client.next().expect("the server's output ended");
-        take(message, &mut pending, &mut published);
+        take(message, &mut pending, &mut published, &mut errors);
     }
     let rss_end = client.rss_kib();
     rss_peak = rss_peak.max(rss_end);
@@ -136,12 +156,20 @@ fn random_edits_and_requests_leave_the_server_right_and_bounded() {
     let fresh = fresh_diagnostics(&docs);
     let mismatches = uris
         .iter()
-        .filter(|uri| published[*uri].1 != fresh[*uri])
+        .filter(|uri| {
+            let (soaked, fresh) = (own(uri, &published[*uri].1), own(uri, &fresh[*uri]));
+            if soaked != fresh {
+                eprintln!("{uri}: {soaked:?}\nfresh: {fresh:?}");
+            }
+            soaked != fresh
+        })
         .count();
     eprintln!(
-        "soak: {edits} edits, {requests} requests, {mismatches} mismatches, RSS {rss_start} KiB at start, {rss_end} KiB at the end, {rss_peak} KiB at most"
+        "soak: {edits} edits, {requests} requests, {} error answers, {mismatches} mismatches, RSS {rss_start} KiB at start, {rss_end} KiB at the end, {rss_peak} KiB at most",
+        errors.len()
     );
     assert_eq!(mismatches, 0);
+    assert!(errors.is_empty(), "{errors:?}");
     assert!(
         rss_peak < rss_start + 200 * 1024,
         "RSS grew from {rss_start} KiB to {rss_peak} KiB"
