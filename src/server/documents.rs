@@ -30,6 +30,8 @@ pub struct Doc {
     /// The diagnostics kept up to date edit by edit; `None` until the first publish, and
     /// after a change of the index.
     live: Option<Live>,
+    /// Which opening of a document this is, unique in the process.
+    opened: u64,
 }
 
 /// A document's incremental analysis and what was last published from it.
@@ -120,6 +122,8 @@ pub struct Documents {
 
 impl Documents {
     pub fn open(&self, uri: Url, text: &str, version: i32) {
+        static OPENINGS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        let opened = OPENINGS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         self.docs.insert(
             uri,
             Doc {
@@ -128,6 +132,7 @@ impl Documents {
                 cached: None,
                 valid_from: 0,
                 live: None,
+                opened,
             },
         );
     }
@@ -146,6 +151,17 @@ impl Documents {
 
     pub fn version(&self, uri: &Url) -> Option<i32> {
         self.docs.get(uri).map(|d| d.version)
+    }
+
+    /// Which opening of the document this is: unique in the process, so that a version
+    /// number of an earlier opening is never taken for one of this.
+    pub fn opened(&self, uri: &Url) -> Option<u64> {
+        self.docs.get(uri).map(|d| d.opened)
+    }
+
+    /// The size of the text in bytes.
+    pub fn len_bytes(&self, uri: &Url) -> Option<usize> {
+        self.docs.get(uri).map(|d| d.rope.len_bytes())
     }
 
     /// Applies `changes` in order and sets the new version. Synchronous by design.

@@ -6,26 +6,154 @@
 //! rewrapped to be answered straight to the output (see [`super::handlers::direct`]), and the
 //! server's own output is forwarded message by message so the error replies never
 //! interleave with it.
+//!
+//! Framing errors never end the session: a header without a usable `Content-Length`, a
+//! header line over [`MAX_HEADER_LINE`] bytes or a body over [`MAX_MESSAGE_BYTES`] is
+//! answered with a parse error, logged, and reading starts again at the next
+//! `Content-Length:` in the input. Header bytes that are not UTF-8 are read as Latin-1-ish
+//! replacement characters (only `Content-Length` matters).
+//!
+//! The output is bounded: messages wait for room in [`MAX_QUEUED_BYTES`] (which stops the
+//! input from being read while a client does not read), and pushed diagnostics are kept
+//! per document, only the latest of each waiting to go out.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
 
 use serde::Deserialize;
 use serde_json::{json, Value};
 use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncReadExt, AsyncWrite, AsyncWriteExt};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, Semaphore};
 
 use super::handlers::direct::{DIRECT_METHOD, DIRECT_REQUESTS};
 
-/// A way for the server to write a notification of its own straight to the output, past
+/// The largest message body read from the client: four times the largest document analysed
+/// (JSON escaping included). A larger one is skipped with an error reply.
+pub const MAX_MESSAGE_BYTES: usize = 64 << 20;
+
+/// The longest header line read; a longer one is a framing error.
+pub const MAX_HEADER_LINE: usize = 8 << 10;
+
+/// How many bytes of messages may wait for the client to read them before the server stops
+/// reading its input (pushed diagnostics apart: one message per document at most).
+pub const MAX_QUEUED_BYTES: usize = 8 << 20;
+
+/// The most cancelled request ids remembered (more are forgotten all at once).
+const MAX_CANCELLED: usize = 4096;
+
+/// One message waiting to be written.
+enum Out {
+    /// A message and the room it holds in the queue.
+    Message(Vec<u8>, u32),
+    /// The latest diagnostics of a document, kept in [`Outbox::latest`].
+    Latest(String),
+}
+
+/// The output queue: a sender of messages in order, bounded in bytes, and the latest
+/// `publishDiagnostics` of each document not yet written.
+#[derive(Clone)]
+pub struct Outbox {
+    sender: mpsc::UnboundedSender<Out>,
+    room: Arc<Semaphore>,
+    latest: Arc<Mutex<HashMap<String, Vec<u8>>>>,
+}
+
+/// The receiving end of an [`Outbox`], for [`pump_output`].
+pub struct Outgoing {
+    receiver: mpsc::UnboundedReceiver<Out>,
+    room: Arc<Semaphore>,
+    latest: Arc<Mutex<HashMap<String, Vec<u8>>>>,
+}
+
+/// A new output queue.
+pub fn outbox() -> (Outbox, Outgoing) {
+    let (sender, receiver) = mpsc::unbounded_channel();
+    let room = Arc::new(Semaphore::new(MAX_QUEUED_BYTES));
+    let latest = Arc::default();
+    (
+        Outbox {
+            sender,
+            room: Arc::clone(&room),
+            latest: Arc::clone(&latest),
+        },
+        Outgoing {
+            receiver,
+            room,
+            latest,
+        },
+    )
+}
+
+impl Outbox {
+    /// Queues a message, waiting while the queue is full; false once the output has ended.
+    pub async fn send(&self, body: Vec<u8>) -> bool {
+        let want = body.len().clamp(1, MAX_QUEUED_BYTES) as u32;
+        let Ok(permit) = self.room.acquire_many(want).await else {
+            return false;
+        };
+        permit.forget();
+        if self.sender.send(Out::Message(body, want)).is_ok() {
+            true
+        } else {
+            self.room.add_permits(want as usize);
+            false
+        }
+    }
+
+    /// Queues the diagnostics of `uri`, replacing those of it still waiting; never waits.
+    pub fn publish(&self, uri: &str, body: Vec<u8>) -> bool {
+        let Ok(mut latest) = self.latest.lock() else {
+            return false;
+        };
+        if let Some(waiting) = latest.get_mut(uri) {
+            *waiting = body;
+            return !self.sender.is_closed();
+        }
+        latest.insert(uri.to_owned(), body);
+        self.sender.send(Out::Latest(uri.to_owned())).is_ok()
+    }
+}
+
+impl Outgoing {
+    /// The next message to write; `None` once every [`Outbox`] is gone and all is written.
+    async fn next(&mut self) -> Option<(Vec<u8>, u32)> {
+        loop {
+            match self.receiver.recv().await? {
+                Out::Message(body, room) => return Some((body, room)),
+                Out::Latest(uri) => {
+                    let body = self.latest.lock().ok().and_then(|mut l| l.remove(&uri));
+                    if let Some(body) = body {
+                        return Some((body, 0));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A way for the server to write a message of its own straight to the output, past
 /// tower-lsp's client, which turns every message into a `serde_json::Value` tree before it
 /// is written: for `publishDiagnostics`, whose size grows with the document, building that
 /// tree costs several times the serialisation. Not connected when the server runs without
 /// the guard (in-process tests), and closed when the session ends.
+///
+/// It also holds what the guard learns from the input for the server: the requests the
+/// client cancelled, and whether the client is gone.
 #[derive(Debug, Default)]
 pub struct Wire {
-    sender: std::sync::Mutex<Option<mpsc::UnboundedSender<Vec<u8>>>>,
+    sender: Mutex<Option<Outbox>>,
+    cancelled: Mutex<HashSet<String>>,
+    gone: tokio::sync::Notify,
+}
+
+impl std::fmt::Debug for Outbox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Outbox")
+    }
 }
 
 impl Wire {
-    pub(crate) fn connect(&self, sender: mpsc::UnboundedSender<Vec<u8>>) {
+    pub(crate) fn connect(&self, sender: Outbox) {
         if let Ok(mut slot) = self.sender.lock() {
             *slot = Some(sender);
         }
@@ -42,33 +170,169 @@ impl Wire {
         self.sender.lock().is_ok_and(|s| s.is_some())
     }
 
-    /// Writes a message body already serialised; false when not connected.
-    pub fn send(&self, body: Vec<u8>) -> bool {
-        self.sender
+    fn outbox(&self) -> Option<Outbox> {
+        self.sender.lock().ok().and_then(|s| s.clone())
+    }
+
+    /// Writes a message body already serialised, waiting for room in the output queue;
+    /// false when not connected.
+    pub async fn send(&self, body: Vec<u8>) -> bool {
+        match self.outbox() {
+            Some(outbox) => outbox.send(body).await,
+            None => false,
+        }
+    }
+
+    /// Writes the `publishDiagnostics` of `uri`, replacing one of it not yet written; false
+    /// when not connected.
+    pub fn publish(&self, uri: &str, body: Vec<u8>) -> bool {
+        self.outbox().is_some_and(|o| o.publish(uri, body))
+    }
+
+    /// Notes that the client cancelled the request `id`.
+    pub fn cancel(&self, id: &Value) {
+        if let Ok(mut cancelled) = self.cancelled.lock() {
+            if cancelled.len() >= MAX_CANCELLED {
+                cancelled.clear();
+            }
+            cancelled.insert(id.to_string());
+        }
+    }
+
+    /// Whether the client cancelled the request `id` (forgotten once asked).
+    pub fn take_cancelled(&self, id: &Value) -> bool {
+        self.cancelled
             .lock()
-            .is_ok_and(|s| s.as_ref().is_some_and(|s| s.send(body).is_ok()))
+            .is_ok_and(|mut c| !c.is_empty() && c.remove(&id.to_string()))
+    }
+
+    /// Notes that the client is gone: its input ended, or its process died.
+    pub fn client_gone(&self) {
+        self.gone.notify_one();
+    }
+
+    /// Resolves once the client is gone (see [`Self::client_gone`]).
+    pub async fn gone(&self) {
+        self.gone.notified().await;
     }
 }
 
 /// The framed messages on one side, or why one could not be read.
 enum Frame {
     Message(Vec<u8>),
-    /// Headers without a usable `Content-Length`.
-    BadHeader,
+    /// Not a message: why. Reading starts again at the next `Content-Length:`.
+    Bad(String),
     End,
 }
 
-async fn read_frame(reader: &mut (impl AsyncBufRead + Unpin)) -> Frame {
-    let mut length: Option<usize> = None;
-    let mut saw_header = false;
+/// One header line, without its line break.
+enum Line {
+    Text(String),
+    TooLong,
+    End,
+}
+
+/// Reads a line of at most [`MAX_HEADER_LINE`] bytes; bytes that are not UTF-8 become
+/// replacement characters.
+async fn read_line(reader: &mut (impl AsyncBufRead + Unpin)) -> Line {
+    let mut line = Vec::new();
     loop {
-        let mut line = String::new();
-        match reader.read_line(&mut line).await {
-            Ok(0) | Err(_) => return Frame::End,
-            Ok(_) => {}
+        let buffer = match reader.fill_buf().await {
+            Ok([]) | Err(_) => return Line::End,
+            Ok(buffer) => buffer,
+        };
+        let (used, done) = match memchr::memchr(b'\n', buffer) {
+            Some(at) => (at + 1, true),
+            None => (buffer.len(), false),
+        };
+        if line.len() + used > MAX_HEADER_LINE {
+            reader.consume(used);
+            return Line::TooLong;
         }
-        let line = line.trim_end_matches(['\r', '\n']);
-        if line.is_empty() {
+        line.extend_from_slice(&buffer[..used]);
+        reader.consume(used);
+        if done {
+            break;
+        }
+    }
+    while line.last().is_some_and(|b| matches!(b, b'\r' | b'\n')) {
+        line.pop();
+    }
+    match String::from_utf8(line) {
+        Ok(text) => Line::Text(text),
+        Err(error) => {
+            tracing::warn!("a header line that is not UTF-8; read with replacement characters");
+            Line::Text(String::from_utf8_lossy(error.as_bytes()).into_owned())
+        }
+    }
+}
+
+/// Skips input up to and including the next `Content-Length:` (in any case); false at the
+/// end of the input.
+async fn skip_to_header(reader: &mut (impl AsyncBufRead + Unpin)) -> bool {
+    const NEEDLE: &[u8] = b"content-length:";
+    let mut matched = 0;
+    let mut skipped = 0usize;
+    loop {
+        let buffer = match reader.fill_buf().await {
+            Ok([]) | Err(_) => return false,
+            Ok(buffer) => buffer,
+        };
+        let mut used = 0;
+        let mut found = false;
+        for &byte in buffer {
+            used += 1;
+            let byte = byte.to_ascii_lowercase();
+            // `c` appears once in the needle: a mismatch restarts at the byte itself.
+            if byte == NEEDLE[matched] {
+                matched += 1;
+            } else {
+                matched = usize::from(byte == NEEDLE[0]);
+            }
+            if matched == NEEDLE.len() {
+                found = true;
+                break;
+            }
+        }
+        reader.consume(used);
+        skipped += used;
+        if found {
+            if skipped > NEEDLE.len() {
+                tracing::warn!(
+                    "skipped {} bytes to the next Content-Length header",
+                    skipped - NEEDLE.len()
+                );
+            }
+            return true;
+        }
+    }
+}
+
+/// Reads one frame whose body is at most `limit` bytes. After a bad frame, `resync` starts
+/// at the next `Content-Length:` in the input.
+async fn read_frame(reader: &mut (impl AsyncBufRead + Unpin), limit: usize, resync: bool) -> Frame {
+    let mut length: Option<Result<u64, String>> = None;
+    let mut saw_header = false;
+    if resync {
+        if !skip_to_header(reader).await {
+            return Frame::End;
+        }
+        match read_line(reader).await {
+            Line::End => return Frame::End,
+            Line::TooLong => return Frame::Bad("a header line too long".to_owned()),
+            Line::Text(value) => length = Some(parse_length(&value)),
+        }
+        saw_header = true;
+    }
+    loop {
+        let line = match read_line(reader).await {
+            Line::End => return Frame::End,
+            Line::TooLong => {
+                return Frame::Bad(format!("a header line longer than {MAX_HEADER_LINE} bytes"))
+            }
+            Line::Text(line) => line,
+        };
+        if line.trim().is_empty() {
             if saw_header {
                 break;
             }
@@ -77,18 +341,32 @@ async fn read_frame(reader: &mut (impl AsyncBufRead + Unpin)) -> Frame {
         saw_header = true;
         if let Some((name, value)) = line.split_once(':') {
             if name.trim().eq_ignore_ascii_case("content-length") {
-                length = value.trim().parse().ok();
+                length = Some(parse_length(value));
             }
         }
     }
-    let Some(length) = length else {
-        return Frame::BadHeader;
+    let length = match length {
+        None => return Frame::Bad("no Content-Length".to_owned()),
+        Some(Err(why)) => return Frame::Bad(why),
+        Some(Ok(length)) => length,
     };
-    let mut body = vec![0; length];
+    if length > limit as u64 {
+        return Frame::Bad(format!(
+            "a message of {length} bytes, over the limit of {limit} bytes"
+        ));
+    }
+    let mut body = vec![0; length as usize];
     match reader.read_exact(&mut body).await {
         Ok(_) => Frame::Message(body),
         Err(_) => Frame::End,
     }
+}
+
+fn parse_length(value: &str) -> Result<u64, String> {
+    value
+        .trim()
+        .parse()
+        .map_err(|_| format!("Content-Length {:?} is not a number", value.trim()))
 }
 
 async fn write_frame(writer: &mut (impl AsyncWrite + Unpin), body: &[u8]) -> bool {
@@ -98,13 +376,19 @@ async fn write_frame(writer: &mut (impl AsyncWrite + Unpin), body: &[u8]) -> boo
         && writer.flush().await.is_ok()
 }
 
+#[allow(clippy::needless_pass_by_value)] // Read as `error_reply(id.clone(), ..)` or a literal.
+fn error_reply(id: Value, code: i64, message: &str) -> Value {
+    json!({ "jsonrpc": "2.0", "id": id, "error": { "code": code, "message": message } })
+}
+
 /// The message in `body`, or the error reply for a body tower-lsp would choke on.
 fn check(body: &[u8]) -> Result<Value, Value> {
-    let error = |id: Value, code: i64, message: &str| {
-        Err(json!({ "jsonrpc": "2.0", "id": id, "error": { "code": code, "message": message } }))
-    };
     let Ok(value) = serde_json::from_slice::<Value>(body) else {
-        return error(Value::Null, -32700, "Parse error: the message is not JSON");
+        return Err(error_reply(
+            Value::Null,
+            -32700,
+            "Parse error: the message is not JSON",
+        ));
     };
     let id = value.get("id").cloned().unwrap_or(Value::Null);
     let valid = if value.get("method").is_some() {
@@ -115,7 +399,11 @@ fn check(body: &[u8]) -> Result<Value, Value> {
     if valid {
         Ok(value)
     } else {
-        error(id, -32600, "Invalid request: not a JSON-RPC 2.0 message")
+        Err(error_reply(
+            id,
+            -32600,
+            "Invalid request: not a JSON-RPC 2.0 message",
+        ))
     }
 }
 
@@ -129,24 +417,44 @@ struct Router {
     shut_down: bool,
 }
 
+/// What to do with a message from the client.
+enum Route {
+    /// Pass these bytes on to the server.
+    Server(Vec<u8>),
+    /// Answer the client with this, and pass nothing on.
+    Reply(Value),
+}
+
 impl Router {
-    /// The body to pass on for `message` (whose bytes are `body`).
-    fn route(&mut self, message: Value, body: Vec<u8>) -> Vec<u8> {
+    /// The route of `message` (whose bytes are `body`).
+    fn route(&mut self, message: Value, body: Vec<u8>) -> Route {
         let method = message.get("method").and_then(Value::as_str);
         match method {
             Some("initialized") => self.initialized = true,
             Some("shutdown") => self.shut_down = true,
             _ => {}
         }
+        let id = message.get("id");
+        // tower-lsp drops every `$/` message, requests too: the protocol wants those
+        // answered (notifications it names may be ignored).
+        if let (Some(id), Some(method)) = (id, method) {
+            if method.starts_with("$/") {
+                return Route::Reply(error_reply(
+                    id.clone(),
+                    -32601,
+                    &format!("Method not found: {method}"),
+                ));
+            }
+        }
         let direct = self.initialized
             && !self.shut_down
-            && message.get("id").is_some()
+            && id.is_some()
             && method.is_some_and(|m| DIRECT_REQUESTS.contains(&m));
         if !direct {
-            return body;
+            return Route::Server(body);
         }
         let Value::Object(mut fields) = message else {
-            return body;
+            return Route::Server(body);
         };
         let request = json!({
             "jsonrpc": "2.0",
@@ -157,93 +465,124 @@ impl Router {
                 "params": fields.remove("params").unwrap_or(Value::Null),
             },
         });
-        serde_json::to_vec(&request).unwrap_or(body)
+        Route::Server(serde_json::to_vec(&request).unwrap_or(body))
     }
 }
 
 /// Copies client messages from `input` to `server`, answering bad ones through `errors`.
+/// Cancellations are noted in `wire` as they arrive (before the server reaches the
+/// requests they cancel), and the end of the input too.
 pub async fn pump_input(
     input: impl AsyncBufRead + Unpin,
     mut server: impl AsyncWrite + Unpin,
-    errors: mpsc::UnboundedSender<Vec<u8>>,
+    errors: Outbox,
+    wire: Arc<Wire>,
 ) {
     let mut input = input;
     let mut router = Router::default();
+    let mut resync = false;
     loop {
-        match read_frame(&mut input).await {
+        match read_frame(&mut input, MAX_MESSAGE_BYTES, resync).await {
             Frame::End => break,
-            Frame::BadHeader => {
-                tracing::warn!("a message without Content-Length; skipped");
-                let reply = json!({ "jsonrpc": "2.0", "id": null,
-                    "error": { "code": -32700, "message": "Parse error: no Content-Length" } });
-                let _ = errors.send(reply.to_string().into_bytes());
+            Frame::Bad(why) => {
+                tracing::warn!(
+                    "framing error from the client: {why}; skipped to the next Content-Length"
+                );
+                let reply = error_reply(Value::Null, -32700, &format!("Parse error: {why}"));
+                let _ = errors.send(reply.to_string().into_bytes()).await;
+                resync = true;
             }
-            Frame::Message(body) => match check(&body) {
-                Ok(message) => {
-                    let body = router.route(message, body);
-                    if !write_frame(&mut server, &body).await {
-                        break;
+            Frame::Message(body) => {
+                resync = false;
+                let message = match check(&body) {
+                    Ok(message) => message,
+                    Err(reply) => {
+                        tracing::warn!("malformed message from the client; answered with an error");
+                        let _ = errors.send(reply.to_string().into_bytes()).await;
+                        continue;
+                    }
+                };
+                if message.get("method").and_then(Value::as_str) == Some("$/cancelRequest") {
+                    if let Some(id) = message.get("params").and_then(|p| p.get("id")) {
+                        wire.cancel(id);
                     }
                 }
-                Err(reply) => {
-                    tracing::warn!("malformed message from the client; answered with an error");
-                    let _ = errors.send(reply.to_string().into_bytes());
+                match router.route(message, body) {
+                    Route::Server(body) => {
+                        if !write_frame(&mut server, &body).await {
+                            break;
+                        }
+                    }
+                    Route::Reply(reply) => {
+                        let _ = errors.send(reply.to_string().into_bytes()).await;
+                    }
                 }
-            },
+            }
         }
     }
+    tracing::info!("the client's input has ended");
+    wire.client_gone();
     let _ = server.shutdown().await;
 }
 
-/// Copies the server's messages to `output`, with the error replies between them: both go
-/// through `queue`/`outgoing`, and `pump_input` holds a sender of the same channel.
+/// Copies the server's messages to `output`, with the error replies and the messages of the
+/// [`Wire`] between them: all go through `queue`/`outgoing`, and `pump_input` holds a sender
+/// of the same queue.
 ///
 /// Frames are read from the server in a task of their own and meet the error replies in one
-/// channel: reading a frame is not cancel-safe (a header line half read would be lost), so
+/// queue: reading a frame is not cancel-safe (a header line half read would be lost), so
 /// it must never be a losing branch of a `select!`.
 pub async fn pump_output(
     server: impl AsyncBufRead + Unpin + Send + 'static,
-    queue: mpsc::UnboundedSender<Vec<u8>>,
-    mut outgoing: mpsc::UnboundedReceiver<Vec<u8>>,
+    queue: Outbox,
+    mut outgoing: Outgoing,
     mut output: impl AsyncWrite + Unpin,
 ) {
     let forward = tokio::spawn(async move {
         let mut server = server;
+        let mut resync = false;
         loop {
-            match read_frame(&mut server).await {
+            match read_frame(&mut server, usize::MAX, resync).await {
                 Frame::Message(body) => {
-                    if queue.send(body).is_err() {
+                    resync = false;
+                    if !queue.send(body).await {
                         break;
                     }
                 }
-                Frame::BadHeader => {}
+                Frame::Bad(_) => resync = true,
                 Frame::End => break,
             }
         }
     });
     // Ends when every sender is gone: the server's output has ended and the input pump
     // (which sends the error replies) has stopped.
-    while let Some(body) = outgoing.recv().await {
-        if !write_frame(&mut output, &body).await {
+    while let Some((body, room)) = outgoing.next().await {
+        let written = write_frame(&mut output, &body).await;
+        outgoing.room.add_permits(room as usize);
+        if !written {
             break;
         }
     }
+    outgoing.room.close();
     forward.abort();
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{check, pump_output, read_frame, Frame};
+    use super::{check, outbox, pump_input, pump_output, read_frame, Frame, Wire};
+    use serde_json::Value;
+    use std::sync::Arc;
     use std::time::Duration;
     use tokio::io::{AsyncWriteExt, BufReader};
 
     async fn next_body(reader: &mut (impl tokio::io::AsyncBufRead + Unpin)) -> Vec<u8> {
-        let frame = tokio::time::timeout(Duration::from_secs(5), read_frame(reader))
-            .await
-            .expect("a frame within 5 s");
+        let frame =
+            tokio::time::timeout(Duration::from_secs(5), read_frame(reader, 1 << 20, false))
+                .await
+                .expect("a frame within 5 s");
         match frame {
             Frame::Message(body) => body,
-            Frame::BadHeader | Frame::End => panic!("no frame"),
+            Frame::Bad(_) | Frame::End => panic!("no frame"),
         }
     }
 
@@ -251,7 +590,7 @@ mod tests {
     async fn an_error_reply_in_the_middle_of_a_server_frame_loses_nothing() {
         let (mut server, from_server) = tokio::io::duplex(1024);
         let (output, client) = tokio::io::duplex(1024);
-        let (queue, outgoing) = tokio::sync::mpsc::unbounded_channel();
+        let (queue, outgoing) = outbox();
         let errors = queue.clone();
         let pump = tokio::spawn(pump_output(
             BufReader::new(from_server),
@@ -264,7 +603,7 @@ mod tests {
         // The server has written half of its frame's header when an error reply is due.
         server.write_all(b"Content-Length: 2\r\n").await.unwrap();
         tokio::time::sleep(Duration::from_millis(20)).await;
-        errors.send(b"{\"error\":1}".to_vec()).unwrap();
+        errors.send(b"{\"error\":1}".to_vec()).await;
         assert_eq!(next_body(&mut client).await, b"{\"error\":1}");
 
         server.write_all(b"\r\n{}").await.unwrap();
@@ -278,19 +617,148 @@ mod tests {
             .unwrap();
     }
 
-    #[test]
-    fn the_wire_sends_only_while_connected() {
-        let wire = super::Wire::default();
+    #[tokio::test]
+    async fn the_wire_sends_only_while_connected() {
+        let wire = Wire::default();
         assert!(!wire.is_connected());
-        assert!(!wire.send(b"{}".to_vec()), "not connected yet");
-        let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel();
+        assert!(!wire.send(b"{}".to_vec()).await, "not connected yet");
+        let (sender, mut receiver) = outbox();
         wire.connect(sender);
-        assert!(wire.send(b"{\"a\":1}".to_vec()));
-        assert_eq!(receiver.try_recv().unwrap(), b"{\"a\":1}");
+        assert!(wire.send(b"{\"a\":1}".to_vec()).await);
+        assert_eq!(receiver.next().await.unwrap().0, b"{\"a\":1}");
         wire.close();
-        assert!(!wire.send(b"{}".to_vec()));
+        assert!(!wire.send(b"{}".to_vec()).await);
         // Closed, the wire holds no sender: the output can end.
-        assert!(receiver.try_recv().is_err());
+        assert!(receiver.next().await.is_none());
+    }
+
+    #[tokio::test]
+    async fn only_the_latest_diagnostics_of_a_document_wait() {
+        let (sender, mut receiver) = outbox();
+        assert!(sender.publish("a", b"a1".to_vec()));
+        assert!(sender.send(b"m".to_vec()).await);
+        assert!(sender.publish("b", b"b1".to_vec()));
+        assert!(sender.publish("a", b"a2".to_vec()));
+        assert!(sender.publish("a", b"a3".to_vec()));
+        drop(sender);
+        let mut written = Vec::new();
+        while let Some((body, _)) = receiver.next().await {
+            written.push(String::from_utf8(body).unwrap());
+        }
+        // In the order first queued, each document once, with its latest message.
+        assert_eq!(written, ["a3", "m", "b1"]);
+    }
+
+    #[tokio::test]
+    async fn a_full_queue_waits_for_room() {
+        let (sender, mut receiver) = outbox();
+        let big = vec![b'x'; super::MAX_QUEUED_BYTES - 10];
+        assert!(sender.send(big).await);
+        let waiting = tokio::spawn({
+            let sender = sender.clone();
+            async move { sender.send(vec![b'y'; 100]).await }
+        });
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert!(!waiting.is_finished(), "no room yet");
+        let (body, room) = receiver.next().await.unwrap();
+        assert_eq!(body.len(), super::MAX_QUEUED_BYTES - 10);
+        receiver.room.add_permits(room as usize);
+        assert!(tokio::time::timeout(Duration::from_secs(5), waiting)
+            .await
+            .unwrap()
+            .unwrap());
+    }
+
+    /// Frames `body` as the client would.
+    fn framed(body: &str) -> String {
+        format!("Content-Length: {}\r\n\r\n{body}", body.len())
+    }
+
+    /// The client's `input` through `pump_input`: what reaches the server and the replies.
+    async fn through_input(input: Vec<u8>) -> (Vec<Value>, Vec<Value>, Arc<Wire>) {
+        let (to_server, mut server_side) = tokio::io::duplex(1 << 20);
+        let (errors, mut replies) = outbox();
+        let wire = Arc::new(Wire::default());
+        let pump = pump_input(
+            BufReader::new(std::io::Cursor::new(input)),
+            to_server,
+            errors,
+            Arc::clone(&wire),
+        );
+        tokio::time::timeout(Duration::from_secs(5), pump)
+            .await
+            .expect("the input pump ends with its input");
+        let mut passed = Vec::new();
+        let mut reader = BufReader::new(&mut server_side);
+        loop {
+            match read_frame(&mut reader, usize::MAX, false).await {
+                Frame::Message(body) => passed.push(serde_json::from_slice(&body).unwrap()),
+                Frame::Bad(_) => panic!("the guard writes whole frames"),
+                Frame::End => break,
+            }
+        }
+        let mut answered = Vec::new();
+        replies.receiver.close();
+        while let Some((body, _)) = replies.next().await {
+            answered.push(serde_json::from_slice(&body).unwrap());
+        }
+        (passed, answered, wire)
+    }
+
+    #[tokio::test]
+    async fn a_huge_content_length_is_refused_and_reading_goes_on() {
+        let mut input = b"Content-Length: 1000000000000\r\n\r\n{\"jsonrpc\":".to_vec();
+        input.extend(
+            framed(r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{}}"#).bytes(),
+        );
+        let (passed, answered, _) = through_input(input).await;
+        assert_eq!(passed.len(), 1);
+        assert_eq!(passed[0]["id"], 1);
+        assert_eq!(answered.len(), 1);
+        assert_eq!(answered[0]["error"]["code"], -32700);
+        let message = answered[0]["error"]["message"].as_str().unwrap();
+        assert!(message.contains("1000000000000 bytes"), "{message}");
+    }
+
+    #[tokio::test]
+    async fn a_bad_header_is_skipped_up_to_the_next_message() {
+        let mut input = b"Content-Length: 5\r\nX-\xff\xfe: 1\r\n\r\n{\"a\":1".to_vec();
+        input.extend(b"garbage\r\n\r\nContent-Length: twelve\r\n\r\n".iter());
+        input.extend(b"Content-Type: x\r\n".iter());
+        input.extend(framed(r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#).bytes());
+        input.extend([b'x'; super::MAX_HEADER_LINE + 1]);
+        input.extend(b"\r\n\r\n".iter());
+        input.extend(
+            framed(r#"{"jsonrpc":"2.0","id":"s","method":"shutdown"}"#)
+                .to_lowercase()
+                .bytes(),
+        );
+        let (passed, answered, _) = through_input(input).await;
+        // The non-UTF-8 header is ignored: the first message is read; its body is 5 bytes
+        // of broken JSON.
+        let methods: Vec<_> = passed.iter().map(|m| m["method"].clone()).collect();
+        assert_eq!(methods, ["initialized", "shutdown"], "{passed:?}");
+        let codes: Vec<_> = answered
+            .iter()
+            .map(|m| m["error"]["code"].clone())
+            .collect();
+        assert_eq!(codes, [-32700, -32700, -32700, -32700], "{answered:?}");
+    }
+
+    #[tokio::test]
+    async fn dollar_requests_are_method_not_found_and_cancellations_noted() {
+        let mut input = framed(r#"{"jsonrpc":"2.0","id":4,"method":"$/nothing","params":{}}"#);
+        input += &framed(r#"{"jsonrpc":"2.0","method":"$/ignored","params":{}}"#);
+        input += &framed(r#"{"jsonrpc":"2.0","method":"$/cancelRequest","params":{"id":"r7"}}"#);
+        let (passed, answered, wire) = through_input(input.into_bytes()).await;
+        assert_eq!(answered.len(), 1);
+        assert_eq!(answered[0]["id"], 4);
+        assert_eq!(answered[0]["error"]["code"], -32601);
+        // Notifications go on (tower-lsp ignores them, and sees the cancellation too).
+        assert_eq!(passed.len(), 2);
+        assert!(wire.take_cancelled(&serde_json::json!("r7")));
+        assert!(!wire.take_cancelled(&serde_json::json!("r7")), "asked once");
+        assert!(!wire.take_cancelled(&serde_json::json!(7)));
     }
 
     #[test]

@@ -80,11 +80,17 @@ pub fn run(_args: &LspArgs) -> ExitCode {
             tokio::io::stdout(),
             socket,
             watched,
-            wire,
+            Arc::clone(&wire),
         );
+        tokio::pin!(serve);
         tokio::select! {
-            () = serve => {}
+            () = &mut serve => {}
             () = exited.notified() => {}
+            // The input ended or the client's process died: what is under way gets a moment
+            // to be answered, then the server exits whatever still runs.
+            () = wire.gone() => {
+                let _ = tokio::time::timeout(std::time::Duration::from_millis(500), serve).await;
+            }
         }
         shut_down.load(Ordering::SeqCst)
     });
@@ -120,17 +126,18 @@ pub async fn serve_guarded<S>(
     S: tower::Service<tower_lsp::jsonrpc::Request, Response = Option<tower_lsp::jsonrpc::Response>>
         + Send
         + 'static,
-    S::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
-    S::Future: Send,
+    S::Error: Into<Box<dyn std::error::Error + Send + Sync>> + Send + 'static,
+    S::Future: Send + 'static,
 {
     let (to_server, server_input) = tokio::io::duplex(1 << 20);
     let (server_output, from_server) = tokio::io::duplex(1 << 20);
-    let (queue, outgoing) = tokio::sync::mpsc::unbounded_channel();
+    let (queue, outgoing) = framing::outbox();
     wire.connect(queue.clone());
     let reader = tokio::spawn(framing::pump_input(
         tokio::io::BufReader::new(input),
         to_server,
         queue.clone(),
+        Arc::clone(&wire),
     ));
     let writer = tokio::spawn(framing::pump_output(
         tokio::io::BufReader::new(from_server),
@@ -138,12 +145,68 @@ pub async fn serve_guarded<S>(
         outgoing,
         output,
     ));
+    let service = Cancellable {
+        inner: service,
+        wire: Arc::clone(&wire),
+    };
+    // Engine work runs on the blocking pool: many requests may wait on it at once without
+    // holding up the others (tower-lsp's default is 4).
     Server::new(server_input, server_output, socket)
+        .concurrency_level(MAX_CONCURRENT_MESSAGES)
         .serve(service)
         .await;
     wire.close();
     reader.abort();
     let _ = writer.await;
+}
+
+/// How many messages tower-lsp handles at once behind the framing guard.
+const MAX_CONCURRENT_MESSAGES: usize = 64;
+
+/// Answers a request the client cancelled before the server reached it with
+/// `RequestCancelled` (tower-lsp itself only cancels a request already running, and only once
+/// the cancellation has waited its turn behind every message before it).
+struct Cancellable<S> {
+    inner: S,
+    wire: Arc<framing::Wire>,
+}
+
+type Answer<E> = std::pin::Pin<
+    Box<
+        dyn std::future::Future<
+                Output = std::result::Result<Option<tower_lsp::jsonrpc::Response>, E>,
+            > + Send,
+    >,
+>;
+
+impl<S> tower::Service<tower_lsp::jsonrpc::Request> for Cancellable<S>
+where
+    S: tower::Service<tower_lsp::jsonrpc::Request, Response = Option<tower_lsp::jsonrpc::Response>>,
+    S::Future: Send + 'static,
+    S::Error: Send + 'static,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = Answer<S::Error>;
+
+    fn poll_ready(
+        &mut self,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::result::Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: tower_lsp::jsonrpc::Request) -> Self::Future {
+        if let Some(id) = request.id() {
+            let key = serde_json::to_value(id).unwrap_or_default();
+            if self.wire.take_cancelled(&key) {
+                let error = Error::request_cancelled();
+                let response = tower_lsp::jsonrpc::Response::from_error(id.clone(), error);
+                return Box::pin(std::future::ready(Ok(Some(response))));
+            }
+        }
+        Box::pin(self.inner.call(request))
+    }
 }
 
 /// Passes every message through and signals when `exit` arrives: tower-lsp's serve loop
@@ -219,8 +282,21 @@ pub struct Shared {
     pub workspace: workspace::WorkspaceState,
 }
 
-/// The server state behind every handler.
-pub struct Backend {
+/// The server state behind every handler, shared (cheaply cloned) with the blocking pool
+/// where engine work runs.
+#[derive(Clone)]
+pub struct Backend(Arc<State>);
+
+impl std::ops::Deref for Backend {
+    type Target = State;
+
+    fn deref(&self) -> &State {
+        &self.0
+    }
+}
+
+/// What a [`Backend`] holds.
+pub struct State {
     pub client: Client,
     pub documents: Documents,
     pub session: RwLock<Session>,
@@ -230,11 +306,14 @@ pub struct Backend {
     pub shut_down: Arc<AtomicBool>,
     /// The direct line to the output for `publishDiagnostics` (see [`framing::Wire`]).
     pub wire: Arc<framing::Wire>,
+    /// One lock per document whose incremental analysis is being brought up to date, so
+    /// that two threads never do it at once (see `handlers::diagnostics::with_current`).
+    pub analysing: dashmap::DashMap<Url, Arc<std::sync::Mutex<()>>>,
 }
 
 impl Backend {
     pub fn new(client: Client) -> Self {
-        Self {
+        Self(Arc::new(State {
             client,
             documents: Documents::default(),
             session: RwLock::new(Session::default()),
@@ -242,6 +321,28 @@ impl Backend {
             shared: Shared::default(),
             shut_down: Arc::new(AtomicBool::new(false)),
             wire: Arc::default(),
+            analysing: dashmap::DashMap::new(),
+        }))
+    }
+
+    /// Runs `f` on the blocking pool, off the message loop, so that a slow document holds
+    /// no other request (nor `shutdown`); a panic in it is an internal error.
+    pub async fn blocking<T: Send + 'static>(
+        &self,
+        what: &'static str,
+        f: impl FnOnce(&Backend) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let backend = self.clone();
+        match tokio::task::spawn_blocking(move || guarded(what, || f(&backend))).await {
+            Ok(result) => result?,
+            Err(error) => {
+                tracing::error!("{what} failed: {error}");
+                Err(Error {
+                    code: tower_lsp::jsonrpc::ErrorCode::InternalError,
+                    message: format!("tickmark {what} failed").into(),
+                    data: None,
+                })
+            }
         }
     }
 
@@ -326,8 +427,7 @@ impl Backend {
         let exists = |relative: &str| {
             folder.as_ref().is_none_or(|f| {
                 let root = root.as_deref().filter(|r| f.starts_with(r)).unwrap_or(f);
-                crate::analysis::rules::broken_link::target_inside(root, f, relative)
-                    .is_none_or(|t| t.exists())
+                link_target_exists(root, f, relative)
             })
         };
         self.shared.workspace.with(|index| {
@@ -444,16 +544,18 @@ impl Backend {
         handlers::stats::stats(self, params).await
     }
 
-    // tower-lsp's custom methods are async.
-    #[allow(clippy::unused_async)]
     async fn direct(&self, request: handlers::direct::DirectRequest) {
-        handlers::direct::answer(self, request);
+        handlers::direct::answer(self, request).await;
     }
 }
 
 /// Runs an engine call, turning a panic into an internal error.
 pub fn guarded<T>(what: &str, f: impl FnOnce() -> T) -> Result<T> {
-    std::panic::catch_unwind(AssertUnwindSafe(f)).map_err(|panic| {
+    std::panic::catch_unwind(AssertUnwindSafe(|| {
+        test_panic(what);
+        f()
+    }))
+    .map_err(|panic| {
         let message = panic
             .downcast_ref::<&str>()
             .map(|s| (*s).to_owned())
@@ -466,6 +568,29 @@ pub fn guarded<T>(what: &str, f: impl FnOnce() -> T) -> Result<T> {
             data: None,
         }
     })
+}
+
+/// In debug builds only (the tests' binary), panics when `TICKMARK_TEST_PANIC` names the
+/// guarded call `what`: the end-to-end proof that a panic is isolated. Release builds
+/// never read the variable.
+fn test_panic(what: &str) {
+    if cfg!(debug_assertions) {
+        static ASKED: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+        let asked = ASKED.get_or_init(|| std::env::var("TICKMARK_TEST_PANIC").ok());
+        assert!(
+            asked.as_deref() != Some(what),
+            "{what}: a panic asked for by TICKMARK_TEST_PANIC"
+        );
+    }
+}
+
+/// Whether the link `relative`, from a document in `folder`, names an existing file inside
+/// `workspace`. A target outside it is never looked at (it counts as existing: the server
+/// does not reveal what lies outside the workspace), and a symbolic link is not followed
+/// (it exists if the link itself does).
+fn link_target_exists(workspace: &Path, folder: &Path, relative: &str) -> bool {
+    crate::analysis::rules::broken_link::target_inside(workspace, folder, relative)
+        .is_none_or(|target| target.symlink_metadata().is_ok())
 }
 
 /// The folder of a `file://` document, for resolving relative links.
@@ -531,15 +656,24 @@ impl LanguageServer for Backend {
         &self,
         params: DocumentDiagnosticParams,
     ) -> Result<DocumentDiagnosticReportResult> {
-        handlers::diagnostics::pull(self, params)
+        self.blocking("diagnostics", move |b| {
+            handlers::diagnostics::pull(b, params)
+        })
+        .await
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
-        handlers::code_action::code_action(self, params)
+        self.blocking("code actions", move |b| {
+            handlers::code_action::code_action(b, params)
+        })
+        .await
     }
 
     async fn code_action_resolve(&self, action: CodeAction) -> Result<CodeAction> {
-        handlers::code_action::resolve(self, action)
+        self.blocking("code action resolve", move |b| {
+            handlers::code_action::resolve(b, action)
+        })
+        .await
     }
 
     async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<Value>> {
@@ -547,47 +681,103 @@ impl LanguageServer for Backend {
     }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
-        handlers::completion::completion(self, params)
+        self.blocking("completion", move |b| {
+            handlers::completion::completion(b, params)
+        })
+        .await
     }
 
     async fn on_type_formatting(
         &self,
         params: DocumentOnTypeFormattingParams,
     ) -> Result<Option<Vec<TextEdit>>> {
-        handlers::completion::on_type_formatting(self, params)
+        self.blocking("on-type formatting", move |b| {
+            handlers::completion::on_type_formatting(b, params)
+        })
+        .await
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
-        handlers::hover::hover(self, params)
+        self.blocking("hover", move |b| handlers::hover::hover(b, params))
+            .await
     }
 
     async fn document_symbol(
         &self,
         params: DocumentSymbolParams,
     ) -> Result<Option<DocumentSymbolResponse>> {
-        handlers::outline::document_symbol(self, params)
+        self.blocking("outline", move |b| {
+            handlers::outline::document_symbol(b, params)
+        })
+        .await
     }
 
     async fn symbol(
         &self,
         params: WorkspaceSymbolParams,
     ) -> Result<Option<Vec<SymbolInformation>>> {
-        handlers::outline::workspace_symbol(self, params)
+        self.blocking("workspace symbols", move |b| {
+            handlers::outline::workspace_symbol(b, params)
+        })
+        .await
     }
 
     async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
-        handlers::outline::folding_range(self, params)
+        self.blocking("folding", move |b| {
+            handlers::outline::folding_range(b, params)
+        })
+        .await
     }
 
     async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
-        handlers::outline::code_lens(self, params)
+        self.blocking("code lenses", move |b| {
+            handlers::outline::code_lens(b, params)
+        })
+        .await
     }
 
     async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
-        handlers::outline::inlay_hint(self, params)
+        self.blocking("inlay hints", move |b| {
+            handlers::outline::inlay_hint(b, params)
+        })
+        .await
     }
 
     async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
-        handlers::outline::document_link(self, params)
+        self.blocking("document links", move |b| {
+            handlers::outline::document_link(b, params)
+        })
+        .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::link_target_exists;
+
+    #[test]
+    fn links_out_of_the_workspace_are_never_looked_at() {
+        let workspace = tempfile::tempdir().unwrap();
+        let docs = workspace.path().join("docs");
+        std::fs::create_dir(&docs).unwrap();
+        std::fs::write(docs.join("here.md"), "").unwrap();
+        assert!(link_target_exists(workspace.path(), &docs, "here.md"));
+        assert!(link_target_exists(
+            workspace.path(),
+            &docs,
+            "./../docs/here.md"
+        ));
+        assert!(!link_target_exists(workspace.path(), &docs, "missing.md"));
+        // Outside: not checked, so not reported either way.
+        assert!(link_target_exists(
+            workspace.path(),
+            &docs,
+            "../../../etc/passwd"
+        ));
+        assert!(link_target_exists(
+            workspace.path(),
+            &docs,
+            "../../no-such-file"
+        ));
     }
 }

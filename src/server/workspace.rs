@@ -117,11 +117,33 @@ impl WorkspaceState {
     }
 
     /// Applies `f` under the write lock; bumps the generation when it changed anything.
-    fn change(&self, f: impl FnOnce(&mut WorkspaceIndex, &mut Delta)) -> Delta {
+    ///
+    /// An analysis reads the index for as long as it runs (seconds, for a large document):
+    /// the lock is tried rather than waited for, so that neither the message loop blocks
+    /// nor a waiting writer holds up the readers of other documents meanwhile.
+    async fn change(&self, f: impl FnOnce(&mut WorkspaceIndex, &mut Delta)) -> Delta {
         let mut delta = Delta::new();
-        match self.index.write() {
-            Ok(mut index) => f(&mut index, &mut delta),
-            Err(poisoned) => f(&mut poisoned.into_inner(), &mut delta),
+        let mut f = Some(f);
+        loop {
+            let busy = match self.index.try_write() {
+                Ok(mut index) => {
+                    if let Some(f) = f.take() {
+                        f(&mut index, &mut delta);
+                    }
+                    false
+                }
+                Err(std::sync::TryLockError::Poisoned(poisoned)) => {
+                    if let Some(f) = f.take() {
+                        f(&mut poisoned.into_inner(), &mut delta);
+                    }
+                    false
+                }
+                Err(std::sync::TryLockError::WouldBlock) => true,
+            };
+            if !busy {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(2)).await;
         }
         if !delta.is_empty() {
             self.generation.fetch_add(1, Ordering::SeqCst);
@@ -419,29 +441,33 @@ impl Backend {
         }
         self.log_scan(&scanned).await;
         let complete = scanned.complete;
-        let delta = self.shared.workspace.change(|index, delta| {
-            if complete {
-                let found: HashSet<String> = scanned
-                    .files
-                    .iter()
-                    .map(|(uri, ..)| uri.to_string())
-                    .collect();
-                let gone: Vec<String> = index
-                    .files()
-                    .map(|(name, _)| name.to_owned())
-                    .filter(|name| !found.contains(name))
-                    .filter(|name| Url::parse(name).is_ok_and(|u| !self.documents.is_open(&u)))
-                    .collect();
-                for name in gone {
-                    remove(index, &name, delta);
+        let delta = self
+            .shared
+            .workspace
+            .change(|index, delta| {
+                if complete {
+                    let found: HashSet<String> = scanned
+                        .files
+                        .iter()
+                        .map(|(uri, ..)| uri.to_string())
+                        .collect();
+                    let gone: Vec<String> = index
+                        .files()
+                        .map(|(name, _)| name.to_owned())
+                        .filter(|name| !found.contains(name))
+                        .filter(|name| Url::parse(name).is_ok_and(|u| !self.documents.is_open(&u)))
+                        .collect();
+                    for name in gone {
+                        remove(index, &name, delta);
+                    }
                 }
-            }
-            for (uri, label, items) in scanned.files {
-                if !self.documents.is_open(&uri) {
-                    replace(index, uri.as_str(), &label, items, delta);
+                for (uri, label, items) in scanned.files {
+                    if !self.documents.is_open(&uri) {
+                        replace(index, uri.as_str(), &label, items, delta);
+                    }
                 }
-            }
-        });
+            })
+            .await;
         tracing::debug!(
             "workspace index: {} files",
             self.shared.workspace.with(WorkspaceIndex::len)
@@ -720,35 +746,39 @@ impl Backend {
                 return;
             }
         };
-        let delta = self.shared.workspace.change(|index, delta| {
-            for uri in &removals {
-                if index.contains(uri.as_str()) {
-                    remove(index, uri.as_str(), delta);
-                    continue;
+        let delta = self
+            .shared
+            .workspace
+            .change(|index, delta| {
+                for uri in &removals {
+                    if index.contains(uri.as_str()) {
+                        remove(index, uri.as_str(), delta);
+                        continue;
+                    }
+                    // A deleted folder: every closed roadmap below it goes.
+                    let folder = format!("{}/", uri.as_str().trim_end_matches('/'));
+                    let below: Vec<String> = index
+                        .files()
+                        .map(|(name, _)| name.to_owned())
+                        .filter(|name| name.starts_with(&folder))
+                        .filter(|name| Url::parse(name).is_ok_and(|u| !self.documents.is_open(&u)))
+                        .collect();
+                    for name in below {
+                        remove(index, &name, delta);
+                    }
                 }
-                // A deleted folder: every closed roadmap below it goes.
-                let folder = format!("{}/", uri.as_str().trim_end_matches('/'));
-                let below: Vec<String> = index
-                    .files()
-                    .map(|(name, _)| name.to_owned())
-                    .filter(|name| name.starts_with(&folder))
-                    .filter(|name| Url::parse(name).is_ok_and(|u| !self.documents.is_open(&u)))
-                    .collect();
-                for name in below {
-                    remove(index, &name, delta);
+                for (uri, label, items) in read {
+                    // Opened while it was read: the editor's text wins.
+                    if self.documents.is_open(&uri) {
+                        continue;
+                    }
+                    match items {
+                        Some(items) => replace(index, uri.as_str(), &label, items, delta),
+                        None => remove(index, uri.as_str(), delta),
+                    }
                 }
-            }
-            for (uri, label, items) in read {
-                // Opened while it was read: the editor's text wins.
-                if self.documents.is_open(&uri) {
-                    continue;
-                }
-                match items {
-                    Some(items) => replace(index, uri.as_str(), &label, items, delta),
-                    None => remove(index, uri.as_str(), delta),
-                }
-            }
-        });
+            })
+            .await;
         self.after_index_change(&delta, None).await;
     }
 
@@ -780,24 +810,28 @@ impl Backend {
                 session.root = folders.first().cloned();
             }
         }
-        let delta = self.shared.workspace.change(|index, delta| {
-            let gone: Vec<String> = index
-                .files()
-                .map(|(name, _)| name.to_owned())
-                .filter(|name| {
-                    Url::parse(name).is_ok_and(|u| {
-                        !self.documents.is_open(&u)
-                            && u.to_file_path().is_ok_and(|p| {
-                                removed.iter().any(|r| p.starts_with(r))
-                                    && !folders.iter().any(|f| p.starts_with(f))
-                            })
+        let delta = self
+            .shared
+            .workspace
+            .change(|index, delta| {
+                let gone: Vec<String> = index
+                    .files()
+                    .map(|(name, _)| name.to_owned())
+                    .filter(|name| {
+                        Url::parse(name).is_ok_and(|u| {
+                            !self.documents.is_open(&u)
+                                && u.to_file_path().is_ok_and(|p| {
+                                    removed.iter().any(|r| p.starts_with(r))
+                                        && !folders.iter().any(|f| p.starts_with(f))
+                                })
+                        })
                     })
-                })
-                .collect();
-            for name in gone {
-                remove(index, &name, delta);
-            }
-        });
+                    .collect();
+                for name in gone {
+                    remove(index, &name, delta);
+                }
+            })
+            .await;
         self.after_index_change(&delta, None).await;
         if !added.is_empty() {
             self.watch_files().await;
@@ -870,11 +904,12 @@ impl Backend {
         self.shared
             .workspace
             .change(|index, delta| replace(index, uri.as_str(), &label, items, delta))
+            .await
     }
 
     /// After a document closes: its file on disk takes its place in the index when it is a
     /// roadmap of the workspace, else it leaves the index.
-    pub fn reindex_from_disk(&self, uri: &Url) -> Delta {
+    pub async fn reindex_from_disk(&self, uri: &Url) -> Delta {
         let editor = self
             .session
             .read()
@@ -891,10 +926,13 @@ impl Backend {
                 .map(|(items, _)| items)
         });
         let label = uri_label(&self.shared.workspace.folders(), uri);
-        self.shared.workspace.change(|index, delta| match items {
-            Some(items) => replace(index, uri.as_str(), &label, items, delta),
-            None => remove(index, uri.as_str(), delta),
-        })
+        self.shared
+            .workspace
+            .change(|index, delta| match items {
+                Some(items) => replace(index, uri.as_str(), &label, items, delta),
+                None => remove(index, uri.as_str(), delta),
+            })
+            .await
     }
 }
 

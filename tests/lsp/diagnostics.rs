@@ -108,3 +108,41 @@ async fn broken_links_resolve_from_the_documents_folder() {
     assert_eq!(diagnostics.len(), 1);
     assert_eq!(span(diagnostics[0].range), "0:23-0:32");
 }
+
+/// Versions start again when a document is opened again: a result id of the earlier opening
+/// never passes for the new text.
+#[tokio::test]
+async fn a_reopened_document_at_the_same_version_is_not_unchanged() {
+    let mut pulling = TestServer::builder().pull_diagnostics().start().await;
+    let doc = uri("ROADMAP.md");
+    let params = |previous: Option<String>| DocumentDiagnosticParams {
+        text_document: TextDocumentIdentifier::new(doc.clone()),
+        identifier: None,
+        previous_result_id: previous,
+        work_done_progress_params: WorkDoneProgressParams::default(),
+        partial_result_params: PartialResultParams::default(),
+    };
+    pulling.open(&doc, "- [ ] fine\n").await;
+    let first = pulling
+        .request::<req::DocumentDiagnosticRequest>(params(None))
+        .await;
+    let DocumentDiagnosticReportResult::Report(DocumentDiagnosticReport::Full(full)) = first else {
+        panic!("full report expected");
+    };
+    assert!(full.full_document_diagnostic_report.items.is_empty());
+    let id = full.full_document_diagnostic_report.result_id.unwrap();
+    pulling
+        .notify::<note::DidCloseTextDocument>(DidCloseTextDocumentParams {
+            text_document: TextDocumentIdentifier::new(doc.clone()),
+        })
+        .await;
+    // Reopened at version 1 again, with a problem in it.
+    pulling.open(&doc, "- [] broken\n").await;
+    let again = pulling
+        .request::<req::DocumentDiagnosticRequest>(params(Some(id)))
+        .await;
+    let DocumentDiagnosticReportResult::Report(DocumentDiagnosticReport::Full(full)) = again else {
+        panic!("a full report for the new text, not unchanged: {again:?}");
+    };
+    assert_eq!(full.full_document_diagnostic_report.items.len(), 1);
+}

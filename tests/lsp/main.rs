@@ -6,12 +6,15 @@ mod commands;
 mod config;
 mod diagnostics;
 mod features;
+mod hostile;
 mod lifecycle;
 #[path = "../common/roadmap_gen.rs"]
 mod roadmap_gen;
 mod robustness;
+mod soak;
 mod stdio;
 mod support;
 mod sync;
 mod validity;
+mod wire;
 mod workspace;

@@ -1,7 +1,13 @@
 //! `workspace/executeCommand` `tickmark.toggleTask` with `{ "uri", "line" }` (0-based) or
 //! `{ "uri", "range" }`: the edits go back through `workspace/applyEdit`, honouring the
-//! `toggle.cascade` setting. The result is `{ "applied": bool }`, or `null` when there was
-//! no task to toggle.
+//! `toggle.cascade` setting. The result is `{ "edits": n }` (the number of text edits sent),
+//! or `null` when there was no task to toggle.
+//!
+//! The command never waits for the client's answer to `workspace/applyEdit`: a handler
+//! waiting on the client holds a slot that the client's answer may need to get in (with a
+//! few toggles waiting and the input queued behind them, the session would hang for good).
+//! The edit is sent from a task of its own, and an edit the client did not apply is
+//! logged.
 
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -25,6 +31,41 @@ pub async fn execute_command(
     backend: &Backend,
     params: ExecuteCommandParams,
 ) -> Result<Option<Value>> {
+    let edit = backend
+        .blocking("toggle", move |backend| toggle_edit(backend, params))
+        .await?;
+    let Some((edit, count)) = edit else {
+        return Ok(None);
+    };
+    let sender = backend.clone();
+    tokio::spawn(async move {
+        match sender.client.apply_edit(edit).await {
+            Ok(response) if response.applied => {}
+            Ok(response) => {
+                let why = response
+                    .failure_reason
+                    .unwrap_or_else(|| "no reason given".to_owned());
+                tracing::warn!("the client did not apply a toggle: {why}");
+                sender
+                    .client
+                    .log_message(
+                        lsp::MessageType::WARNING,
+                        format!("tickmark: the toggle was not applied ({why})"),
+                    )
+                    .await;
+            }
+            Err(error) => tracing::warn!("workspace/applyEdit failed: {error}"),
+        }
+    });
+    Ok(Some(json!({ "edits": count })))
+}
+
+/// The edit that toggles what the arguments name, and how many text edits it holds; `None`
+/// when there is no task to toggle.
+fn toggle_edit(
+    backend: &Backend,
+    params: ExecuteCommandParams,
+) -> Result<Option<(lsp::WorkspaceEdit, usize)>> {
     if params.command != TOGGLE_TASK {
         return Err(Error::invalid_params(format!(
             "unknown command {}",
@@ -73,17 +114,12 @@ pub async fn execute_command(
     if edits.is_empty() {
         return Ok(None);
     }
+    let count = edits.len();
     let edit = convert::workspace_edit(
         &args.uri,
         snapshot.version,
         map.text_edits(&edits),
         features.versioned_edits,
     );
-    match backend.client.apply_edit(edit).await {
-        Ok(response) => Ok(Some(json!({ "applied": response.applied }))),
-        Err(error) => {
-            tracing::warn!("workspace/applyEdit failed: {error}");
-            Ok(Some(json!({ "applied": false })))
-        }
-    }
+    Ok(Some((edit, count)))
 }

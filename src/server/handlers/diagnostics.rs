@@ -11,6 +11,8 @@ use tower_lsp::lsp_types::{
     UnchangedDocumentDiagnosticReport, Url,
 };
 
+use std::sync::Arc;
+
 use crate::analysis::incremental::Incremental;
 use crate::server::documents::Live;
 use crate::server::outline_wire::OutlineCache;
@@ -25,6 +27,26 @@ pub(crate) fn with_current<T>(
     uri: &Url,
     f: impl FnOnce(&mut Live, i32) -> T,
 ) -> Result<Option<T>> {
+    with_version(backend, uri, None, f)
+}
+
+/// [`with_current`], when the current version is still `want` once the document's turn
+/// has come (else a `ContentModified` error, and no work).
+fn with_version<T>(
+    backend: &Backend,
+    uri: &Url,
+    want: Option<i32>,
+    f: impl FnOnce(&mut Live, i32) -> T,
+) -> Result<Option<T>> {
+    // One thread at a time brings a document's analysis up to date: another would find it
+    // taken and start over from the text.
+    let lock = Arc::clone(&backend.analysing.entry(uri.clone()).or_default());
+    let _held = lock
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if want.is_some() && backend.documents.version(uri) != want {
+        return Err(Error::new(tower_lsp::jsonrpc::ErrorCode::ContentModified));
+    }
     let Some(taken) = backend.documents.take_incremental(uri) else {
         return Err(Error::invalid_params(format!("{uri} is not open")));
     };
@@ -81,16 +103,24 @@ enum Outgoing {
     List(Vec<lsp::Diagnostic>),
 }
 
-/// Analyses the current version and publishes its diagnostics, unless the client pulls or a
-/// newer version arrived meanwhile. Behind the framing guard the message is written
-/// straight to the output, shard by shard from what was written before.
-pub async fn publish(backend: &Backend, uri: &Url) {
-    if backend.features().pull_diagnostics {
-        return;
-    }
+/// Documents larger than this are analysed for [`publish`] on the blocking pool, off the
+/// message loop; smaller ones take less time than the hand-over.
+pub const OFF_LOOP_BYTES: usize = 256 * 1024;
+
+/// What [`prepare`] made ready to publish.
+enum Prepared {
+    Ready(i32, Outgoing),
+    /// Too large to analyse: nothing to show.
+    TooLarge,
+    /// A newer version arrived before the analysis began; its own publish follows.
+    Stale,
+}
+
+/// The diagnostics of the current version of `uri`, ready to go out.
+fn prepare(backend: &Backend, uri: &Url, want: Option<i32>) -> Result<Prepared> {
     let encoding = backend.features().encoding;
     let direct = backend.wire.is_connected();
-    let outgoing = with_current(backend, uri, |live, version| {
+    let outgoing = with_version(backend, uri, want, |live, version| {
         let outgoing = if direct {
             Outgoing::Message(published::message(
                 uri,
@@ -104,10 +134,48 @@ pub async fn publish(backend: &Backend, uri: &Url) {
         };
         (version, outgoing)
     });
-    let (version, outgoing) = match outgoing {
-        Ok(Some(ready)) => ready,
-        // Too large to analyse: nothing to show.
-        Ok(None) => match backend.documents.version(uri) {
+    let outgoing = match outgoing {
+        Err(error) if error.code == tower_lsp::jsonrpc::ErrorCode::ContentModified => {
+            return Ok(Prepared::Stale)
+        }
+        outgoing => outgoing?,
+    };
+    Ok(match outgoing {
+        Some((version, outgoing)) => Prepared::Ready(version, outgoing),
+        None => Prepared::TooLarge,
+    })
+}
+
+/// Analyses the current version and publishes its diagnostics, unless the client pulls or a
+/// newer version arrived meanwhile. Behind the framing guard the message is written
+/// straight to the output, shard by shard from what was written before, and replaces one
+/// of the same document still waiting there. A large document is analysed off the message
+/// loop.
+pub async fn publish(backend: &Backend, uri: &Url) {
+    if backend.features().pull_diagnostics {
+        return;
+    }
+    let Some(entry) = backend.documents.version(uri) else {
+        return;
+    };
+    let big = backend
+        .documents
+        .len_bytes(uri)
+        .is_some_and(|n| n > OFF_LOOP_BYTES);
+    let prepared = if big {
+        let uri = uri.clone();
+        backend
+            .blocking("analysis", move |backend| {
+                prepare(backend, &uri, Some(entry))
+            })
+            .await
+    } else {
+        prepare(backend, uri, None)
+    };
+    let (version, outgoing) = match prepared {
+        Ok(Prepared::Ready(version, outgoing)) => (version, outgoing),
+        Ok(Prepared::Stale) => return,
+        Ok(Prepared::TooLarge) => match backend.documents.version(uri) {
             Some(version) => (version, Outgoing::List(Vec::new())),
             None => return,
         },
@@ -124,7 +192,7 @@ pub async fn publish(backend: &Backend, uri: &Url) {
     match outgoing {
         // Fails only once the session has ended.
         Outgoing::Message(body) => {
-            backend.wire.send(body);
+            backend.wire.publish(uri.as_str(), body);
         }
         Outgoing::List(diagnostics) => {
             backend
@@ -149,7 +217,7 @@ pub async fn redo(backend: &Backend, uris: &[Url]) {
     let features = backend.features();
     if features.pull_diagnostics {
         if features.diagnostic_refresh {
-            let _ = backend.client.workspace_diagnostic_refresh().await;
+            refresh_pulls(backend);
         }
         return;
     }
@@ -164,7 +232,7 @@ pub async fn refresh_all(backend: &Backend) {
     let features = backend.features();
     if features.pull_diagnostics {
         if features.diagnostic_refresh {
-            let _ = backend.client.workspace_diagnostic_refresh().await;
+            refresh_pulls(backend);
         }
         return;
     }
@@ -173,13 +241,28 @@ pub async fn refresh_all(backend: &Backend) {
     }
 }
 
-/// The result id of a pull: the configuration's and workspace's generations with `version`.
-fn result_id(backend: &Backend, version: i32) -> String {
-    format!(
-        "{}.{}:{version}",
+/// The result id of a pull: the configuration's and workspace's generations, which opening
+/// of the document it is (versions start again when it is opened again) and `version`.
+fn result_id(backend: &Backend, uri: &Url, version: i32) -> Result<String> {
+    let Some(opened) = backend.documents.opened(uri) else {
+        return Err(Error::invalid_params(format!("{uri} is not open")));
+    };
+    Ok(format!(
+        "{}.{}:{opened}:{version}",
         backend.effective().generation,
         backend.shared.workspace.generation()
-    )
+    ))
+}
+
+/// Asks a pulling client to pull again, without waiting for its answer (a handler that
+/// waits on the client holds a slot the client's answer may need).
+fn refresh_pulls(backend: &Backend) {
+    let client = backend.client.clone();
+    tokio::spawn(async move {
+        if let Err(error) = client.workspace_diagnostic_refresh().await {
+            tracing::warn!("workspace/diagnostic/refresh failed: {error}");
+        }
+    });
 }
 
 pub fn pull(
@@ -190,12 +273,12 @@ pub fn pull(
     let Some(version) = backend.documents.version(&uri) else {
         return Err(Error::invalid_params(format!("{uri} is not open")));
     };
-    let result_id = result_id(backend, version);
+    let result_id = result_id(backend, &uri, version)?;
     if params.previous_result_id.as_deref() == Some(result_id.as_str()) {
         return Ok(unchanged(result_id));
     }
     let (version, items) = current(backend, &uri)?;
-    let result_id = self::result_id(backend, version);
+    let result_id = self::result_id(backend, &uri, version)?;
     Ok(DocumentDiagnosticReportResult::Report(
         DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
             related_documents: None,
@@ -224,7 +307,7 @@ pub fn pull_json(backend: &Backend, params: DocumentDiagnosticParams) -> Result<
     let Some(version) = backend.documents.version(&uri) else {
         return Err(Error::invalid_params(format!("{uri} is not open")));
     };
-    let id = result_id(backend, version);
+    let id = result_id(backend, &uri, version)?;
     if params.previous_result_id.as_deref() == Some(id.as_str()) {
         return serde_json::to_vec(&unchanged(id))
             .map_err(|e| Error::invalid_params(e.to_string()));
@@ -232,7 +315,8 @@ pub fn pull_json(backend: &Backend, params: DocumentDiagnosticParams) -> Result<
     let encoding = backend.features().encoding;
     let written = with_current(backend, &uri, |live, version| {
         let mut body = br#"{"kind":"full","resultId":"#.to_vec();
-        let _ = serde_json::to_writer(&mut body, &result_id(backend, version));
+        let id = result_id(backend, &uri, version).unwrap_or_default();
+        let _ = serde_json::to_writer(&mut body, &id);
         body.extend_from_slice(br#","items":"#);
         published::write_list(&mut body, &uri, &live.incremental, encoding, &mut live.wire);
         body.push(b'}');

@@ -61,23 +61,40 @@ const WHOLE_DOCUMENT: &[&str] = &[
     "textDocument/documentLink",
 ];
 
-/// Answers `request` on the backend's direct line to the output.
-pub fn answer(backend: &Backend, request: DirectRequest) {
-    let body = if let Some((method, snapshot)) = kept(backend, &request) {
+/// Answers `request` on the backend's direct line to the output, computed on the blocking
+/// pool; a request the client cancelled before it was reached is answered
+/// `RequestCancelled`.
+pub async fn answer(backend: &Backend, request: DirectRequest) {
+    let method = request.method.clone();
+    let id = request.id.clone();
+    let body = backend
+        .blocking("answer", move |backend| {
+            if backend.wire.take_cancelled(&request.id) {
+                return Ok(failure(&request.id, Error::request_cancelled()));
+            }
+            Ok(body(backend, &request))
+        })
+        .await
+        .unwrap_or_else(|error| failure(&id, error));
+    if !backend.wire.send(body).await {
+        tracing::warn!("{method}: the output is closed; no answer sent");
+    }
+}
+
+/// The whole response to `request`.
+fn body(backend: &Backend, request: &DirectRequest) -> Vec<u8> {
+    if let Some((method, snapshot)) = kept(backend, request) {
         if let Some(result) = snapshot.answers.get(method) {
             envelope(&request.id, &result)
         } else {
-            let body = compute(backend, &request);
+            let body = compute(backend, request);
             if let Some(result) = result_of(&body, &request.id) {
                 snapshot.answers.put(method, result.into());
             }
             body
         }
     } else {
-        compute(backend, &request)
-    };
-    if !backend.wire.send(body) {
-        tracing::warn!("{}: the output is closed; no answer sent", request.method);
+        compute(backend, request)
     }
 }
 

@@ -38,7 +38,51 @@ pub fn initialize(backend: &Backend, params: InitializeParams) -> Result<Initial
             .map(|o| o.get("settings").cloned().unwrap_or(o))
             .filter(|o| !o.is_null());
     }
+    if let Some(pid) = params.process_id {
+        watch_client_process(backend, pid);
+    }
     Ok(initialize_result(&features))
+}
+
+/// How often the client's process is looked for.
+const CLIENT_POLL: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// Notes the client gone once its process `pid` has died, so that the server exits (LSP:
+/// `processId`). Read from `/proc` on Linux; elsewhere the server relies on the end of its
+/// input. A process not seen at the start (another PID namespace, as in a container) is not
+/// watched.
+fn watch_client_process(backend: &Backend, pid: u32) {
+    if process_alive(pid) != Some(true) {
+        tracing::info!("client process {pid} not visible here; not watched");
+        return;
+    }
+    let wire = std::sync::Arc::clone(&backend.wire);
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(CLIENT_POLL).await;
+            if process_alive(pid) == Some(false) {
+                tracing::warn!("the client process {pid} has exited; exiting too");
+                wire.client_gone();
+                return;
+            }
+        }
+    });
+}
+
+/// Whether process `pid` runs (a zombie does not); `None` where that cannot be seen.
+fn process_alive(pid: u32) -> Option<bool> {
+    if !cfg!(target_os = "linux") {
+        return None;
+    }
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        // The state follows the command name in parentheses, which may hold anything.
+        Ok(stat) => Some(
+            stat.rsplit_once(')')
+                .and_then(|(_, rest)| rest.split_whitespace().next())
+                .is_none_or(|state| !matches!(state, "Z" | "X" | "x")),
+        ),
+        Err(_) => Some(false),
+    }
 }
 
 pub async fn initialized(backend: &Backend, _params: InitializedParams) {

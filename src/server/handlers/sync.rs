@@ -27,11 +27,25 @@ pub async fn did_open(backend: &Backend, params: DidOpenTextDocumentParams) {
 async fn reindex(backend: &Backend, uri: &Url) {
     // The analysis first, then a pause: a pull sent with the open is answered from it before
     // the whole document is put together for the index.
-    if super::diagnostics::with_current(backend, uri, |_, _| ()).is_err() {
+    let analysed = {
+        let uri = uri.clone();
+        backend
+            .blocking("analysis", move |b| {
+                super::diagnostics::with_current(b, &uri, |_, _| ()).map(|_| ())
+            })
+            .await
+    };
+    if analysed.is_err() {
         return;
     }
     tokio::task::yield_now().await;
-    let Ok(snapshot) = backend.snapshot(uri) else {
+    let snapshot = {
+        let uri = uri.clone();
+        backend
+            .blocking("analysis", move |b| b.snapshot(&uri))
+            .await
+    };
+    let Ok(snapshot) = snapshot else {
         return;
     };
     let delta = backend.index_document(uri, snapshot).await;
@@ -77,12 +91,23 @@ pub async fn did_save(backend: &Backend, params: DidSaveTextDocumentParams) {
 pub async fn did_close(backend: &Backend, params: DidCloseTextDocumentParams) {
     let uri = params.text_document.uri;
     backend.forget_history(&uri);
+    backend.analysing.remove(&uri);
     if backend.documents.close(&uri) && !backend.features().pull_diagnostics {
-        backend
-            .client
-            .publish_diagnostics(uri.clone(), Vec::new(), None)
-            .await;
+        // Behind the framing guard, through the same line as the document's other
+        // diagnostics: it replaces any of them still waiting to go out.
+        let cleared = serde_json::json!({ "jsonrpc": "2.0",
+            "method": "textDocument/publishDiagnostics",
+            "params": { "uri": uri, "diagnostics": [] } });
+        if !backend
+            .wire
+            .publish(uri.as_str(), cleared.to_string().into_bytes())
+        {
+            backend
+                .client
+                .publish_diagnostics(uri.clone(), Vec::new(), None)
+                .await;
+        }
     }
-    let delta = backend.reindex_from_disk(&uri);
+    let delta = backend.reindex_from_disk(&uri).await;
     backend.after_index_change(&delta, None).await;
 }
