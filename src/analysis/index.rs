@@ -299,51 +299,44 @@ pub struct Others<'a> {
 
 impl OtherFiles for Others<'_> {
     fn same_item(&self, key: &str, top_level: bool, task: bool) -> Option<Elsewhere> {
-        let places = self.index.by_key.get(&key_hash(key))?;
-        // The first match in the file whose name sorts first, so the answer does not depend
-        // on the order files were indexed in.
-        let any = |_: &IndexedItem| true;
-        let top = self.first_elsewhere(places.of_kind(Places::kind(task, true)), key, any);
-        let nested = if top_level {
-            self.first_elsewhere(places.of_kind(Places::kind(task, false)), key, any)
-        } else {
-            None
-        };
-        let (entry, item) = top
-            .into_iter()
-            .chain(nested)
-            .min_by(|a, b| (&a.0.name, a.1.start).cmp(&(&b.0.name, b.1.start)))?;
-        Some(Elsewhere {
-            file: entry.name.clone(),
-            label: entry.label.clone(),
-            start: item.start,
-            end: item.end,
-        })
+        self.first_match(key, top_level, task, |_| true)
     }
 
     fn done_item(&self, key: &str, top_level: bool) -> Option<Elsewhere> {
-        let places = self.index.by_key.get(&key_hash(key))?;
-        let done = |item: &IndexedItem| item.state == Some(State::Done);
-        let top = self.first_elsewhere(places.of_kind(Places::kind(true, true)), key, done);
-        let nested = if top_level {
-            self.first_elsewhere(places.of_kind(Places::kind(true, false)), key, done)
-        } else {
-            None
-        };
-        let (entry, item) = top
-            .into_iter()
-            .chain(nested)
-            .min_by(|a, b| (&a.0.name, a.1.start).cmp(&(&b.0.name, b.1.start)))?;
-        Some(Elsewhere {
-            file: entry.name.clone(),
-            label: entry.label.clone(),
-            start: item.start,
-            end: item.end,
-        })
+        self.first_match(key, top_level, true, |item| item.state == Some(State::Done))
     }
 }
 
 impl Others<'_> {
+    /// The first item of another file under `key` that `wanted` accepts: a top-level one
+    /// (a task when `task`), or a nested one too when `top_level`; in the file whose name
+    /// sorts first, so the answer does not depend on the order files were indexed in.
+    fn first_match(
+        &self,
+        key: &str,
+        top_level: bool,
+        task: bool,
+        wanted: impl Fn(&IndexedItem) -> bool,
+    ) -> Option<Elsewhere> {
+        let places = self.index.by_key.get(&key_hash(key))?;
+        let top = self.first_elsewhere(places.of_kind(Places::kind(task, true)), key, &wanted);
+        let nested = if top_level {
+            self.first_elsewhere(places.of_kind(Places::kind(task, false)), key, &wanted)
+        } else {
+            None
+        };
+        let (entry, item) = top
+            .into_iter()
+            .chain(nested)
+            .min_by(|a, b| (&a.0.name, a.1.start).cmp(&(&b.0.name, b.1.start)))?;
+        Some(Elsewhere {
+            file: entry.name.clone(),
+            label: entry.label.clone(),
+            start: item.start,
+            end: item.end,
+        })
+    }
+
     /// The first place of `list` (in answer order) outside the asking file whose item has
     /// `key` (not just its hash) and passes `wanted`.
     fn first_elsewhere(

@@ -82,7 +82,7 @@ pub fn result(incremental: &Incremental, encoding: Encoding, cache: &mut Outline
         if !f.before.is_empty() {
             match &mut open {
                 Some((_, counts, children)) => {
-                    add(counts, &f.before_counts);
+                    counts.add(&f.before_counts);
                     children.push(&f.before);
                 }
                 None => out.element(&f.before),
@@ -199,7 +199,7 @@ fn fragment(shard: &ShardView<'_>, encoding: Encoding) -> Fragment {
                 // Only a `#` section follows a `#` section at the outermost level.
                 debug_assert!(f.tops.is_empty(), "a symbol after a `#` section");
                 if let Some(section) = section {
-                    add(&mut f.before_counts, &counts[section.id]);
+                    f.before_counts.add(&counts[section.id]);
                 }
                 if !f.before.is_empty() {
                     f.before.push(b',');
@@ -209,15 +209,6 @@ fn fragment(shard: &ShardView<'_>, encoding: Encoding) -> Fragment {
         }
     }
     f
-}
-
-fn add(to: &mut Counts, more: &Counts) {
-    to.total += more.total;
-    to.done += more.done;
-    to.open += more.open;
-    to.in_progress += more.in_progress;
-    to.deferred += more.deferred;
-    to.cancelled += more.cancelled;
 }
 
 #[cfg(test)]
