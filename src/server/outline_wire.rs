@@ -126,27 +126,34 @@ impl Writer {
         self.body.extend_from_slice(json);
     }
 
-    /// Adds a `#` section ending at `end`, with its progress and its children.
+    /// Adds a `#` section ending at `end`, with its progress and its children (written
+    /// straight into the answer: a `#` title over the whole document holds all of it).
     fn top(&mut self, top: &Top, counts: &Counts, children: &[&[u8]], end: Position) {
         let mut head = top.head.clone();
         head.range.end = end;
         head.detail = (counts.total + counts.cancelled > 0).then(|| progress(counts));
-        let mut json = serde_json::to_vec(&head).unwrap_or_default();
+        let json = serde_json::to_vec(&head).unwrap_or_default();
         let mut parts = children.iter().filter(|c| !c.is_empty()).peekable();
-        if parts.peek().is_some() && json.last() == Some(&b'}') {
-            json.pop();
-            json.extend_from_slice(br#","children":["#);
-            let mut first = true;
-            for part in parts {
-                if !first {
-                    json.push(b',');
-                }
-                first = false;
-                json.extend_from_slice(part);
-            }
-            json.extend_from_slice(b"]}");
+        if self.any {
+            self.body.push(b',');
         }
-        self.element(&json);
+        self.any = true;
+        match json.strip_suffix(b"}") {
+            Some(open) if parts.peek().is_some() => {
+                self.body.extend_from_slice(open);
+                self.body.extend_from_slice(br#","children":["#);
+                let mut first = true;
+                for part in parts {
+                    if !first {
+                        self.body.push(b',');
+                    }
+                    first = false;
+                    self.body.extend_from_slice(part);
+                }
+                self.body.extend_from_slice(b"]}");
+            }
+            _ => self.body.extend_from_slice(&json),
+        }
     }
 }
 
