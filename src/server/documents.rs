@@ -32,6 +32,9 @@ pub struct Doc {
     live: Option<Live>,
     /// Which opening of a document this is, unique in the process.
     opened: u64,
+    /// While the incremental analysis is taken out to be refreshed: the edits made since,
+    /// to be replayed on it when it comes back (`None` once an edit cannot be replayed).
+    missed: Option<Vec<(TextRange, String)>>,
 }
 
 /// A document's incremental analysis and what was last published from it.
@@ -133,6 +136,7 @@ impl Documents {
                 valid_from: 0,
                 live: None,
                 opened,
+                missed: None,
             },
         );
     }
@@ -181,6 +185,7 @@ impl Documents {
                 None => {
                     doc.rope = Rope::from_str(&change.text);
                     doc.live = None;
+                    doc.missed = None;
                 }
                 Some(range) => {
                     let mut start = byte_offset(&doc.rope, range.start, encoding);
@@ -197,6 +202,8 @@ impl Documents {
                             live
                         });
                         doc.live = edited.ok();
+                    } else if let Some(missed) = &mut doc.missed {
+                        missed.push((TextRange::new(start, end), change.text.clone()));
                     }
                     let rope = &mut doc.rope;
                     let start_char = rope.byte_to_char(start);
@@ -263,19 +270,39 @@ impl Documents {
             Some(live) if live.workspace >= doc.valid_from => Ok(live),
             _ => Err(doc.rope.to_string()),
         };
+        // Edits that come while it is out are kept, to be replayed when it comes back.
+        doc.missed = Some(Vec::new());
         Some(Taken {
             version: doc.version,
             live,
         })
     }
 
-    /// Gives back an incremental analysis refreshed at `version`; dropped when the document
-    /// moved on meanwhile or the index changed what it sees.
-    pub fn put_incremental(&self, uri: &Url, version: i32, live: Live) {
+    /// Gives back an incremental analysis refreshed at `version`. Edits made meanwhile are
+    /// replayed on it (it catches up on the next refresh); it is dropped when they cannot be
+    /// (the whole text was replaced) or the index changed what it sees.
+    pub fn put_incremental(&self, uri: &Url, version: i32, mut live: Live) {
         if let Some(mut doc) = self.docs.get_mut(uri) {
-            if doc.version == version && live.workspace >= doc.valid_from {
-                doc.live = Some(live);
+            let missed = doc.missed.take();
+            if live.workspace < doc.valid_from {
+                return;
             }
+            if doc.version != version {
+                let Some(missed) = missed else {
+                    return;
+                };
+                let replayed = crate::server::guarded("incremental edit", || {
+                    for (range, text) in &missed {
+                        live.incremental.edit(*range, text);
+                    }
+                    live
+                });
+                match replayed {
+                    Ok(caught_up) => live = caught_up,
+                    Err(_) => return,
+                }
+            }
+            doc.live = Some(live);
         }
     }
 }
@@ -341,6 +368,50 @@ mod tests {
             text,
             answers: Answers::default(),
         })
+    }
+
+    #[test]
+    fn edits_made_while_the_analysis_is_out_are_replayed_on_it() {
+        use super::Live;
+        use crate::analysis::incremental::Incremental;
+        use crate::analysis::Encoding;
+        use crate::server::outline_wire::OutlineCache;
+        use crate::server::published::WireCache;
+        use tower_lsp::lsp_types::{Position, Range, TextDocumentContentChangeEvent};
+        let docs = Documents::default();
+        let uri = Url::parse("file:///ROADMAP.md").unwrap();
+        let text = "# Plan\n\n## A\n- [ ] a\n\n## B\n- [ ] b\n";
+        docs.open(uri.clone(), text, 1);
+        let taken = docs.take_incremental(&uri).unwrap();
+        let Err(text) = taken.live else {
+            panic!("no analysis yet");
+        };
+        let live = Live {
+            incremental: Incremental::new(text, &Inputs::default(), &Settings::default()),
+            workspace: 0,
+            wire: WireCache::default(),
+            outline: OutlineCache::default(),
+        };
+        // Typed while the analysis of version 1 was being made.
+        let at = |line, character| Position::new(line, character);
+        for (version, (line, col, insert)) in [(2, (3, 7, "x")), (3, (6, 0, "- [ ] c\n"))] {
+            let change = TextDocumentContentChangeEvent {
+                range: Some(Range::new(at(line, col), at(line, col))),
+                range_length: None,
+                text: insert.to_owned(),
+            };
+            docs.apply_changes(&uri, version, &[change], Encoding::Utf16)
+                .unwrap();
+        }
+        docs.put_incremental(&uri, 1, live);
+        let taken = docs.take_incremental(&uri).unwrap();
+        assert_eq!(taken.version, 3);
+        let live = taken.live.expect("kept, caught up with the edits");
+        assert_eq!(live.incremental.text(), docs.text(&uri).unwrap().1);
+        assert_eq!(
+            live.incremental.text(),
+            "# Plan\n\n## A\n- [ ] ax\n\n## B\n- [ ] c\n- [ ] b\n"
+        );
     }
 
     #[test]
