@@ -241,6 +241,7 @@ fn a_client_that_stops_reading_does_not_grow_the_server() {
         json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 0}}),
     );
     published.extend(client.until_response(id));
+    let published = client.until_published(published, uri, i64::from(last_version));
     assert_eq!(last_published(&published)[uri].0, json!(last_version));
     let queued_unbounded = (answer_size as u64 * u64::from(requests.unsigned_abs())) / 1024;
     let grown = peak.saturating_sub(before);
@@ -404,7 +405,7 @@ fn a_panic_on_the_edit_path_leaves_the_text_intact() {
         "textDocument/hover",
         json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 0}}),
     );
-    let seen = client.until_response(id);
+    let seen = client.until_published(client.until_response(id), uri, 59);
     let last = last_published(&seen);
     assert_eq!(last[uri].0, json!(59));
     assert_eq!(last[uri].1, fresh_diagnostics(&[(uri, &text)])[uri]);
@@ -436,6 +437,7 @@ fn a_megabyte_line_edited_in_utf16_stays_in_step() {
     );
     let seen = client.until_response(id);
     assert!(seen.last().unwrap().get("error").is_none());
+    let seen = client.until_published(seen, uri, 99);
     let last = last_published(&seen);
     assert_eq!(last[uri].0, json!(99));
     assert_eq!(last[uri].1, fresh_diagnostics(&[(uri, &text)])[uri]);

@@ -173,6 +173,16 @@ impl Client {
         }
     }
 
+    /// `seen`, then further messages up to the publication of `version` of `uri` if `seen`
+    /// has none: a large document is analysed off the message loop, so its diagnostics may
+    /// follow an answer that did not need them.
+    pub fn until_published(&self, mut seen: Vec<Value>, uri: &str, version: i64) -> Vec<Value> {
+        while last_published(&seen).get(uri).map(|(v, _)| v.clone()) != Some(json!(version)) {
+            seen.push(self.next().expect("the server's output ended"));
+        }
+        seen
+    }
+
     /// The response to `id` (other messages skipped).
     pub fn response(&self, id: i64) -> Value {
         self.until_response(id).pop().unwrap()
