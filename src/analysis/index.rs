@@ -9,11 +9,11 @@
 //! the `duplicate-item` rule through [`super::Inputs::elsewhere`]), and which items match a
 //! search ([`search`]).
 
-use std::collections::HashMap;
-use std::sync::Arc;
+use std::cmp::Ordering;
+use std::collections::{BinaryHeap, HashMap};
 
 use super::model::{Document, State};
-use super::normalize::normalize;
+use super::normalize::{normalize, normalize_into, push_key};
 use super::rules::duplicate_item;
 use super::stats::Counts;
 use super::text::{Encoding, LineCol};
@@ -21,15 +21,14 @@ use super::text::{Encoding, LineCol};
 /// Keys are hashed once per item of every file: foldhash, as the engine's other per-item maps.
 type Map<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
 
-/// One item of a file, as the workspace sees it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct IndexedItem {
-    /// The normalised text (SPEC §1), the key two items are compared by.
-    pub key: Box<str>,
-    /// The item's text on its first line, as written.
-    pub name: Box<str>,
-    /// The title of the innermost section holding it, shared by the items of the section.
-    pub section: Option<Arc<str>>,
+/// One item of a file, as the workspace sees it: read from a [`FileIndex`], which keeps its
+/// items packed (one string for every name, fixed-size records for the rest).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IndexedItem<'a> {
+    /// The item's text, as written (trimmed).
+    pub name: &'a str,
+    /// The title of the innermost section holding it.
+    pub section: Option<&'a str>,
     /// `None` for a plain item.
     pub state: Option<State>,
     /// True when the item is not nested under another item.
@@ -40,12 +39,47 @@ pub struct IndexedItem {
     /// The item's text, 0-based lines, columns in the index's encoding.
     pub start: LineCol,
     pub end: LineCol,
+    /// The hash of the item's key (its normalised text, SPEC §1), as [`key_hash`] gives it.
+    pub key_hash: u64,
 }
 
-/// The items of one file, in document order.
+impl IndexedItem<'_> {
+    /// The normalised text (SPEC §1), the key two items are compared by.
+    pub fn key(&self) -> String {
+        normalize(self.name)
+    }
+}
+
+/// What an item holds beside its name, packed: 32 bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct Record {
+    key_hash: u64,
+    start: LineCol,
+    end: LineCol,
+    /// Index into [`FileIndex::sections`], or [`NO_SECTION`].
+    section: u32,
+    state: Option<State>,
+    top_level: bool,
+    compared: bool,
+}
+
+const NO_SECTION: u32 = u32::MAX;
+
+/// The items of one file, in document order. A workspace of 100 MB has two million items, so
+/// they are packed: every name in one string, the rest in fixed-size records, and per item a
+/// mask of the characters its key holds (for [`search`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FileIndex {
-    pub items: Vec<IndexedItem>,
+    /// Every item's name, back to back; item `i`'s ends at `ends[i]`.
+    names: String,
+    ends: Vec<u32>,
+    records: Vec<Record>,
+    /// Item `i`'s [`char_mask`] of its key.
+    masks: Vec<u32>,
+    sections: Vec<Box<str>>,
+    /// The pairs of adjacent bytes in the keys (without spaces), hashed into 4,096 bits: a
+    /// query with a pair absent here has no match in one run in this file.
+    pairs: Pairs,
     /// The file's task counts (SPEC §1), for the workspace's statistics.
     pub counts: Counts,
 }
@@ -53,38 +87,190 @@ pub struct FileIndex {
 impl FileIndex {
     /// Indexes the items of `doc` (parsed from `text`), with columns in `encoding`.
     pub fn new(text: &str, doc: &Document, encoding: Encoding) -> Self {
-        let titles: Vec<Arc<str>> = doc
-            .sections
-            .iter()
-            .map(|s| Arc::from(text[s.title.as_range()].trim()))
-            .collect();
-        let items = doc
-            .items
-            .iter()
-            .filter(|i| !i.is_field() && !i.is_legend)
-            .filter_map(|item| {
-                let written = &text[item.text.as_range()];
-                let key = normalize(written);
-                if key.is_empty() {
-                    return None;
-                }
-                let (start, end) = doc.line_index.range(text, item.text, encoding);
-                Some(IndexedItem {
-                    key: key.into(),
-                    name: written.trim().into(),
-                    section: item.section().map(|s| Arc::clone(&titles[s])),
-                    state: item.state(),
-                    top_level: item.parent().is_none(),
-                    compared: duplicate_item::compared(doc, item),
-                    start,
-                    end,
-                })
-            })
-            .collect();
-        Self {
-            items,
+        let mut index = Self {
+            sections: doc
+                .sections
+                .iter()
+                .map(|s| text[s.title.as_range()].trim().into())
+                .collect(),
+            pairs: Pairs::new(),
             counts: super::stats::counts(doc),
+            ..Self::default()
+        };
+        let mut key = String::new();
+        for item in doc.items.iter().filter(|i| !i.is_field() && !i.is_legend) {
+            let written = &text[item.text.as_range()];
+            normalize_into(written, &mut key);
+            if key.is_empty() {
+                continue;
+            }
+            let (start, end) = doc.line_index.range(text, item.text, encoding);
+            index.names.push_str(written.trim());
+            index.ends.push(offset(index.names.len()));
+            index.masks.push(char_mask(key.bytes()));
+            index.pairs.add(key.bytes().filter(|&b| b != b' '));
+            index.records.push(Record {
+                key_hash: key_hash(&key),
+                start,
+                end,
+                section: item.section().map_or(NO_SECTION, offset),
+                state: item.state(),
+                top_level: item.parent().is_none(),
+                compared: duplicate_item::compared(doc, item),
+            });
         }
+        index.names.shrink_to_fit();
+        index.ends.shrink_to_fit();
+        index.records.shrink_to_fit();
+        index.masks.shrink_to_fit();
+        index
+    }
+
+    /// Number of items.
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
+    /// Item `i` (in document order).
+    pub fn item(&self, i: usize) -> IndexedItem<'_> {
+        let record = &self.records[i];
+        IndexedItem {
+            name: self.name(i),
+            section: (record.section != NO_SECTION)
+                .then(|| &*self.sections[record.section as usize]),
+            state: record.state,
+            top_level: record.top_level,
+            compared: record.compared,
+            start: record.start,
+            end: record.end,
+            key_hash: record.key_hash,
+        }
+    }
+
+    /// Every item, in document order.
+    pub fn items(&self) -> impl ExactSizeIterator<Item = IndexedItem<'_>> + '_ {
+        (0..self.len()).map(|i| self.item(i))
+    }
+
+    fn name(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.names[start..self.ends[i] as usize]
+    }
+
+    /// The hashes of the keys whose items differ between `old` and `new` (text, state,
+    /// nesting or place): the keys whose cross-file diagnostics may have changed.
+    pub fn changed_keys(old: Option<&FileIndex>, new: Option<&FileIndex>) -> Vec<u64> {
+        let mut before: Vec<&Record> = old.map(|f| f.records.iter().collect()).unwrap_or_default();
+        let mut after: Vec<&Record> = new.map(|f| f.records.iter().collect()).unwrap_or_default();
+        let order = |a: &&Record, b: &&Record| {
+            (
+                a.key_hash,
+                a.start,
+                a.end,
+                a.state.map(|s| s as u8),
+                a.top_level,
+                a.compared,
+            )
+                .cmp(&(
+                    b.key_hash,
+                    b.start,
+                    b.end,
+                    b.state.map(|s| s as u8),
+                    b.top_level,
+                    b.compared,
+                ))
+        };
+        before.sort_unstable_by(order);
+        after.sort_unstable_by(order);
+        let (mut i, mut j) = (0, 0);
+        let mut changed = Vec::new();
+        while i < before.len() || j < after.len() {
+            match (before.get(i), after.get(j)) {
+                (Some(a), Some(b)) if a == b => {
+                    i += 1;
+                    j += 1;
+                }
+                (Some(a), Some(b)) if order(a, b) == Ordering::Less => {
+                    changed.push(a.key_hash);
+                    i += 1;
+                }
+                (_, Some(b)) => {
+                    changed.push(b.key_hash);
+                    j += 1;
+                }
+                (Some(a), None) => {
+                    changed.push(a.key_hash);
+                    i += 1;
+                }
+                (None, None) => break,
+            }
+        }
+        changed.sort_unstable();
+        changed.dedup();
+        changed
+    }
+
+    /// True when one of the items has a key whose hash is in `keys`.
+    pub fn has_any_key(&self, keys: &std::collections::HashSet<u64>) -> bool {
+        self.records.iter().any(|r| keys.contains(&r.key_hash))
+    }
+}
+
+/// An offset or index that fits in 32 bits: texts are bounded well below 4 GiB
+/// ([`super::limits`]); past that it saturates rather than wraps.
+fn offset(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// The characters of a key as 32 bits: one per ASCII letter, five for digits (by value
+/// modulo 5), one for anything else. Every character of a query must be in an item's key
+/// for the item to match, so an item whose mask lacks one of the query's bits is skipped.
+fn char_mask(bytes: impl Iterator<Item = u8>) -> u32 {
+    bytes.fold(0, |mask, b| {
+        mask | match b {
+            b' ' => 0,
+            b'a'..=b'z' => 1 << (b - b'a'),
+            b'0'..=b'9' => 1 << (26 + (b - b'0') % 5),
+            _ => 1 << 31,
+        }
+    })
+}
+
+/// A set of byte pairs, hashed into 4,096 bits.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Pairs(Box<[u64]>);
+
+impl Pairs {
+    fn new() -> Self {
+        Self(vec![0; 64].into_boxed_slice())
+    }
+
+    fn bit(a: u8, b: u8) -> usize {
+        ((u32::from(a) << 8 | u32::from(b)).wrapping_mul(0x9E37_79B9) >> 20) as usize
+    }
+
+    fn add(&mut self, bytes: impl Iterator<Item = u8>) {
+        let mut previous = None;
+        for b in bytes {
+            if let Some(a) = previous {
+                let bit = Self::bit(a, b);
+                self.0[bit / 64] |= 1 << (bit % 64);
+            }
+            previous = Some(b);
+        }
+    }
+
+    /// False when some pair of adjacent bytes of `needle` is surely absent.
+    fn may_hold(&self, needle: &[u8]) -> bool {
+        self.0.is_empty()
+            || needle.windows(2).all(|w| {
+                let bit = Self::bit(w[0], w[1]);
+                self.0[bit / 64] & (1 << (bit % 64)) != 0
+            })
     }
 }
 
@@ -128,44 +314,83 @@ pub struct WorkspaceIndex {
     ids: HashMap<String, usize>,
     /// By id; `None` once a file is removed (ids are not reused).
     files: Vec<Option<Entry>>,
-    /// The hash of a key → where the items with that key that `duplicate-item` compares
-    /// are. Keyed by hash, so a key is stored once, in its item (a workspace of 100 MB has
-    /// two million of them); a lookup compares the items' keys.
-    by_key: Map<u64, Places>,
+    keys: KeyTable,
 }
 
-/// One compared item: its kind ([`Places::kind`]), file id and position in the file.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// One compared item: the hash of its key, its file's id and its position in the file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 struct Place {
-    kind: u8,
+    hash: u64,
     file: u32,
     position: u32,
 }
 
-/// The places of one key's compared items (and of any other key with the same hash), by
-/// kind of item (plain or task, nested or top level), then in the order answers prefer: by
-/// file name, then place in the file. So an answer is the first place outside the asking
-/// file, found without visiting every file that shares a common key such as "Write tests".
+/// Where the compared items of each key are: 16 bytes an item in one array sorted by hash,
+/// plus the places of recently added files in a map until they are a sixteenth of it (a
+/// merge is linear, so adding files one by one stays n log n overall).
+/// A removed file's places stay until the next merge; lookups skip them.
 #[derive(Default)]
-struct Places {
-    list: Vec<Place>,
+struct KeyTable {
+    sorted: Vec<Place>,
+    recent: Map<u64, Vec<Place>>,
+    recent_places: usize,
+    /// Places of removed files still in `sorted` or `recent`.
+    dead: usize,
 }
 
-impl Places {
-    fn kind(task: bool, top_level: bool) -> u8 {
-        u8::from(task) * 2 + u8::from(top_level)
+impl KeyTable {
+    /// The places filed under `hash`, removed files' included.
+    fn get(&self, hash: u64) -> impl Iterator<Item = &Place> + '_ {
+        let start = self.sorted.partition_point(|p| p.hash < hash);
+        let end = start + self.sorted[start..].partition_point(|p| p.hash == hash);
+        self.sorted[start..end]
+            .iter()
+            .chain(self.recent.get(&hash).into_iter().flatten())
     }
 
-    /// The places of one kind, in answer order.
-    fn of_kind(&self, kind: u8) -> &[Place] {
-        let start = self.list.partition_point(|p| p.kind < kind);
-        let end = self.list.partition_point(|p| p.kind <= kind);
-        &self.list[start..end]
+    fn add(&mut self, place: Place) {
+        self.recent.entry(place.hash).or_default().push(place);
+        self.recent_places += 1;
+    }
+
+    /// Merges the recent places into the sorted array, leaving out those of removed files,
+    /// once they (or the dead ones) are a sixteenth of it.
+    fn settle(&mut self, alive: impl Fn(u32) -> bool) {
+        let threshold = (self.sorted.len() / 16).max(4096);
+        if self.recent_places < threshold && self.dead < threshold {
+            return;
+        }
+        let mut recent: Vec<Place> = self.recent.drain().flat_map(|(_, list)| list).collect();
+        self.recent_places = 0;
+        recent.retain(|p| alive(p.file));
+        recent.sort_unstable();
+        let old = std::mem::take(&mut self.sorted);
+        let mut merged = Vec::with_capacity(old.len() + recent.len());
+        let mut old = old.into_iter().filter(|p| alive(p.file)).peekable();
+        let mut recent = recent.into_iter().peekable();
+        loop {
+            let next = match (old.peek(), recent.peek()) {
+                (Some(a), Some(b)) => {
+                    if a <= b {
+                        old.next()
+                    } else {
+                        recent.next()
+                    }
+                }
+                (Some(_), None) => old.next(),
+                (None, Some(_)) => recent.next(),
+                (None, None) => break,
+            };
+            merged.extend(next);
+        }
+        merged.shrink_to_fit();
+        self.sorted = merged;
+        self.dead = 0;
     }
 }
 
 /// The hash a key is filed under.
-fn key_hash(key: &str) -> u64 {
+pub fn key_hash(key: &str) -> u64 {
     use std::hash::BuildHasher;
     foldhash::fast::FixedState::default().hash_one(key)
 }
@@ -174,7 +399,10 @@ impl std::fmt::Debug for WorkspaceIndex {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("WorkspaceIndex")
             .field("files", &self.ids.len())
-            .field("keys", &self.by_key.len())
+            .field(
+                "places",
+                &(self.keys.sorted.len() + self.keys.recent_places),
+            )
             .finish()
     }
 }
@@ -184,49 +412,23 @@ impl WorkspaceIndex {
     pub fn update(&mut self, name: &str, label: &str, index: FileIndex) {
         self.remove(name);
         let id = self.files.len();
+        let file = u32::try_from(id).expect("fewer than 4 billion files");
+        for (position, record) in index.records.iter().enumerate() {
+            if record.compared {
+                self.keys.add(Place {
+                    hash: record.key_hash,
+                    file,
+                    position: offset(position),
+                });
+            }
+        }
         self.files.push(Some(Entry {
             name: name.to_owned(),
             label: label.to_owned(),
             index,
         }));
         self.ids.insert(name.to_owned(), id);
-        let files = &self.files;
-        let order = |place: Place| {
-            let entry = files[place.file as usize]
-                .as_ref()
-                .expect("a listed file is indexed");
-            (
-                place.kind,
-                entry.name.as_str(),
-                entry.index.items[place.position as usize].start,
-            )
-        };
-        let Some(entry) = &files[id] else {
-            return;
-        };
-        let file = u32::try_from(id).expect("fewer than 4 billion files");
-        for (position, item) in entry.index.items.iter().enumerate() {
-            if !item.compared {
-                continue;
-            }
-            let list = &mut self.by_key.entry(key_hash(&item.key)).or_default().list;
-            let kind = Places::kind(item.state.is_some(), item.top_level);
-            let here = (kind, name, item.start);
-            // `check` indexes files in the order it finds them, by name: the place goes last.
-            let at = if list.last().is_none_or(|&last| order(last) < here) {
-                list.len()
-            } else {
-                list.partition_point(|&place| order(place) < here)
-            };
-            list.insert(
-                at,
-                Place {
-                    kind,
-                    file,
-                    position: u32::try_from(position).expect("fewer than 4 billion items"),
-                },
-            );
-        }
+        self.settle();
     }
 
     /// Drops the file `name`, if indexed.
@@ -235,16 +437,14 @@ impl WorkspaceIndex {
             return;
         };
         if let Some(entry) = self.files[id].take() {
-            for item in entry.index.items.iter().filter(|i| i.compared) {
-                let hash = key_hash(&item.key);
-                if let Some(places) = self.by_key.get_mut(&hash) {
-                    places.list.retain(|p| p.file as usize != id);
-                    if places.list.is_empty() {
-                        self.by_key.remove(&hash);
-                    }
-                }
-            }
+            self.keys.dead += entry.index.records.iter().filter(|r| r.compared).count();
+            self.settle();
         }
+    }
+
+    fn settle(&mut self) {
+        let files = &self.files;
+        self.keys.settle(|file| files[file as usize].is_some());
     }
 
     pub fn contains(&self, name: &str) -> bool {
@@ -310,7 +510,8 @@ impl OtherFiles for Others<'_> {
 impl Others<'_> {
     /// The first item of another file under `key` that `wanted` accepts: a top-level one
     /// (a task when `task`), or a nested one too when `top_level`; in the file whose name
-    /// sorts first, so the answer does not depend on the order files were indexed in.
+    /// sorts first, then the first in that file, so the answer does not depend on the order
+    /// files were indexed in.
     fn first_match(
         &self,
         key: &str,
@@ -318,17 +519,25 @@ impl Others<'_> {
         task: bool,
         wanted: impl Fn(&IndexedItem) -> bool,
     ) -> Option<Elsewhere> {
-        let places = self.index.by_key.get(&key_hash(key))?;
-        let top = self.first_elsewhere(places.of_kind(Places::kind(task, true)), key, &wanted);
-        let nested = if top_level {
-            self.first_elsewhere(places.of_kind(Places::kind(task, false)), key, &wanted)
-        } else {
-            None
-        };
-        let (entry, item) = top
-            .into_iter()
-            .chain(nested)
-            .min_by(|a, b| (&a.0.name, a.1.start).cmp(&(&b.0.name, b.1.start)))?;
+        let mut candidates: Vec<(&Entry, IndexedItem<'_>)> = self
+            .index
+            .keys
+            .get(key_hash(key))
+            .filter(|p| Some(p.file as usize) != self.this)
+            .filter_map(|p| {
+                let entry = self.index.files[p.file as usize].as_ref()?;
+                let item = entry.index.item(p.position as usize);
+                (item.state.is_some() == task && (item.top_level || top_level) && wanted(&item))
+                    .then_some((entry, item))
+            })
+            .collect();
+        candidates.sort_unstable_by(|a, b| (&a.0.name, a.1.start).cmp(&(&b.0.name, b.1.start)));
+        // The hash narrowed the places down; the key itself decides.
+        let mut buffer = String::new();
+        let (entry, item) = candidates.into_iter().find(|(_, item)| {
+            normalize_into(item.name, &mut buffer);
+            buffer == key
+        })?;
         Some(Elsewhere {
             file: entry.name.clone(),
             label: entry.label.clone(),
@@ -336,72 +545,114 @@ impl Others<'_> {
             end: item.end,
         })
     }
+}
 
-    /// The first place of `list` (in answer order) outside the asking file whose item has
-    /// `key` (not just its hash) and passes `wanted`.
-    fn first_elsewhere(
-        &self,
-        list: &[Place],
-        key: &str,
-        wanted: impl Fn(&IndexedItem) -> bool,
-    ) -> Option<(&Entry, &IndexedItem)> {
-        list.iter()
-            .filter(|p| Some(p.file as usize) != self.this)
-            .find_map(|p| {
-                let entry = self.index.files[p.file as usize].as_ref()?;
-                let item = &entry.index.items[p.position as usize];
-                (&*item.key == key && wanted(item)).then_some((entry, item))
-            })
-    }
+/// A search hit's rank, best first: a match in one run before a scattered one, then the
+/// shorter name, then by file and place.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+struct Rank<'a> {
+    scattered: bool,
+    length: usize,
+    file: &'a str,
+    start: LineCol,
+    /// Which file (in the order given) and item, to read the hit back.
+    at: (usize, usize),
 }
 
 /// The items of `files` that match `query`, best first, at most `limit`: every character
 /// of the query (case folded, white space ignored) must appear in the item's normalised
 /// text in order. Items containing the query as one run come before scattered matches, then
 /// shorter texts, then by file and line. An empty query matches every item.
+///
+/// Only the best `limit` are kept as the items are read, so an item that could not rank
+/// among them is skipped from its name's length alone, and one whose characters (or, for a
+/// run, whose file's pairs of characters) lack some of the query's is never normalised.
 pub fn search<'a>(
     files: impl IntoIterator<Item = (&'a str, &'a FileIndex)>,
     query: &str,
     limit: usize,
-) -> Vec<(&'a str, &'a IndexedItem)> {
+) -> Vec<(&'a str, IndexedItem<'a>)> {
+    if limit == 0 {
+        return Vec::new();
+    }
     let needle: String = query
         .chars()
         .filter(|c| !c.is_whitespace())
         .flat_map(char::to_lowercase)
         .collect();
-    let mut hits: Vec<(bool, &'a str, &'a IndexedItem)> = Vec::new();
-    // One buffer for every item's key without its spaces: a million items are searched
-    // without a million allocations.
-    let mut compact = String::new();
-    for (file, index) in files {
-        for item in &index.items {
-            compact.clear();
-            compact.extend(item.key.chars().filter(|c| *c != ' '));
-            if compact.contains(&needle) {
-                hits.push((true, file, item));
-            } else if is_subsequence(&needle, &compact) {
-                hits.push((false, file, item));
+    let finder = memchr::memmem::Finder::new(needle.as_bytes());
+    let needle_mask = char_mask(needle.bytes());
+    let files: Vec<(&'a str, &'a FileIndex)> = files.into_iter().collect();
+    let mut best: BinaryHeap<Rank<'a>> = BinaryHeap::with_capacity(limit + 1);
+    let mut key = Vec::new();
+    for (f, &(file, index)) in files.iter().enumerate() {
+        let runs = index.pairs.may_hold(needle.as_bytes());
+        for (i, &mask) in index.masks.iter().enumerate() {
+            if mask & needle_mask != needle_mask {
+                continue;
+            }
+            let name = index.name(i);
+            let start = index.records[i].start;
+            let could = Rank {
+                scattered: !runs,
+                length: name.len(),
+                file,
+                start,
+                at: (f, i),
+            };
+            if best.len() == limit && best.peek().is_some_and(|worst| *worst <= could) {
+                continue;
+            }
+            // A key holds its name's characters in order (lowercased, some left out), so
+            // an ASCII name that does not hold the query in order has no key that does.
+            if name.is_ascii() && !is_subsequence_folded(needle.as_bytes(), name.as_bytes()) {
+                continue;
+            }
+            key.clear();
+            push_key(name, &mut key);
+            key.retain(|&b| b != b' ');
+            let run = runs && finder.find(&key).is_some();
+            if !run && !is_subsequence(&needle, &key) {
+                continue;
+            }
+            best.push(Rank {
+                scattered: !run,
+                ..could
+            });
+            if best.len() > limit {
+                best.pop();
             }
         }
     }
-    let order = |a: &(bool, &str, &IndexedItem), b: &(bool, &str, &IndexedItem)| {
-        (!a.0, a.2.key.len(), a.1, a.2.start).cmp(&(!b.0, b.2.key.len(), b.1, b.2.start))
-    };
-    // Only the best `limit` are sorted: a query that matches most items stays linear.
-    if limit > 0 && hits.len() > limit {
-        hits.select_nth_unstable_by(limit - 1, order);
-        hits.truncate(limit);
-    }
-    hits.sort_by(order);
-    hits.into_iter()
-        .take(limit)
-        .map(|(_, file, item)| (file, item))
+    best.into_sorted_vec()
+        .into_iter()
+        .map(|rank| {
+            let (file, index) = files[rank.at.0];
+            (file, index.item(rank.at.1))
+        })
         .collect()
 }
 
-fn is_subsequence(needle: &str, haystack: &str) -> bool {
-    let mut rest = haystack.chars();
-    needle.chars().all(|c| rest.any(|h| h == c))
+/// True when every byte of `needle` (lowercase) appears in `haystack` in order, ASCII case
+/// folded.
+fn is_subsequence_folded(needle: &[u8], haystack: &[u8]) -> bool {
+    let mut rest = haystack.iter();
+    needle
+        .iter()
+        .all(|&c| rest.any(|h| h.to_ascii_lowercase() == c))
+}
+
+/// True when every character of `needle` appears in `haystack` in order. An ASCII needle is
+/// compared byte by byte: in UTF-8 an ASCII byte is only ever that character.
+fn is_subsequence(needle: &str, haystack: &[u8]) -> bool {
+    if needle.is_ascii() {
+        let mut rest = haystack.iter();
+        return needle.bytes().all(|c| rest.any(|&h| h == c));
+    }
+    // A key is UTF-8: the lossy reading borrows it.
+    let text = String::from_utf8_lossy(haystack);
+    let mut chars = text.chars();
+    needle.chars().all(|c| chars.any(|h| h == c))
 }
 
 #[cfg(test)]
@@ -417,14 +668,17 @@ mod tests {
     #[test]
     fn a_file_index_keeps_items_and_skips_fields_and_the_legend() {
         let text = "# Plan\n\n## Priority Levels\n- **[P0]** - Critical: now\n\n## 🔴 Now\n- [ ] [P0] **Rate limiting** 🚀\n  - **Time:** 2 hours\n  - [x] Buckets\n- Plain thing\n";
-        let items = index(text).items;
-        let names: Vec<&str> = items.iter().map(|i| &*i.name).collect();
+        let file = index(text);
+        let items: Vec<IndexedItem> = file.items().collect();
+        let names: Vec<&str> = items.iter().map(|i| i.name).collect();
         assert_eq!(
             names,
             ["[P0] **Rate limiting** 🚀", "Buckets", "Plain thing"]
         );
-        assert_eq!(&*items[0].key, "rate limiting");
-        assert_eq!(items[0].section.as_deref(), Some("🔴 Now"));
+        assert_eq!(items[0].key(), "rate limiting");
+        assert_eq!(items[0].key_hash, key_hash("rate limiting"));
+        assert_eq!(items[0].section, Some("🔴 Now"));
+        assert_eq!(items[2].section, Some("🔴 Now"));
         assert_eq!(items[0].state, Some(State::Open));
         assert!(items[0].top_level);
         assert!(!items[1].top_level);
@@ -529,7 +783,6 @@ mod tests {
         ws.remove("b.md");
         assert_eq!(ws.others("a.md").same_item("beta", true, true), None);
         assert_eq!(ws.len(), 1);
-        assert_eq!(ws.by_key.keys().collect::<Vec<_>>(), [&key_hash("alpha")]);
     }
 
     #[test]
@@ -574,7 +827,7 @@ mod tests {
         let names = |query: &str| -> Vec<String> {
             search(files, query, 10)
                 .into_iter()
-                .map(|(_, i)| i.name.to_string())
+                .map(|(_, i)| i.name.to_owned())
                 .collect()
         };
         assert_eq!(names("rate lim"), ["Rate limits", "Add rate limiting"]);
@@ -583,5 +836,183 @@ mod tests {
         assert_eq!(names("zzz"), Vec::<String>::new());
         assert_eq!(search(files, "", 2).len(), 2);
         assert_eq!(search(files, "", 10).len(), 4);
+    }
+
+    /// Files of generated tasks, some keys shared between files, some nested.
+    fn generated(files: usize) -> Vec<(String, String)> {
+        (0..files)
+            .map(|f| {
+                let mut text = format!("# File {f}\n\n## Area {}\n", f % 7);
+                for i in 0..20 {
+                    let state = if (f + i) % 3 == 0 { 'x' } else { ' ' };
+                    let _ = std::fmt::Write::write_fmt(
+                        &mut text,
+                        format_args!(
+                            "- [{state}] Task {} of **area** {}\n  - [ ] Step {}\n",
+                            (f * 7 + i) % 97,
+                            i % 5,
+                            i % 4
+                        ),
+                    );
+                }
+                (format!("{f:03}.md"), text)
+            })
+            .collect()
+    }
+
+    /// What [`OtherFiles::same_item`] must answer, read off `every` item (file, item, key).
+    fn same_item_by_reading(
+        every: &[(&str, IndexedItem<'_>, String)],
+        from: &str,
+        key: &str,
+        top_level: bool,
+    ) -> Option<(String, LineCol)> {
+        every
+            .iter()
+            .filter(|(name, item, k)| {
+                *name != from
+                    && item.compared
+                    && item.state.is_some()
+                    && (item.top_level || top_level)
+                    && k == key
+            })
+            .map(|(name, item, _)| ((*name).to_owned(), item.start))
+            .min()
+    }
+
+    #[test]
+    fn lookups_stay_exact_across_merges_removals_and_replacements() {
+        let texts = generated(400);
+        let mut files: Vec<(String, FileIndex)> =
+            texts.iter().map(|(n, t)| (n.clone(), index(t))).collect();
+        let mut ws = WorkspaceIndex::default();
+        // Scrambled order; 400 files of 40 compared items go past the merge threshold.
+        for k in 0..files.len() {
+            let (name, file) = &files[(k * 151) % files.len()];
+            ws.update(name, name, file.clone());
+        }
+        // Some files removed, some replaced by another's text.
+        for k in (0..files.len()).step_by(9) {
+            ws.remove(&files[k].0);
+        }
+        files = files
+            .into_iter()
+            .enumerate()
+            .filter(|(k, _)| k % 9 != 0)
+            .map(|(_, f)| f)
+            .collect();
+        for k in (0..files.len()).step_by(5) {
+            let replacement = index(&texts[(k + 13) % texts.len()].1);
+            ws.update(&files[k].0, &files[k].0, replacement.clone());
+            files[k].1 = replacement;
+        }
+        assert!(!ws.keys.sorted.is_empty(), "the places were merged");
+        let every: Vec<(&str, IndexedItem<'_>, String)> = files
+            .iter()
+            .flat_map(|(name, f)| f.items().map(move |i| (name.as_str(), i, i.key())))
+            .collect();
+        for from in ["001.md", "050.md", "399.md", "not-indexed.md"] {
+            for n in (0..97).step_by(4) {
+                for key in [
+                    format!("task {n} of area {}", n % 5),
+                    format!("step {}", n % 4),
+                ] {
+                    for top_level in [true, false] {
+                        let got = ws
+                            .others(from)
+                            .same_item(&key, top_level, true)
+                            .map(|e| (e.file, e.start));
+                        assert_eq!(
+                            got,
+                            same_item_by_reading(&every, from, &key, top_level),
+                            "{from} {key} {top_level}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn search_keeps_the_best_as_reading_every_item_would() {
+        let texts = generated(60);
+        let files: Vec<(String, FileIndex)> =
+            texts.iter().map(|(n, t)| (n.clone(), index(t))).collect();
+        let listed = || files.iter().map(|(n, f)| (n.as_str(), f));
+        for query in [
+            "task 1",
+            "tsk 9",
+            "step 3",
+            "area",
+            "",
+            "s3",
+            "zz",
+            "task 42 of area 2",
+        ] {
+            let needle: String = query.chars().filter(|c| !c.is_whitespace()).collect();
+            let mut every: Vec<(bool, usize, &str, LineCol)> = listed()
+                .flat_map(|(name, f)| f.items().map(move |i| (name, i)))
+                .filter_map(|(name, item)| {
+                    let compact: String = item.key().chars().filter(|c| *c != ' ').collect();
+                    let run = compact.contains(&needle);
+                    (run || is_subsequence(&needle, compact.as_bytes())).then_some((
+                        !run,
+                        item.name.len(),
+                        name,
+                        item.start,
+                    ))
+                })
+                .collect();
+            every.sort();
+            for limit in [1, 7, 50, 5000] {
+                let got: Vec<(bool, usize, &str, LineCol)> = search(listed(), query, limit)
+                    .into_iter()
+                    .map(|(name, item)| {
+                        let compact: String = item.key().chars().filter(|c| *c != ' ').collect();
+                        (
+                            !compact.contains(&needle),
+                            item.name.len(),
+                            name,
+                            item.start,
+                        )
+                    })
+                    .collect();
+                let want: Vec<_> = every.iter().take(limit).copied().collect();
+                assert_eq!(got, want, "{query:?} limit {limit}");
+            }
+        }
+    }
+
+    #[test]
+    fn changed_keys_are_those_whose_items_differ() {
+        let old = index("- [ ] Alpha\n- [ ] Beta\n- [x] Gamma\n");
+        let new = index("- [ ] Alpha\n- [x] Beta\n- [x] Gamma\n- [ ] Delta\n");
+        let mut want = vec![key_hash("beta"), key_hash("delta")];
+        want.sort_unstable();
+        assert_eq!(FileIndex::changed_keys(Some(&old), Some(&new)), want);
+        // A line moved changes its place.
+        let moved = index("\n- [ ] Alpha\n");
+        assert!(
+            FileIndex::changed_keys(Some(&index("- [ ] Alpha\n")), Some(&moved))
+                .contains(&key_hash("alpha"))
+        );
+        assert_eq!(
+            FileIndex::changed_keys(Some(&old), Some(&old)),
+            Vec::<u64>::new()
+        );
+        assert_eq!(FileIndex::changed_keys(Some(&old), None).len(), 3);
+    }
+
+    #[test]
+    fn a_non_ascii_query_matches_characters_not_bytes() {
+        // `é` is C3 A9; `Ã©` holds both bytes in order, in two characters.
+        assert!(!is_subsequence("é", "ã©".as_bytes()));
+        assert!(is_subsequence("é", "caf-é".as_bytes()));
+        let file = index("- [ ] Café menu\n- [ ] Ã© mojibake\n");
+        let hits: Vec<&str> = search([("a.md", &file)], "é", 10)
+            .into_iter()
+            .map(|(_, i)| i.name)
+            .collect();
+        assert_eq!(hits, ["Café menu"]);
     }
 }

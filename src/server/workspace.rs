@@ -37,7 +37,7 @@ use tower_lsp::lsp_types::{
     WorkDoneProgressCreateParams, WorkDoneProgressEnd, WorkDoneProgressReport,
 };
 
-use crate::analysis::index::{FileIndex, IndexedItem, WorkspaceIndex};
+use crate::analysis::index::{FileIndex, WorkspaceIndex};
 use crate::analysis::{self, BoxStates, Encoding};
 use crate::config::Config;
 use crate::server::documents::Snapshot;
@@ -79,9 +79,9 @@ const CANCELLED: u8 = 1;
 /// Another scan replaced it: what was read is dropped.
 const SUPERSEDED: u8 = 2;
 
-/// The keys whose items changed in one update of the index: another document's diagnostics
-/// can only change if it has one of them.
-pub type Delta = HashSet<String>;
+/// The hashes of the keys whose items changed in one update of the index: another
+/// document's diagnostics can only change if it has one of them.
+pub type Delta = HashSet<u64>;
 
 impl WorkspaceState {
     /// The workspace folders, in the client's order.
@@ -97,7 +97,7 @@ impl WorkspaceState {
     }
 
     /// The folder holding `path`, the innermost when folders nest.
-    fn folder_of(&self, path: &Path) -> Option<PathBuf> {
+    pub(crate) fn folder_of(&self, path: &Path) -> Option<PathBuf> {
         self.folders()
             .into_iter()
             .filter(|f| path.starts_with(f))
@@ -337,7 +337,7 @@ pub fn scan(
 
 /// The configuration a folder's roadmaps are read with: the editor's settings, and the
 /// folder's own tickmark.toml over them.
-fn folder_config(editor: Option<&Value>, folder: &Path) -> Config {
+pub(crate) fn folder_config(editor: Option<&Value>, folder: &Path) -> Config {
     let editor = editor
         .and_then(|v| Config::from_editor(v).ok())
         .unwrap_or_default()
@@ -876,7 +876,7 @@ impl Backend {
                 .filter(|uri| {
                     index
                         .get(uri.as_str())
-                        .is_some_and(|f| f.items.iter().any(|i| delta.contains(&*i.key)))
+                        .is_some_and(|f| f.has_any_key(delta))
                 })
                 .collect()
         });
@@ -949,19 +949,13 @@ fn replace(
     if old == Some(&items) {
         return;
     }
-    let before: HashSet<&IndexedItem> = old.map(|f| f.items.iter().collect()).unwrap_or_default();
-    let after: HashSet<&IndexedItem> = items.items.iter().collect();
-    delta.extend(
-        before
-            .symmetric_difference(&after)
-            .map(|i| i.key.to_string()),
-    );
+    delta.extend(FileIndex::changed_keys(old, Some(&items)));
     index.update(name, label, items);
 }
 
 fn remove(index: &mut WorkspaceIndex, name: &str, delta: &mut Delta) {
     if let Some(old) = index.get(name) {
-        delta.extend(old.items.iter().map(|i| i.key.to_string()));
+        delta.extend(FileIndex::changed_keys(Some(old), None));
         index.remove(name);
     }
 }

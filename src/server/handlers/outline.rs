@@ -106,7 +106,7 @@ fn search(
                     Url::parse(file).ok()?,
                     Range::new(convert::position(item.start), convert::position(item.end)),
                 ),
-                container_name: item.section.as_deref().map(str::to_owned),
+                container_name: item.section.map(str::to_owned),
             })
         })
         .collect()
