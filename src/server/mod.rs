@@ -309,6 +309,19 @@ pub struct State {
     /// One lock per document whose incremental analysis is being brought up to date, so
     /// that two threads never do it at once (see `handlers::diagnostics::with_current`).
     pub analysing: dashmap::DashMap<Url, Arc<std::sync::Mutex<()>>>,
+    /// The configuration of each workspace folder but the root, read when a document of it
+    /// is first analysed after a reload (see [`Backend::effective_for`]).
+    pub folder_configs: dashmap::DashMap<PathBuf, Arc<Effective>>,
+}
+
+/// How toggling a task spreads (`[toggle] cascade`), in the engine's terms.
+fn cascade_of(config: &Config) -> Cascade {
+    match config.toggle_cascade() {
+        crate::config::Cascade::None => Cascade::None,
+        crate::config::Cascade::Down => Cascade::Down,
+        crate::config::Cascade::Up => Cascade::Up,
+        crate::config::Cascade::Both => Cascade::Both,
+    }
 }
 
 impl Backend {
@@ -322,6 +335,7 @@ impl Backend {
             shut_down: Arc::new(AtomicBool::new(false)),
             wire: Arc::default(),
             analysing: dashmap::DashMap::new(),
+            folder_configs: dashmap::DashMap::new(),
         }))
     }
 
@@ -355,6 +369,42 @@ impl Backend {
             .read()
             .map(|c| Arc::clone(&c))
             .unwrap_or_default()
+    }
+
+    /// The configuration `uri` is analysed with: the workspace root's, or for a document of
+    /// another workspace folder, that folder's (the editor's settings under its own
+    /// tickmark.toml), so that rule severities and box states follow the folder as the
+    /// workspace index's globs do.
+    pub fn effective_for(&self, uri: &Url) -> Arc<Effective> {
+        let effective = self.effective();
+        let Some(folder) = uri
+            .to_file_path()
+            .ok()
+            .and_then(|path| self.shared.workspace.folder_of(&path))
+        else {
+            return effective;
+        };
+        let (root, editor) = match self.session.read() {
+            Ok(s) => (s.root.clone(), s.editor_settings.clone()),
+            Err(_) => (None, None),
+        };
+        if root.as_deref().is_none_or(|root| root == folder) {
+            return effective;
+        }
+        if let Some(cached) = self.folder_configs.get(&folder) {
+            if cached.generation == effective.generation {
+                return Arc::clone(&cached);
+            }
+        }
+        let config = workspace::folder_config(editor.as_ref(), &folder);
+        let built = Arc::new(Effective {
+            settings: config.settings(),
+            cascade: cascade_of(&config),
+            config,
+            generation: effective.generation,
+        });
+        self.folder_configs.insert(folder, Arc::clone(&built));
+        built
     }
 
     /// The analysed current version of an open document, shared by every request on that
@@ -409,7 +459,7 @@ impl Backend {
 
     /// Applies every safe fix to `text` (`source.fixAll.tickmark`).
     pub fn fix_all(&self, uri: &Url, text: &str) -> Result<String> {
-        let config = self.effective();
+        let config = self.effective_for(uri);
         self.with_inputs(uri, |inputs| {
             guarded("fix all", || {
                 analysis::fix_all(text, inputs, &config.settings).text
@@ -480,12 +530,7 @@ impl Backend {
             Some(file) => Config::merged(&editor, file),
             None => editor,
         };
-        let cascade = match merged.toggle_cascade() {
-            crate::config::Cascade::None => Cascade::None,
-            crate::config::Cascade::Down => Cascade::Down,
-            crate::config::Cascade::Up => Cascade::Up,
-            crate::config::Cascade::Both => Cascade::Both,
-        };
+        let cascade = cascade_of(&merged);
         if let Ok(mut config) = self.config.write() {
             *config = Arc::new(Effective {
                 settings: merged.settings(),

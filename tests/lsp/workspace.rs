@@ -440,8 +440,12 @@ async fn every_workspace_folder_is_indexed_with_its_own_configuration() {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, text).unwrap();
     };
-    // Its own globs: plans/*.md are roadmaps there, and its ROADMAP.md is not.
-    write("tickmark.toml", "roadmaps = [\"plans/*.md\"]\n");
+    // Its own globs: plans/*.md are roadmaps there, and its ROADMAP.md is not. Its own
+    // severities: `malformed-checkbox` is off there.
+    write(
+        "tickmark.toml",
+        "roadmaps = [\"plans/*.md\"]\n[rules]\nmalformed-checkbox = \"off\"\n",
+    );
     write("plans/q3.md", "- [x] Ship it\n");
     write("ROADMAP.md", "- [x] Onboarding\n");
     let mut server = TestServer::builder()
@@ -502,6 +506,13 @@ async fn every_workspace_folder_is_indexed_with_its_own_configuration() {
         codes(&published.diagnostics),
         ["duplicate-item", "conflicting-state"]
     );
+    // An open document is analysed with its own folder's settings.
+    let here = folder.uri("docs/BACKLOG.md");
+    let diagnostics = server.open(&here, "- [] Broken here\n").await;
+    assert_eq!(codes(&diagnostics), ["malformed-checkbox"]);
+    let there = Url::from_file_path(second.path().join("plans/q4.md")).unwrap();
+    let diagnostics = server.open(&there, "- [] Broken there\n").await;
+    assert_eq!(codes(&diagnostics), Vec::<&str>::new());
 }
 
 #[tokio::test]

@@ -30,7 +30,7 @@ pub fn code_action(
     let uri = params.text_document.uri;
     let snapshot = backend.snapshot(&uri)?;
     let features = backend.features();
-    let config = backend.effective();
+    let config = backend.effective_for(&uri);
     let text = snapshot.text.as_str();
     let doc = &snapshot.analysis.document;
     let map = LineMap {

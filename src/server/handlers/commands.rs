@@ -106,7 +106,7 @@ fn toggle_edit(
             ))
         }
     };
-    let cascade = backend.effective().cascade;
+    let cascade = backend.effective_for(&args.uri).cascade;
     let edits = guarded("toggle", || {
         let ids = actions::tasks_on_lines(doc, first_line, last_line);
         actions::toggle(text, doc, &ids, cascade)

@@ -16,7 +16,7 @@ pub fn completion(
 ) -> Result<Option<CompletionResponse>> {
     let position = params.text_document_position;
     let snapshot = backend.snapshot(&position.text_document.uri)?;
-    let config = backend.effective();
+    let config = backend.effective_for(&position.text_document.uri);
     let text = snapshot.text.as_str();
     let doc = &snapshot.analysis.document;
     let map = LineMap {

@@ -51,7 +51,7 @@ fn with_version<T>(
         return Err(Error::invalid_params(format!("{uri} is not open")));
     };
     let version = taken.version;
-    let config = backend.effective();
+    let config = backend.effective_for(uri);
     let mut live = match taken.live {
         Ok(mut live) => backend.with_inputs(uri, |inputs| {
             guarded("analysis", move || {
