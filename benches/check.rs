@@ -9,6 +9,13 @@
 //! configuration or cache, so it reads and checks every file each time. Without it the
 //! comparison is skipped with a hint.
 //!
+//! Beside the wall time, each command's CPU time (user + system, from `/proc/self/stat`'s
+//! children's times, Linux) is reported: on a shared machine the wall time of a parallel
+//! command follows the load, its CPU time much less.
+//!
+//! `TICKMARK_BENCH_KEEP=DIR` writes the roadmaps into `DIR` and leaves them there (to profile
+//! one command on them).
+//!
 //! `cargo bench --bench check` (release). Without `--bench` (as `cargo test --benches` runs
 //! it) it checks 20 files once with tickmark alone, to stay quick. The files are generated
 //! into a temporary directory and removed afterwards.
@@ -27,17 +34,23 @@ const RUNS: usize = 5;
 fn main() {
     let full = std::env::args().any(|arg| arg == "--bench");
     let files = if full { FILES } else { SMOKE_FILES };
-    let dir = tempfile::tempdir().expect("a temporary directory");
-    let bytes = generate(dir.path(), files);
+    let temporary = tempfile::tempdir().expect("a temporary directory");
+    let kept = std::env::var_os("TICKMARK_BENCH_KEEP").map(PathBuf::from);
+    let dir = kept.as_deref().unwrap_or(temporary.path());
+    let bytes = generate(dir, files);
     println!(
         "check: {files} roadmaps, {} KB, in {}",
         bytes / 1_000,
-        dir.path().display()
+        dir.display()
     );
     let tickmark = Tool::tickmark(None);
     if !full {
-        let took = tickmark.run(dir.path());
-        println!("smoke run: tickmark check {:.1} ms", ms(took));
+        let took = tickmark.run(dir);
+        println!(
+            "smoke run: tickmark check {:.1} ms, CPU {:.1} ms",
+            ms(took.wall),
+            ms(took.cpu)
+        );
         return;
     }
     println!("load: {}", load());
@@ -49,18 +62,23 @@ fn main() {
         ),
     }
     let mut times: Vec<Vec<Duration>> = vec![Vec::new(); tools.len()];
+    let mut cpu: Vec<Vec<Duration>> = vec![Vec::new(); tools.len()];
     for _ in 0..RUNS {
-        for (tool, times) in tools.iter().zip(&mut times) {
-            times.push(tool.run(dir.path()));
+        for (i, tool) in tools.iter().enumerate() {
+            let took = tool.run(dir);
+            times[i].push(took.wall);
+            cpu[i].push(took.cpu);
         }
     }
     let medians: Vec<Duration> = times.iter_mut().map(|t| median(t)).collect();
-    for (tool, (median, times)) in tools.iter().zip(medians.iter().zip(&times)) {
-        let all: Vec<String> = times.iter().map(|t| format!("{:.0}", ms(*t))).collect();
+    let cpu_medians: Vec<Duration> = cpu.iter_mut().map(|t| median(t)).collect();
+    for (i, tool) in tools.iter().enumerate() {
+        let all: Vec<String> = times[i].iter().map(|t| format!("{:.0}", ms(*t))).collect();
         println!(
-            "{:<28} median {:>8.1} ms   runs {}",
+            "{:<28} median {:>8.1} ms   CPU {:>8.1} ms   runs {}",
             tool.name,
-            ms(*median),
+            ms(medians[i]),
+            ms(cpu_medians[i]),
             all.join(" ")
         );
     }
@@ -70,9 +88,10 @@ fn main() {
     );
     if let Some(rumdl) = medians.get(2) {
         println!(
-            "tickmark / rumdl: {:.2} (tickmark {:.2}x faster)",
+            "tickmark / rumdl: {:.2} (tickmark {:.2}x faster; {:.2}x less CPU)",
             ratio(medians[0], *rumdl),
-            ratio(*rumdl, medians[0])
+            ratio(*rumdl, medians[0]),
+            ratio(cpu_medians[2], cpu_medians[0])
         );
     }
     println!("load after: {}", load());
@@ -105,8 +124,9 @@ impl Tool {
         }
     }
 
-    /// The wall time of one run on `dir`. Panics when the command fails to check.
-    fn run(&self, dir: &Path) -> Duration {
+    /// The wall and CPU time of one run on `dir`. Panics when the command fails to check.
+    fn run(&self, dir: &Path) -> Took {
+        let cpu_before = children_cpu();
         let start = Instant::now();
         let out = Command::new(&self.program)
             .args(&self.args)
@@ -118,7 +138,10 @@ impl Tool {
             .stderr(Stdio::piped())
             .output()
             .unwrap_or_else(|e| panic!("{}: {e}", self.program.display()));
-        let took = start.elapsed();
+        let took = Took {
+            wall: start.elapsed(),
+            cpu: children_cpu().saturating_sub(cpu_before),
+        };
         let code = out.status.code().unwrap_or(-1);
         assert!(
             self.ok.contains(&code),
@@ -128,6 +151,30 @@ impl Tool {
         );
         took
     }
+}
+
+/// What one run took.
+struct Took {
+    wall: Duration,
+    /// User and system time of the command (zero where `/proc` is not there).
+    cpu: Duration,
+}
+
+/// The CPU time (user + system) of this process's waited-for children: fields 16 and 17 of
+/// `/proc/self/stat`, in clock ticks of 10 ms (`USER_HZ` is 100 on Linux).
+fn children_cpu() -> Duration {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return Duration::ZERO;
+    };
+    // The command name (field 2) is in parentheses and may hold spaces: count after it.
+    let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    // `after` starts at field 3, so field n is fields[n - 3].
+    let ticks: u64 = [16, 17]
+        .iter()
+        .filter_map(|&n| fields.get(n - 3)?.parse::<u64>().ok())
+        .sum();
+    Duration::from_millis(ticks * 10)
 }
 
 /// rumdl from `TICKMARK_BENCH_RUMDL`, else from PATH, if it runs.
