@@ -13,6 +13,7 @@ use ropey::Rope;
 use tower_lsp::lsp_types::{Position, TextDocumentContentChangeEvent, Url};
 
 use crate::analysis::incremental::Incremental;
+use crate::analysis::index::FileIndex;
 use crate::analysis::{Analysis, Encoding, TextRange};
 use crate::server::outline_wire::OutlineCache;
 use crate::server::published::WireCache;
@@ -67,6 +68,23 @@ pub struct Snapshot {
     /// Answers already serialised for this version, by method (see
     /// [`super::handlers::direct`]): asked again, they are written as they are.
     pub answers: Answers,
+    /// The version's items as the workspace index reads them, made once (for
+    /// `workspace/symbol` and the index itself).
+    pub items: std::sync::OnceLock<Arc<FileIndex>>,
+}
+
+impl Snapshot {
+    /// The version's items for the workspace index, columns in `encoding` (the session's,
+    /// the same for every call).
+    pub fn file_index(&self, encoding: Encoding) -> Arc<FileIndex> {
+        Arc::clone(self.items.get_or_init(|| {
+            Arc::new(FileIndex::new(
+                &self.text,
+                &self.analysis.document,
+                encoding,
+            ))
+        }))
+    }
 }
 
 /// Serialised results of requests whose answer depends on the version alone.
@@ -367,6 +385,7 @@ mod tests {
             analysis: analyze(&text, &Inputs::default(), &Settings::default()),
             text,
             answers: Answers::default(),
+            items: std::sync::OnceLock::new(),
         })
     }
 

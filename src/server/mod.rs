@@ -430,6 +430,7 @@ impl Backend {
                 text,
                 analysis,
                 answers: documents::Answers::default(),
+                items: std::sync::OnceLock::new(),
             }
         })?;
         // Too large to analyse: a document with its lines and nothing else.
@@ -451,6 +452,7 @@ impl Backend {
                 },
                 text,
                 answers: documents::Answers::default(),
+                items: std::sync::OnceLock::new(),
             }
         });
         self.documents.store(uri, &snapshot);

@@ -888,10 +888,9 @@ impl Backend {
         // Reading every item's name is done on a blocking thread: the requests that follow
         // an open or a save (the editor's pull, its outline) are not held up by it.
         let encoding = self.features().encoding;
-        let items = tokio::task::spawn_blocking(move || {
-            FileIndex::new(&snapshot.text, &snapshot.analysis.document, encoding)
-        })
-        .await;
+        let items =
+            tokio::task::spawn_blocking(move || FileIndex::clone(&snapshot.file_index(encoding)))
+                .await;
         let Ok(items) = items else {
             tracing::error!("{uri}: indexing the document failed");
             return Delta::default();

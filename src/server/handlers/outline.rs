@@ -9,6 +9,8 @@ use tower_lsp::lsp_types::{
     SymbolInformation, SymbolKind, Url, WorkspaceSymbolParams,
 };
 
+use std::sync::Arc;
+
 use crate::analysis::index::{self, FileIndex};
 use crate::analysis::outline::{self, Symbol};
 use crate::server::convert::{self, LineMap};
@@ -61,14 +63,13 @@ pub fn workspace_symbol(
     params: WorkspaceSymbolParams,
 ) -> Result<Option<Vec<SymbolInformation>>> {
     let encoding = backend.features().encoding;
-    let open: Vec<(String, FileIndex)> = backend
+    let open: Vec<(String, Arc<FileIndex>)> = backend
         .documents
         .uris()
         .into_iter()
         .filter_map(|uri| {
             let snapshot = backend.snapshot(&uri).ok()?;
-            let items = FileIndex::new(&snapshot.text, &snapshot.analysis.document, encoding);
-            Some((uri.to_string(), items))
+            Some((uri.to_string(), snapshot.file_index(encoding)))
         })
         .collect();
     let symbols = guarded("workspace symbols", || {
@@ -83,13 +84,13 @@ pub fn workspace_symbol(
 #[allow(deprecated)] // `SymbolInformation::deprecated` must be written out.
 fn search(
     workspace: &index::WorkspaceIndex,
-    open: &[(String, FileIndex)],
+    open: &[(String, Arc<FileIndex>)],
     query: &str,
 ) -> Vec<SymbolInformation> {
     let on_disk = workspace
         .files()
         .filter(|(name, _)| !open.iter().any(|(n, _)| n == name));
-    let files = open.iter().map(|(n, i)| (n.as_str(), i)).chain(on_disk);
+    let files = open.iter().map(|(n, i)| (n.as_str(), &**i)).chain(on_disk);
     index::search(files, query, MAX_WORKSPACE_SYMBOLS)
         .into_iter()
         .filter_map(|(file, item)| {
