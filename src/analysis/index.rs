@@ -40,7 +40,7 @@ pub struct IndexedItem<'a> {
     pub start: LineCol,
     pub end: LineCol,
     /// The hash of the item's key (its normalised text, SPEC §1), as [`key_hash`] gives it.
-    pub key_hash: u64,
+    pub key_hash: u32,
 }
 
 impl IndexedItem<'_> {
@@ -50,13 +50,13 @@ impl IndexedItem<'_> {
     }
 }
 
-/// What an item holds beside its name, packed: 32 bytes.
+/// What an item holds beside its name, packed: 28 bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 struct Record {
-    key_hash: u64,
+    key_hash: u32,
     start: LineCol,
     end: LineCol,
-    /// Index into [`FileIndex::sections`], or [`NO_SECTION`].
+    /// Index of the section's title in [`FileIndex::titles`], or [`NO_SECTION`].
     section: u32,
     state: Option<State>,
     top_level: bool,
@@ -76,7 +76,9 @@ pub struct FileIndex {
     records: Vec<Record>,
     /// Item `i`'s [`char_mask`] of its key.
     masks: Vec<u32>,
-    sections: Vec<Box<str>>,
+    /// Every section's title, back to back; section `s`'s ends at `title_ends[s]`.
+    titles: String,
+    title_ends: Vec<u32>,
     /// The pairs of adjacent bytes in the keys (without spaces), hashed into 4,096 bits: a
     /// query with a pair absent here has no match in one run in this file.
     pairs: Pairs,
@@ -88,15 +90,14 @@ impl FileIndex {
     /// Indexes the items of `doc` (parsed from `text`), with columns in `encoding`.
     pub fn new(text: &str, doc: &Document, encoding: Encoding) -> Self {
         let mut index = Self {
-            sections: doc
-                .sections
-                .iter()
-                .map(|s| text[s.title.as_range()].trim().into())
-                .collect(),
             pairs: Pairs::new(),
             counts: super::stats::counts(doc),
             ..Self::default()
         };
+        for section in &doc.sections {
+            index.titles.push_str(text[section.title.as_range()].trim());
+            index.title_ends.push(offset(index.titles.len()));
+        }
         let mut key = String::new();
         for item in doc.items.iter().filter(|i| !i.is_field() && !i.is_legend) {
             let written = &text[item.text.as_range()];
@@ -123,6 +124,8 @@ impl FileIndex {
         index.ends.shrink_to_fit();
         index.records.shrink_to_fit();
         index.masks.shrink_to_fit();
+        index.titles.shrink_to_fit();
+        index.title_ends.shrink_to_fit();
         index
     }
 
@@ -140,8 +143,7 @@ impl FileIndex {
         let record = &self.records[i];
         IndexedItem {
             name: self.name(i),
-            section: (record.section != NO_SECTION)
-                .then(|| &*self.sections[record.section as usize]),
+            section: (record.section != NO_SECTION).then(|| self.title(record.section as usize)),
             state: record.state,
             top_level: record.top_level,
             compared: record.compared,
@@ -161,9 +163,18 @@ impl FileIndex {
         &self.names[start..self.ends[i] as usize]
     }
 
+    fn title(&self, s: usize) -> &str {
+        let start = if s == 0 {
+            0
+        } else {
+            self.title_ends[s - 1] as usize
+        };
+        &self.titles[start..self.title_ends[s] as usize]
+    }
+
     /// The hashes of the keys whose items differ between `old` and `new` (text, state,
     /// nesting or place): the keys whose cross-file diagnostics may have changed.
-    pub fn changed_keys(old: Option<&FileIndex>, new: Option<&FileIndex>) -> Vec<u64> {
+    pub fn changed_keys(old: Option<&FileIndex>, new: Option<&FileIndex>) -> Vec<u32> {
         let mut before: Vec<&Record> = old.map(|f| f.records.iter().collect()).unwrap_or_default();
         let mut after: Vec<&Record> = new.map(|f| f.records.iter().collect()).unwrap_or_default();
         let order = |a: &&Record, b: &&Record| {
@@ -215,7 +226,7 @@ impl FileIndex {
     }
 
     /// True when one of the items has a key whose hash is in `keys`.
-    pub fn has_any_key(&self, keys: &std::collections::HashSet<u64>) -> bool {
+    pub fn has_any_key(&self, keys: &std::collections::HashSet<u32>) -> bool {
         self.records.iter().any(|r| keys.contains(&r.key_hash))
     }
 }
@@ -318,21 +329,21 @@ pub struct WorkspaceIndex {
 }
 
 /// One compared item: the hash of its key, its file's id and its position in the file.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
 struct Place {
-    hash: u64,
+    hash: u32,
     file: u32,
     position: u32,
 }
 
-/// Where the compared items of each key are: 16 bytes an item in one array sorted by hash,
+/// Where the compared items of each key are: 12 bytes an item in one array sorted by hash,
 /// plus the places of recently added files in a map until they are a sixteenth of it (a
 /// merge is linear, so adding files one by one stays n log n overall).
 /// A removed file's places stay until the next merge; lookups skip them.
 #[derive(Default)]
 struct KeyTable {
     sorted: Vec<Place>,
-    recent: Map<u64, Vec<Place>>,
+    recent: Map<u32, Vec<Place>>,
     recent_places: usize,
     /// Places of removed files still in `sorted` or `recent`.
     dead: usize,
@@ -340,7 +351,7 @@ struct KeyTable {
 
 impl KeyTable {
     /// The places filed under `hash`, removed files' included.
-    fn get(&self, hash: u64) -> impl Iterator<Item = &Place> + '_ {
+    fn get(&self, hash: u32) -> impl Iterator<Item = &Place> + '_ {
         let start = self.sorted.partition_point(|p| p.hash < hash);
         let end = start + self.sorted[start..].partition_point(|p| p.hash == hash);
         self.sorted[start..end]
@@ -361,38 +372,38 @@ impl KeyTable {
             return;
         }
         let mut recent: Vec<Place> = self.recent.drain().flat_map(|(_, list)| list).collect();
+        self.recent = Map::default();
         self.recent_places = 0;
         recent.retain(|p| alive(p.file));
         recent.sort_unstable();
-        let old = std::mem::take(&mut self.sorted);
-        let mut merged = Vec::with_capacity(old.len() + recent.len());
-        let mut old = old.into_iter().filter(|p| alive(p.file)).peekable();
-        let mut recent = recent.into_iter().peekable();
-        loop {
-            let next = match (old.peek(), recent.peek()) {
-                (Some(a), Some(b)) => {
-                    if a <= b {
-                        old.next()
-                    } else {
-                        recent.next()
-                    }
-                }
-                (Some(_), None) => old.next(),
-                (None, Some(_)) => recent.next(),
-                (None, None) => break,
-            };
-            merged.extend(next);
+        // Merged in place from the back, into room made at the end, so the array is never
+        // held twice (a large one grows where it is).
+        self.sorted.retain(|p| alive(p.file));
+        let (old_len, added) = (self.sorted.len(), recent.len());
+        self.sorted.reserve_exact(added);
+        self.sorted.resize(old_len + added, Place::default());
+        let (mut i, mut j) = (old_len, added);
+        for k in (0..old_len + added).rev() {
+            if j > 0 && (i == 0 || recent[j - 1] > self.sorted[i - 1]) {
+                self.sorted[k] = recent[j - 1];
+                j -= 1;
+            } else {
+                self.sorted[k] = self.sorted[i - 1];
+                i -= 1;
+            }
         }
-        merged.shrink_to_fit();
-        self.sorted = merged;
+        self.sorted.shrink_to_fit();
         self.dead = 0;
     }
 }
 
-/// The hash a key is filed under.
-pub fn key_hash(key: &str) -> u64 {
+/// The hash a key is filed under: 32 bits, as two keys with the same hash are told apart
+/// by their text (a workspace of two million keys has a few hundred such pairs).
+pub fn key_hash(key: &str) -> u32 {
     use std::hash::BuildHasher;
-    foldhash::fast::FixedState::default().hash_one(key)
+    let hash = foldhash::fast::FixedState::default().hash_one(key);
+    // The high half: foldhash mixes it best.
+    (hash >> 32) as u32
 }
 
 impl std::fmt::Debug for WorkspaceIndex {
@@ -998,7 +1009,7 @@ mod tests {
         );
         assert_eq!(
             FileIndex::changed_keys(Some(&old), Some(&old)),
-            Vec::<u64>::new()
+            Vec::<u32>::new()
         );
         assert_eq!(FileIndex::changed_keys(Some(&old), None).len(), 3);
     }
@@ -1014,5 +1025,27 @@ mod tests {
             .map(|(_, i)| i.name)
             .collect();
         assert_eq!(hits, ["Café menu"]);
+    }
+
+    #[test]
+    fn two_keys_with_one_hash_are_told_apart() {
+        // Two keys whose 32-bit hashes collide, found by trying (about 2^16 keys suffice).
+        let mut seen = HashMap::new();
+        let (a, b) = (0u32..)
+            .find_map(|n| {
+                let key = format!("task {n}");
+                seen.insert(key_hash(&key), key.clone())
+                    .map(|earlier| (earlier, key))
+            })
+            .unwrap();
+        assert_eq!(key_hash(&a), key_hash(&b));
+        let mut ws = WorkspaceIndex::default();
+        ws.update("a.md", "a.md", index(&format!("- [ ] {a}\n")));
+        ws.update("b.md", "b.md", index(&format!("- [x] {b}\n")));
+        let from = ws.others("c.md");
+        assert_eq!(from.same_item(&a, true, true).unwrap().file, "a.md");
+        assert_eq!(from.same_item(&b, true, true).unwrap().file, "b.md");
+        assert_eq!(ws.others("a.md").same_item(&a, true, true), None);
+        assert_eq!(ws.others("a.md").done_item(&a, true), None);
     }
 }

@@ -81,7 +81,7 @@ const SUPERSEDED: u8 = 2;
 
 /// The hashes of the keys whose items changed in one update of the index: another
 /// document's diagnostics can only change if it has one of them.
-pub type Delta = HashSet<u64>;
+pub type Delta = HashSet<u32>;
 
 impl WorkspaceState {
     /// The workspace folders, in the client's order.
