@@ -163,7 +163,17 @@ pub struct Analysis {
 
 /// Parses `text` and runs every enabled rule on it.
 pub fn analyze(text: &str, inputs: &Inputs<'_>, settings: &Settings) -> Analysis {
-    let document = parse::parse(text, &settings.states);
+    analyze_parsed(text, parse::parse(text, &settings.states), inputs, settings)
+}
+
+/// Runs every enabled rule on `document`, already parsed from `text` with the box states
+/// of `settings` (as [`analyze`] would parse it).
+pub fn analyze_parsed(
+    text: &str,
+    document: Document,
+    inputs: &Inputs<'_>,
+    settings: &Settings,
+) -> Analysis {
     let diagnostics = rules::run(text, &document, inputs, settings);
     Analysis {
         document,

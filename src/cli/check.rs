@@ -25,6 +25,7 @@ use super::parallel;
 use super::render::{self, FileReport};
 use super::{CheckArgs, CheckFormat};
 use crate::analysis::index::{FileIndex, OtherFiles, WorkspaceIndex};
+use crate::analysis::model::Document;
 use crate::analysis::{self, Diagnostic, Encoding, LineIndex};
 use crate::config::Config;
 use crate::workspace;
@@ -39,11 +40,12 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     );
     let threads = parallel::threads();
     let read = read_all(&gathered, threads, &mut status);
-    let index = workspace_index(&read, threads);
+    let (index, parsed) = workspace_index(&read, threads, !args.fix);
     let context = Context {
         fix: args.fix,
         today: jiff::Zoned::now().date(),
         index: index.as_ref(),
+        parsed,
     };
     let mut run = Run::default();
     for outcome in check_all(&read, &context, threads) {
@@ -52,11 +54,14 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     report(args, &run, &status)
 }
 
-/// What every file's check shares: read-only, so the files can be checked in parallel.
+/// What every file's check shares: read-only (but for the documents each file's check
+/// takes), so the files can be checked in parallel.
 struct Context<'a> {
     fix: bool,
     today: jiff::civil::Date,
     index: Option<&'a WorkspaceIndex>,
+    /// Each file's document as the index parsed it, when kept (see [`workspace_index`]).
+    parsed: Vec<std::sync::Mutex<Option<Document>>>,
 }
 
 /// The outcome of checking one file, kept until the outcomes are merged in file order.
@@ -129,12 +134,12 @@ fn check_all(read: &[(&Input, String)], context: &Context<'_>, threads: usize) -
     let (first, later): (Vec<usize>, Vec<usize>) = (0..read.len()).partition(|&i| !later[i]);
     let mut outcomes: Vec<Option<FileOutcome>> =
         std::iter::repeat_with(|| None).take(read.len()).collect();
-    let parallel = parallel::map(&first, threads, |&i| check_file(&read[i], context));
+    let parallel = parallel::map(&first, threads, |&i| check_file(&read[i], i, context));
     for (i, outcome) in first.into_iter().zip(parallel) {
         outcomes[i] = Some(outcome);
     }
     for i in later {
-        outcomes[i] = Some(check_file(&read[i], context));
+        outcomes[i] = Some(check_file(&read[i], i, context));
     }
     outcomes
         .into_iter()
@@ -159,7 +164,7 @@ fn aliases(read: &[(&Input, String)]) -> Vec<bool> {
 
 /// Fixes (with `--fix`) and analyses one file. Runs on any thread: it reports nothing itself,
 /// its errors go into the outcome.
-fn check_file((input, text): &(&Input, String), context: &Context<'_>) -> FileOutcome {
+fn check_file((input, text): &(&Input, String), at: usize, context: &Context<'_>) -> FileOutcome {
     let others = context.index.map(|ws| ws.others(&input.display));
     let settings = input.config.settings();
     let base = input.base_dir();
@@ -191,8 +196,13 @@ fn check_file((input, text): &(&Input, String), context: &Context<'_>) -> FileOu
             }
         }
     }
-    match guarded(&input.display, || {
-        analysis::analyze(&text, &inputs, &settings)
+    let parsed = context
+        .parsed
+        .get(at)
+        .and_then(|slot| slot.lock().ok()?.take());
+    match guarded(&input.display, || match parsed {
+        Some(document) => analysis::analyze_parsed(&text, document, &inputs, &settings),
+        None => analysis::analyze(&text, &inputs, &settings),
     }) {
         Ok(analysis) => {
             outcome.checked = Some(Checked {
@@ -287,27 +297,54 @@ fn report(args: &CheckArgs, run: &Run, status: &Status) -> ExitCode {
 /// The items of every file of this run, for the cross-file `duplicate-item`: the files
 /// checked together are the workspace. `None` for a single file (nothing to compare with).
 /// The files are indexed in parallel and added in file order; the index is only read after.
-fn workspace_index(read: &[(&Input, String)], threads: usize) -> Option<WorkspaceIndex> {
+///
+/// With `keep`, the documents parsed for the index are kept for the files' checks, so that
+/// each file is parsed once, up to [`KEPT_TEXT`] of text (a document weighs several times
+/// its text); past that, a file is parsed again when it is checked.
+fn workspace_index(
+    read: &[(&Input, String)],
+    threads: usize,
+    keep: bool,
+) -> (
+    Option<WorkspaceIndex>,
+    Vec<std::sync::Mutex<Option<Document>>>,
+) {
     if read.len() < 2 {
-        return None;
+        return (None, Vec::new());
     }
-    let items = parallel::map(read, threads, |(input, text)| {
+    let mut kept_text = 0;
+    let kept: Vec<bool> = read
+        .iter()
+        .map(|(_, text)| {
+            kept_text += text.len();
+            keep && kept_text <= KEPT_TEXT
+        })
+        .collect();
+    let read_kept: Vec<(&(&Input, String), bool)> = read.iter().zip(kept).collect();
+    let indexed = parallel::map(&read_kept, threads, |((input, text), keep)| {
         // A file the reading fails on is reported when it is checked; here it is left out.
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             let doc = analysis::parse::parse(text, &input.config.settings().states);
             // Columns in code points, as every output format of `check` counts them.
-            FileIndex::new(text, &doc, Encoding::Utf32)
+            let items = FileIndex::new(text, &doc, Encoding::Utf32);
+            (items, keep.then_some(doc))
         }))
         .ok()
     });
     let mut index = WorkspaceIndex::default();
-    for ((input, _), items) in read.iter().zip(items) {
-        if let Some(items) = items {
+    let mut parsed = Vec::with_capacity(read.len());
+    for ((input, _), indexed) in read.iter().zip(indexed) {
+        let doc = indexed.and_then(|(items, doc)| {
             index.update(&input.display, &input.display, items);
-        }
+            doc
+        });
+        parsed.push(std::sync::Mutex::new(doc));
     }
-    Some(index)
+    (Some(index), parsed)
 }
+
+/// The most text whose parsed documents `check` keeps between indexing and checking.
+const KEPT_TEXT: usize = 32 << 20;
 
 /// Runs the analysis of one file, so that a bug the text trips in tickmark fails that file
 /// alone: the error names the file (the caller reports it, and the exit code becomes 2), and
