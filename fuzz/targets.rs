@@ -9,6 +9,7 @@ use tickmark::analysis::{
     Settings, TextRange,
 };
 use tickmark::config::Config;
+use tickmark::server::documents::byte_offset;
 
 /// A fuzz target: any bytes in, a panic on a broken promise.
 pub type Target = fn(&[u8]);
@@ -129,7 +130,9 @@ impl Bytes<'_> {
 /// (line, column, how many characters to delete, what to insert) given as an editor gives
 /// them, in UTF-8 or UTF-16 columns. After every edit the text equals a `String` oracle
 /// edited at the same offsets; at the end the incremental diagnostics equal a fresh
-/// analysis of the oracle.
+/// analysis of the oracle. The server's rope, edited alongside, converts every edit's
+/// positions to the same offsets as the engine's `LineIndex` (lines end at `\n`, `\r\n` or
+/// a lone `\r` in both).
 pub fn incremental(data: &[u8]) {
     let split = data.iter().position(|&b| b == 0).unwrap_or(data.len());
     let mut oracle = String::from_utf8_lossy(&data[..split]).into_owned();
@@ -137,6 +140,7 @@ pub fn incremental(data: &[u8]) {
     let settings = Settings::default();
     let inputs = Inputs::default();
     let mut inc = Incremental::new(oracle.clone(), &inputs, &settings);
+    let mut rope = ropey::Rope::from_str(&oracle);
     let mut edits = 0;
     while let (Some(flags), Some(line), Some(column), Some(delete), Some(len)) = (
         bytes.byte(),
@@ -163,10 +167,24 @@ pub fn incremental(data: &[u8]) {
             encoding,
         );
         assert!(oracle.is_char_boundary(start) && oracle.is_char_boundary(end));
+        assert_eq!(
+            rope.len_lines(),
+            index.line_count(),
+            "lines before edit {edits}"
+        );
+        for (at, column) in [(start, column), (end, column.saturating_add(delete % 16))] {
+            let lsp =
+                tower_lsp::lsp_types::Position::new(pos(line, column).line, u32::from(column));
+            assert_eq!(byte_offset(&rope, lsp, encoding), at, "edit {edits}");
+        }
         let range = TextRange::new(start, end.max(start));
+        let (a, b) = (rope.byte_to_char(range.start), rope.byte_to_char(range.end));
+        rope.remove(a..b);
+        rope.insert(a, &insert);
         oracle.replace_range(range.as_range(), &insert);
         inc.edit(range, &insert);
         assert_eq!(inc.text(), oracle, "after edit {edits}");
+        assert_eq!(rope, oracle.as_str(), "rope after edit {edits}");
         // Positions back and forth agree on the edited text.
         let index = LineIndex::new(&oracle);
         let back = index.line_col(&oracle, start.min(oracle.len()), encoding);

@@ -203,9 +203,19 @@ fn not_utf8(dir: &Path) {
 }
 
 fn lone_cr(dir: &Path) {
-    write(dir, "ROADMAP.md", "# A\r- [] bad\r- [ ] ok\n");
+    write(
+        dir,
+        "ROADMAP.md",
+        "# A\r- [] bad\r\n- [ ] ok\n\r- [] worse\r",
+    );
     let run = check(dir, &["ROADMAP.md"]);
-    assert_eq!(problems(&run), [("malformed-checkbox".to_owned(), 1)]);
+    assert_eq!(
+        problems(&run),
+        [
+            ("malformed-checkbox".to_owned(), 2),
+            ("malformed-checkbox".to_owned(), 5)
+        ]
+    );
 }
 
 /// One row's check, run in a fresh folder.

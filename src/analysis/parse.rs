@@ -174,7 +174,7 @@ fn list_label(text: &str, paragraph: TextRange) -> Option<TextRange> {
     let raw = &text[paragraph.as_range()];
     let start = paragraph.start + (raw.len() - raw.trim_start().len());
     let line = raw.trim();
-    if line.contains('\n') {
+    if line.contains(['\n', '\r']) {
         return None;
     }
     let (open, body) = strip_emphasis_open(line);

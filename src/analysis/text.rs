@@ -117,7 +117,8 @@ pub struct LineCol {
 
 /// Start offsets of every line of one text, for offset <-> line/column conversion.
 ///
-/// Lines end at `\n`; a `\r` before it belongs to the line's terminator, not its content.
+/// Lines end at `\n`, `\r\n` or a lone `\r`, as CommonMark and LSP count them (see
+/// [`line_starts`]); the terminator is not part of the line's content.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LineIndex {
     line_starts: Vec<usize>,
@@ -126,11 +127,11 @@ pub struct LineIndex {
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
-        let mut line_starts = Vec::with_capacity(text.len() / 40 + 1);
-        line_starts.push(0);
-        line_starts.extend(memchr_newlines(text.as_bytes()).map(|i| i + 1));
+        let mut starts = Vec::with_capacity(text.len() / 40 + 1);
+        starts.push(0);
+        starts.extend(line_starts(text.as_bytes()));
         Self {
-            line_starts,
+            line_starts: starts,
             len: text.len(),
         }
     }
@@ -154,14 +155,15 @@ impl LineIndex {
         self.line_starts.get(line).copied()
     }
 
-    /// The content range of `line`, without its `\n` or `\r\n` terminator.
+    /// The content range of `line`, without its `\n`, `\r\n` or `\r` terminator.
     pub fn line_range(&self, text: &str, line: usize) -> Option<TextRange> {
         let start = self.line_start(line)?;
-        let mut end = self
-            .line_starts
-            .get(line + 1)
-            .map_or(self.len, |next| next - 1);
-        if end > start && text.as_bytes().get(end - 1) == Some(&b'\r') {
+        let Some(&next) = self.line_starts.get(line + 1) else {
+            return Some(TextRange::new(start, self.len));
+        };
+        let bytes = text.as_bytes();
+        let mut end = next - 1;
+        if bytes.get(end) == Some(&b'\n') && end > start && bytes[end - 1] == b'\r' {
             end -= 1;
         }
         Some(TextRange::new(start, end))
@@ -241,8 +243,60 @@ fn char_width(ch: char, encoding: Encoding) -> usize {
     }
 }
 
-fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    memchr::memchr_iter(b'\n', bytes)
+/// The engine's one definition of a line end: `\n`, `\r\n` or a lone `\r` (CommonMark's
+/// line endings, and LSP's). Every line start after the first: the offset just past each
+/// line break.
+pub fn line_starts(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    memchr::memchr2_iter(b'\n', b'\r', bytes)
+        .filter(|&i| bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n'))
+        .map(|i| i + 1)
+}
+
+/// How many line breaks `bytes` holds (a `\r\n` is one; a `\r` at the end is one).
+pub fn count_line_breaks(bytes: &[u8]) -> usize {
+    line_starts(bytes).count()
+}
+
+/// Where the line holding `at` ends: the offset of its line break, or the end of `bytes`.
+pub fn line_end(bytes: &[u8], at: usize) -> usize {
+    memchr::memchr2(b'\n', b'\r', &bytes[at..]).map_or(bytes.len(), |n| at + n)
+}
+
+/// Where the line holding `at` ends with its line break: the next line's start, or the end
+/// of `bytes`.
+pub fn next_line_start(bytes: &[u8], at: usize) -> usize {
+    let end = line_end(bytes, at);
+    match bytes.get(end) {
+        Some(b'\r') if bytes.get(end + 1) == Some(&b'\n') => end + 2,
+        Some(_) => end + 1,
+        None => end,
+    }
+}
+
+/// Where the line holding `at` starts (`at` being at most the offset of its line break).
+pub fn line_start_before(bytes: &[u8], at: usize) -> usize {
+    memchr::memrchr2(b'\n', b'\r', &bytes[..at]).map_or(0, |n| n + 1)
+}
+
+/// The lines of `text` with their terminators (`\n`, `\r\n` or `\r`), as `str::lines`
+/// would give them if it knew a lone `\r`.
+pub fn lines_inclusive(text: &str) -> impl Iterator<Item = &str> + '_ {
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        if from >= text.len() {
+            return None;
+        }
+        let next = next_line_start(text.as_bytes(), from);
+        let line = &text[from..next];
+        from = next;
+        Some(line)
+    })
+}
+
+/// `line` without its terminator (`\n`, `\r\n` or `\r`).
+pub fn trim_line_end(line: &str) -> &str {
+    let line = line.strip_suffix('\n').unwrap_or(line);
+    line.strip_suffix('\r').unwrap_or(line)
 }
 
 #[cfg(test)]
