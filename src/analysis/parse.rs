@@ -46,6 +46,7 @@ pub fn parse(text: &str, states: &BoxStates) -> Document {
     let mut legend = LegendFinder::default();
     let mut html: Vec<TextRange> = Vec::new();
     let mut paragraphs: Vec<TextRange> = Vec::new();
+    let mut tables: Vec<TextRange> = Vec::new();
     doc.items.reserve(likely_items(text, &doc.line_index));
     // Items start in document order: their lines are found walking forward from the last.
     let mut line = 0usize;
@@ -67,6 +68,7 @@ pub fn parse(text: &str, states: &BoxStates) -> Document {
             Event::Start(Tag::Heading { level, .. }) => headings.push((level as u8, range)),
             Event::Start(Tag::CodeBlock(_)) | Event::Code(_) => doc.code.push(range),
             Event::Start(Tag::Paragraph) => paragraphs.push(range),
+            Event::Start(Tag::Table(_)) => tables.push(range),
             Event::Start(Tag::HtmlBlock) | Event::InlineHtml(_) => {
                 doc.code.push(range);
                 html.push(range);
@@ -158,6 +160,7 @@ pub fn parse(text: &str, states: &BoxStates) -> Document {
     legend.finish(&mut doc);
     let prose = line_scan::Prose {
         paragraphs: &paragraphs,
+        tables: &tables,
         defines: &|label| events.reference_definitions().get(label).is_some(),
         states,
     };
