@@ -123,17 +123,64 @@ pub struct LineCol {
 pub struct LineIndex {
     line_starts: Vec<usize>,
     len: usize,
+    /// For a text that is not all ASCII: how many characters, and how many of them take
+    /// two UTF-16 units, come before every [`CHECKPOINT`]-th byte. A column is counted from
+    /// the nearest one, never from the start of a long line (many positions on one long line
+    /// would take time quadratic in its length).
+    counts: Vec<(usize, usize)>,
 }
+
+/// Bytes between two entries of [`LineIndex::counts`].
+const CHECKPOINT: usize = 1024;
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut starts = Vec::with_capacity(text.len() / 40 + 1);
         starts.push(0);
         starts.extend(line_starts(text.as_bytes()));
+        let bytes = text.as_bytes();
+        let counts = if bytes.is_ascii() {
+            Vec::new()
+        } else {
+            let mut counts = Vec::with_capacity(bytes.len() / CHECKPOINT + 1);
+            let mut at = (0, 0);
+            counts.push(at);
+            for chunk in bytes.chunks(CHECKPOINT) {
+                let (chars, astral) = count_chars(chunk);
+                at = (at.0 + chars, at.1 + astral);
+                counts.push(at);
+            }
+            counts
+        };
         Self {
             line_starts: starts,
             len: text.len(),
+            counts,
         }
+    }
+
+    /// The column of `offset` (on the line starting at `start`, both on character
+    /// boundaries) in `encoding`.
+    fn column(&self, text: &str, start: usize, offset: usize, encoding: Encoding) -> usize {
+        if encoding == Encoding::Utf8 || self.counts.is_empty() {
+            return offset - start;
+        }
+        let (a, b) = (
+            self.chars_before(text, start),
+            self.chars_before(text, offset),
+        );
+        match encoding {
+            Encoding::Utf32 => b.0 - a.0,
+            _ => (b.0 + b.1) - (a.0 + a.1),
+        }
+    }
+
+    /// How many characters, and how many of them astral, come before byte `offset`.
+    fn chars_before(&self, text: &str, offset: usize) -> (usize, usize) {
+        let k = offset / CHECKPOINT;
+        let (chars, astral) = self.counts[k];
+        let (more, more_astral) = count_chars(&text.as_bytes()[k * CHECKPOINT..offset]);
+        (chars + more, astral + more_astral)
     }
 
     /// Number of lines; a text ending in `\n` has an empty last line.
@@ -190,7 +237,7 @@ impl LineIndex {
         }
         let line = self.line_of(offset);
         let start = self.line_starts[line];
-        let col = column_width(&text[start..offset], encoding);
+        let col = self.column(text, start, offset, encoding);
         LineCol {
             line: line as u32,
             col: col as u32,
@@ -233,6 +280,17 @@ pub fn column_width(s: &str, encoding: Encoding) -> usize {
         Encoding::Utf16 => s.encode_utf16().count(),
         Encoding::Utf32 => s.chars().count(),
     }
+}
+
+/// The characters that start in `bytes`, and how many of them are astral (four bytes in
+/// UTF-8, two units in UTF-16): counted by their first bytes.
+fn count_chars(bytes: &[u8]) -> (usize, usize) {
+    bytes.iter().fold((0, 0), |(chars, astral), &b| {
+        (
+            chars + usize::from(b & 0xC0 != 0x80),
+            astral + usize::from(b >= 0xF0),
+        )
+    })
 }
 
 fn char_width(ch: char, encoding: Encoding) -> usize {
@@ -329,6 +387,37 @@ mod tests {
             index.line_col(text, c, Encoding::Utf16),
             LineCol { line: 0, col: 5 }
         );
+    }
+
+    proptest::proptest! {
+        /// A column counted from the nearest checkpoint is the column counted from the
+        /// start of the line, on lines longer than a checkpoint's reach too.
+        #[test]
+        fn columns_count_as_from_the_line_start(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec!["a", "é", "😀", "中", "\r\n", "\n", "\r", "[P1] "]),
+                0..400,
+            ),
+            repeat in 1usize..8,
+        ) {
+            let text = parts.concat().repeat(repeat);
+            let index = LineIndex::new(&text);
+            for offset in (0..=text.len()).filter(|&o| text.is_char_boundary(o)) {
+                for encoding in [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32] {
+                    let lc = index.line_col(&text, offset, encoding);
+                    let start = index.line_start(lc.line as usize).unwrap();
+                    let mut at = offset;
+                    if at > 0 && text.as_bytes()[at - 1] == b'\r' && text.as_bytes().get(at) == Some(&b'\n') {
+                        at -= 1;
+                    }
+                    proptest::prop_assert_eq!(
+                        lc.col as usize,
+                        column_width(&text[start..at], encoding),
+                        "{:?} at {}", encoding, offset
+                    );
+                }
+            }
+        }
     }
 
     #[test]
