@@ -124,17 +124,18 @@ pub fn analysis(data: &[u8]) {
 /// Where `offset` is after `edits` (sorted, apart): an edit that ends at or before it moves
 /// it; inside a replaced range it goes to the replacement's start, or its end when `end`.
 fn moved(offset: usize, edits: &[tickmark::analysis::Edit], end: bool) -> usize {
-    let mut delta = 0isize;
+    // Bytes inserted and removed before `offset`; those removed all lie before it.
+    let (mut added, mut removed) = (0, 0);
     for e in edits {
-        let len = e.insert.len() as isize;
         if e.range.end <= offset {
-            delta += len - e.range.len() as isize;
+            added += e.insert.len();
+            removed += e.range.len();
         } else if e.range.start < offset {
-            let at = e.range.start as isize + delta + if end { len } else { 0 };
-            return at.max(0) as usize;
+            let at = e.range.start + added - removed;
+            return if end { at + e.insert.len() } else { at };
         }
     }
-    (offset as isize + delta).max(0) as usize
+    offset + added - removed
 }
 
 /// A little reader of the fuzzer's bytes.
