@@ -228,3 +228,8 @@ fn incremental() {
 fn config() {
     fuzz("config");
 }
+
+#[test]
+fn framing() {
+    fuzz("framing");
+}

@@ -98,6 +98,8 @@ const INSERTS: &[&str] = &[
     "é",
     "🔴",
     "\r\n",
+    "\r",
+    "# Lone\r",
     "[ref]: y\n",
     "<div>\n",
     "<!-- tickmark-disable-next-line -->\n",

@@ -203,9 +203,39 @@ fn not_utf8(dir: &Path) {
 }
 
 fn lone_cr(dir: &Path) {
-    write(dir, "ROADMAP.md", "# A\r- [] bad\r- [ ] ok\n");
+    write(
+        dir,
+        "ROADMAP.md",
+        "# A\r- [] bad\r\n- [ ] ok\n\r- [] worse\r",
+    );
     let run = check(dir, &["ROADMAP.md"]);
-    assert_eq!(problems(&run), [("malformed-checkbox".to_owned(), 1)]);
+    assert_eq!(
+        problems(&run),
+        [
+            ("malformed-checkbox".to_owned(), 2),
+            ("malformed-checkbox".to_owned(), 5)
+        ]
+    );
+}
+
+fn tags_on_one_line(dir: &Path) {
+    // 100,000 tags on one item, 20,000 of them unknown, between non-ASCII words.
+    let line = format!(
+        "- [ ] é {}\n",
+        "[P1] é [P1] 😀 [P1] [P1] [P9] ".repeat(20_000)
+    );
+    write(dir, "ROADMAP.md", &line);
+    let run = check(dir, &["ROADMAP.md"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let value: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let problems = value.as_array().unwrap();
+    assert_eq!(problems.len(), 20_000);
+    // Columns count characters (1-based): each repeat is 29 characters long.
+    for (k, p) in problems.iter().enumerate() {
+        assert_eq!(p["code"], "unknown-priority");
+        assert_eq!(p["line"], 1);
+        assert_eq!(p["column"].as_u64().unwrap(), 33 + 29 * k as u64, "{p}");
+    }
 }
 
 /// One row's check, run in a fresh folder.
@@ -223,6 +253,7 @@ const CASES: &[(&str, Case)] = &[
     ("bad-settings", bad_settings),
     ("not-utf8", not_utf8),
     ("lone-cr", lone_cr),
+    ("tags-on-one-line", tags_on_one_line),
 ];
 
 /// The ids of the rows of the "Engine and command line" table.

@@ -9,7 +9,7 @@ use super::diagnostic::{Code, Diagnostic};
 use super::model::{Document, ItemId, ItemKind, Level, State};
 use super::rules::unknown_priority::write_tag;
 use super::rules::{item_lines, set_box};
-use super::text::{Edit, TextRange};
+use super::text::{self, Edit, TextRange};
 
 /// How a toggle spreads to related tasks (`toggle.cascade` in SPEC §3 and §6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -333,14 +333,14 @@ pub fn ignore_on_line(text: &str, doc: &Document, diagnostic: &Diagnostic) -> Ac
         .map_or("", |r| &text[r.as_range()]);
     let indent_len = content.len() - content.trim_start_matches([' ', '\t']).len();
     let indent = &content[..indent_len];
-    let eol = if doc
+    let eol = match doc
         .line_index
         .full_line_range(line)
-        .is_some_and(|r| text[r.as_range()].ends_with("\r\n"))
+        .map(|r| &text[r.as_range()])
     {
-        "\r\n"
-    } else {
-        "\n"
+        Some(line) if line.ends_with("\r\n") => "\r\n",
+        Some(line) if line.ends_with('\r') => "\r",
+        _ => "\n",
     };
     Action::new(
         title,
@@ -425,13 +425,13 @@ pub fn move_done_items(text: &str, doc: &Document) -> Option<Action> {
     for &id in &movable {
         let lines = item_lines(text, doc, id);
         let mut block = text[lines.as_range()].to_owned();
-        if !block.ends_with('\n') {
+        if !block.ends_with(['\n', '\r']) {
             block.push_str(eol);
         }
         moved.push_str(&block);
         edits.push(Edit::delete(lines));
     }
-    let needs_break = insert_at > 0 && !text[..insert_at].ends_with('\n');
+    let needs_break = insert_at > 0 && !text[..insert_at].ends_with(['\n', '\r']);
     let needs_gap = last_in_section.is_none();
     let mut insert = String::new();
     if needs_break {
@@ -448,7 +448,7 @@ pub fn move_done_items(text: &str, doc: &Document) -> Option<Action> {
         let cut = if insert.ends_with("\r\n") {
             2
         } else {
-            usize::from(insert.ends_with('\n'))
+            usize::from(insert.ends_with(['\n', '\r']))
         };
         insert.truncate(insert.len() - cut);
     }
@@ -507,7 +507,7 @@ pub fn sort_by_priority(text: &str, doc: &Document, id: ItemId) -> Option<Action
     let mut out = String::new();
     for (slot, &from) in order.iter().enumerate() {
         let mut block = text[run[from].1.as_range()].to_owned();
-        if !block.ends_with('\n') {
+        if !block.ends_with(['\n', '\r']) {
             block.push_str(eol);
         }
         out.push_str(&block);
@@ -516,7 +516,7 @@ pub fn sort_by_priority(text: &str, doc: &Document, id: ItemId) -> Option<Action
             out.push_str(&text[run[slot].1.end..run[slot + 1].1.start]);
         }
     }
-    if !text[span.as_range()].ends_with('\n') && out.ends_with('\n') {
+    if !text[span.as_range()].ends_with(['\n', '\r']) && out.ends_with(['\n', '\r']) {
         let cut = if out.ends_with("\r\n") { 2 } else { 1 };
         out.truncate(out.len() - cut);
     }
@@ -539,8 +539,8 @@ fn diff_edits(text: &str, span: TextRange, new: &str) -> Vec<Edit> {
     if old == new {
         return Vec::new();
     }
-    let old_lines: Vec<&str> = old.split_inclusive('\n').collect();
-    let new_lines: Vec<&str> = new.split_inclusive('\n').collect();
+    let old_lines: Vec<&str> = text::lines_inclusive(old).collect();
+    let new_lines: Vec<&str> = text::lines_inclusive(new).collect();
     if old_lines.len() == new_lines.len() {
         let mut edits = Vec::new();
         let mut at = span.start;

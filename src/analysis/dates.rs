@@ -61,7 +61,7 @@ pub(super) fn read_date_field(text: &str, range: TextRange) -> Option<DateField>
 /// `Label: date` at `at` (emphasis and spaces around the label allowed), the label one of
 /// [`LABELS`], or one of [`GENERIC_LABELS`] when `generic` ones are read here.
 fn labelled_date(text: &str, at: usize, generic: bool) -> Option<DateField> {
-    let line_end = memchr::memchr(b'\n', &text.as_bytes()[at..]).map_or(text.len(), |n| at + n);
+    let line_end = super::text::line_end(text.as_bytes(), at);
     let bytes = &text.as_bytes()[at..line_end];
     let colon = memchr::memchr(b':', &bytes[..bytes.len().min(LABEL_REACH)])?;
     // Trimmed byte by byte: the three are ASCII, never part of another character.

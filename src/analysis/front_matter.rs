@@ -141,7 +141,7 @@ fn date_at(text: &str, at: usize) -> Option<DateField> {
     let rest = &text[at..];
     let value = match rest.chars().next() {
         Some(quote @ ('"' | '\'')) => rest[1..].split(quote).next().map(|v| (1, v)),
-        _ => Some((0, rest.lines().next().unwrap_or(""))),
+        _ => Some((0, &rest[..super::text::line_end(rest.as_bytes(), 0)])),
     };
     let (skip, value) = value?;
     let at = at + skip;
@@ -156,7 +156,7 @@ fn date_at(text: &str, at: usize) -> Option<DateField> {
 
 /// The lines of `text` with their terminators, each with its offset plus `base`.
 fn lines_from(text: &str, base: usize) -> impl Iterator<Item = (usize, &str)> + '_ {
-    text.split_inclusive('\n').scan(base, |offset, line| {
+    super::text::lines_inclusive(text).scan(base, |offset, line| {
         let start = *offset;
         *offset += line.len();
         Some((start, line))

@@ -29,7 +29,7 @@ use super::model::{Document, ItemId, Level, Section, SectionId, Suppression};
 use super::parse::{self, markdown_options};
 use super::rules::{self, duplicate_item, progress_claim, unknown_priority};
 use super::stitch;
-use super::text::TextRange;
+use super::text::{self, TextRange};
 use super::{Inputs, Settings};
 
 type Map<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
@@ -215,9 +215,14 @@ impl Incremental {
         }
         let local_start = floor_char_boundary(&text, start - merged_start);
         let local_end = floor_char_boundary(&text, end - merged_start).max(local_start);
-        let removed_lines = count_lines(&text[local_start..local_end]);
-        let added_lines = count_lines(insert);
+        // Lines counted around the edit, one byte either side: removing the `\n` of a
+        // `\r\n` leaves a lone `\r`, still one line break.
+        let before = local_start.saturating_sub(1);
+        let after = (local_end + 1).min(text.len());
+        let removed_lines = text::count_line_breaks(&text.as_bytes()[before..after]);
         text.replace_range(local_start..local_end, insert);
+        let after = (local_start + insert.len() + (after - local_end)).min(text.len());
+        let added_lines = text::count_line_breaks(&text.as_bytes()[before..after]);
         let merged = Shard {
             uid: self.fresh_uid(),
             start: merged_start,
@@ -495,7 +500,7 @@ impl Incremental {
                 });
                 let (prev_start, _) = ranges[k - 1];
                 let last_cut = cut[k - 1].0.last().copied().unwrap_or(0);
-                let heading = &piece[..piece.find('\n').map_or(piece.len(), |n| n + 1)];
+                let heading = &piece[..text::next_line_start(piece.as_bytes(), 0)];
                 if !starts_shard || !heading_follows(&text[prev_start + last_cut..a], heading) {
                     return None;
                 }
@@ -582,7 +587,7 @@ impl Incremental {
         // And the next shard's heading must still be one, with the same `#` section open.
         if let Some(next) = self.shards.get(i + 1) {
             let rest = next.text.as_str();
-            let heading = &rest[..rest.find('\n').map_or(rest.len(), |n| n + 1)];
+            let heading = &rest[..text::next_line_start(rest.as_bytes(), 0)];
             let lines = count_lines(text);
             let targets_next = doc
                 .suppressions
@@ -1092,7 +1097,7 @@ fn root_of(doc: &Document, mut id: ItemId) -> ItemId {
 }
 
 fn count_lines(s: &str) -> usize {
-    memchr::memchr_iter(b'\n', s.as_bytes()).count()
+    text::count_line_breaks(s.as_bytes())
 }
 
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {

@@ -18,6 +18,8 @@ use super::BoxStates;
 pub(super) struct Prose<'a> {
     /// The paragraphs, in document order.
     pub paragraphs: &'a [TextRange],
+    /// The tables, in document order: their rows are cells, not tasks.
+    pub tables: &'a [TextRange],
     /// True when the document defines a link reference with this label (`[x]: url`).
     pub defines: &'a dyn Fn(&str) -> bool,
     pub states: &'a BoxStates,
@@ -44,12 +46,14 @@ pub(super) fn scan_lines(text: &str, doc: &mut Document, prose: &Prose<'_>) {
         if doc.in_code(i) {
             continue;
         }
-        if glued {
+        let t = prose.tables.partition_point(|t| t.end <= i);
+        let in_table = prose.tables.get(t).is_some_and(|t| t.contains(i));
+        if glued && !in_table {
             if let Some(found) = glued_marker(text, i, range.end) {
                 doc.malformed_boxes.push(found);
             }
         }
-        if bracket {
+        if bracket && !in_table {
             if let Some(found) = unmarked_box(text, doc, prose, (line, range), i) {
                 doc.malformed_boxes.push(found);
             }
@@ -196,7 +200,11 @@ fn carries_a_sentence(text: &str, above: TextRange, states: &BoxStates) -> bool 
     let start = content_start(text.as_bytes(), above);
     let rest = &text[start..above.end];
     let list_item = marker_len(rest).is_some_and(|n| rest[n..].starts_with([' ', '\t']));
-    if list_item || read_box(text, start, above.end, states).is_some() {
+    // A box glued to its marker (`-[ ] a`) is a box line too: once its fix writes the
+    // space, the line is a list item and the box below it is flagged all the same.
+    let glued =
+        rest.starts_with(['-', '*', '+']) && read_box(text, start + 1, above.end, states).is_some();
+    if list_item || glued || read_box(text, start, above.end, states).is_some() {
         return false;
     }
     text[start..above.end]
@@ -285,6 +293,27 @@ mod tests {
                 "  - [x] in a loose item"
             ]
         );
+    }
+
+    /// A box line under a box glued to its marker is a box line, as it is under the list
+    /// item the glued box's fix makes: fixing the glued box reveals no new problem.
+    #[test]
+    fn under_a_glued_box() {
+        for text in [
+            "-[ ] Glued box\n [ ] Ship it\n",
+            "- [ ] Glued box\n [ ] Ship it\n",
+        ] {
+            let found: Vec<_> = unmarked(text).into_iter().map(|(_, _, l)| l).collect();
+            assert_eq!(found, [" - [ ] Ship it"], "{text:?}");
+        }
+    }
+
+    /// A table row is cells, not a task: fixing a glued box there would end the table.
+    #[test]
+    fn not_in_a_table_row() {
+        let text = "| a | b |\n| --- | --- |\n| x | y\n-[ ] Glued box\n [ ] Ship it x\n";
+        let doc = parse(text, &BoxStates::default());
+        assert_eq!(doc.malformed_boxes, []);
     }
 
     #[test]

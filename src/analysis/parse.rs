@@ -46,6 +46,7 @@ pub fn parse(text: &str, states: &BoxStates) -> Document {
     let mut legend = LegendFinder::default();
     let mut html: Vec<TextRange> = Vec::new();
     let mut paragraphs: Vec<TextRange> = Vec::new();
+    let mut tables: Vec<TextRange> = Vec::new();
     doc.items.reserve(likely_items(text, &doc.line_index));
     // Items start in document order: their lines are found walking forward from the last.
     let mut line = 0usize;
@@ -67,6 +68,7 @@ pub fn parse(text: &str, states: &BoxStates) -> Document {
             Event::Start(Tag::Heading { level, .. }) => headings.push((level as u8, range)),
             Event::Start(Tag::CodeBlock(_)) | Event::Code(_) => doc.code.push(range),
             Event::Start(Tag::Paragraph) => paragraphs.push(range),
+            Event::Start(Tag::Table(_)) => tables.push(range),
             Event::Start(Tag::HtmlBlock) | Event::InlineHtml(_) => {
                 doc.code.push(range);
                 html.push(range);
@@ -158,6 +160,7 @@ pub fn parse(text: &str, states: &BoxStates) -> Document {
     legend.finish(&mut doc);
     let prose = line_scan::Prose {
         paragraphs: &paragraphs,
+        tables: &tables,
         defines: &|label| events.reference_definitions().get(label).is_some(),
         states,
     };
@@ -174,7 +177,7 @@ fn list_label(text: &str, paragraph: TextRange) -> Option<TextRange> {
     let raw = &text[paragraph.as_range()];
     let start = paragraph.start + (raw.len() - raw.trim_start().len());
     let line = raw.trim();
-    if line.contains('\n') {
+    if line.contains(['\n', '\r']) {
         return None;
     }
     let (open, body) = strip_emphasis_open(line);
@@ -283,6 +286,12 @@ fn read_item(
         }
     }
     let mut i = text_start;
+    // Backticks before `i` on the line, counted once as the scan goes (an odd count: `i`
+    // is in a code span).
+    let mut ticks = Ticks {
+        counted_to: text_start,
+        odd: false,
+    };
     while i < text_end {
         // Tags start with `[` or are emoji, whose UTF-8 starts with 0xE2 or 0xF0.
         let Some(skip) = memchr::memchr3(b'[', 0xE2, 0xF0, &bytes[i..text_end]) else {
@@ -290,8 +299,7 @@ fn read_item(
         };
         i += skip;
         if let Some((len, (level, dialect))) = priority_tag_at(text, i) {
-            if !doc.code.last().is_some_and(|c| c.contains(i)) && !in_code_span(text, text_start, i)
-            {
+            if !doc.code.last().is_some_and(|c| c.contains(i)) && !ticks.in_code_span(bytes, i) {
                 doc.tags.push(PriorityTag {
                     range: TextRange::new(i, i + len),
                     level,
@@ -520,8 +528,20 @@ fn malformed_tag_at(text: &str) -> Option<(usize, Level)> {
 }
 
 /// Is `i` inside a backtick code span that starts on this line at or after `line_start`?
-fn in_code_span(text: &str, line_start: usize, i: usize) -> bool {
-    text[line_start..i].bytes().filter(|&b| b == b'`').count() % 2 == 1
+struct Ticks {
+    counted_to: usize,
+    odd: bool,
+}
+
+impl Ticks {
+    /// True when an odd number of backticks come before `i` (at or after the last offset
+    /// asked) on the line: `i` is in a code span.
+    fn in_code_span(&mut self, bytes: &[u8], i: usize) -> bool {
+        let ticks = memchr::memchr_iter(b'`', &bytes[self.counted_to..i]).count();
+        self.odd ^= ticks % 2 == 1;
+        self.counted_to = i;
+        self.odd
+    }
 }
 
 /// `**Impact:** value`, `When: value`: a label of 1–4 words, at most 30 characters, starting
@@ -1272,6 +1292,11 @@ mod tests {
             levels,
             vec![vec![0], vec![2], vec![1], vec![2], vec![1], vec![]]
         );
+        // Tags after code spans on the same line: the backticks are counted as the scan goes.
+        let text = "- [ ] `a` [P1] `[P2]` [P3] `b` `c` [P0]\n";
+        let d = doc(text);
+        let levels: Vec<_> = d.tags_of(&d.items[0]).iter().map(|t| t.level).collect();
+        assert_eq!(levels, [1, 3, 0]);
     }
 
     #[test]

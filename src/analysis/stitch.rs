@@ -11,7 +11,7 @@
 //! The result equals `parse` of the whole text (a property test holds it to that).
 
 use super::model::{Document, SectionId};
-use super::text::{LineIndex, TextRange};
+use super::text::{self, LineIndex, TextRange};
 
 /// One shard's document, with where the shard starts: its byte offset and line.
 pub struct Part<'a> {
@@ -280,7 +280,7 @@ fn block<T>(all: &[T], start: impl Fn(&T) -> usize, piece: &Piece) -> std::ops::
 /// `range`. pulldown-cmark ends such an item at the end of the text when only blank lines
 /// follow it there, and at its line otherwise.
 fn empty_item_end(text: &str, range: TextRange, item: &super::model::Item) -> Option<usize> {
-    let line_start = text[..range.start].rfind('\n').map_or(0, |n| n + 1);
+    let line_start = text::line_start_before(text.as_bytes(), range.start);
     // Not in a block quote or another container.
     if item.parent_id.is_some()
         || item.checkbox.is_some()
@@ -289,7 +289,7 @@ fn empty_item_end(text: &str, range: TextRange, item: &super::model::Item) -> Op
         return None;
     }
     let rest = &text[range.start..range.end];
-    let line_end = range.start + rest.find('\n').map_or(rest.len(), |n| n + 1);
+    let line_end = range.start + text::next_line_start(rest.as_bytes(), 0);
     let first = text[range.start..line_end].trim_start();
     let after = if let Some(after) = first.strip_prefix(['-', '+', '*']) {
         after

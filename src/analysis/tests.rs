@@ -145,3 +145,99 @@ pub fn check_no_fix(code: &str, text: &str) {
 pub fn fix_with(text: &str, inputs: &Inputs<'_>) -> String {
     fix_all(text, inputs, &Settings::default()).text
 }
+
+/// A lone `\r` ends a line, as `\n` and `\r\n` do (CommonMark and LSP): the same roadmap
+/// written with each line ending, or with all three mixed, has its problems at the same
+/// lines and columns, its items where pulldown-cmark reads them, and the same fixes.
+#[test]
+fn a_lone_carriage_return_ends_a_line() {
+    use super::text::LineIndex;
+    use pulldown_cmark::{Event, Parser, Tag};
+    let lines = [
+        "---",
+        "title: Plan",
+        "---",
+        "# Plan",
+        "",
+        "**Last Updated:** 2024-01-15",
+        "",
+        "## Now",
+        "- [ ] Ship the thing",
+        "  - [x] half é 😀 [P9] done",
+        "-[ ] glued",
+        "- [ ] Ship the thing",
+        "<!-- tickmark-disable-next-line empty-item -->",
+        "- [ ]",
+        "- [ ]",
+        "[x] loose box",
+        "",
+        "Tasks:",
+        "- [v] odd box [P1] [P1]",
+    ];
+    // pulldown-cmark ends an HTML block only at a `\n` (its comment would run on to the end
+    // of the text): the comment's line ends with one in every variant.
+    // And an empty line after a lone `\r` does not end with `\n` (the two would be one
+    // `\r\n`).
+    let join = |ends: &dyn Fn(usize) -> &'static str| -> String {
+        let mut out = String::new();
+        for (i, l) in lines.iter().enumerate() {
+            let mut end = if l.starts_with("<!--") { "\n" } else { ends(i) };
+            if l.is_empty() && out.ends_with('\r') && end.starts_with('\n') {
+                end = "\r";
+            }
+            out.push_str(l);
+            out.push_str(end);
+        }
+        out
+    };
+    let lf = join(&|_| "\n");
+    let variants = [
+        join(&|_| "\r"),
+        join(&|_| "\r\n"),
+        join(&|i| ["\r", "\n", "\r\n"][i % 3]),
+        join(&|i| ["\n", "\r"][i % 2]),
+    ];
+    let positions = |text: &str| {
+        let analysis = analyze(text, &Inputs::default(), &Settings::default());
+        let index = &analysis.document.line_index;
+        analysis
+            .diagnostics
+            .iter()
+            .map(|d| {
+                let (a, b) = index.range(text, d.range, Encoding::Utf16);
+                (d.code, d.message.clone(), a, b)
+            })
+            .collect::<Vec<_>>()
+    };
+    // Where pulldown-cmark starts each item and heading, as line and column.
+    let starts = |text: &str| {
+        let index = LineIndex::new(text);
+        Parser::new(text)
+            .into_offset_iter()
+            .filter(|(e, _)| matches!(e, Event::Start(Tag::Item | Tag::Heading { .. })))
+            .map(|(_, r)| index.line_col(text, r.start, Encoding::Utf16))
+            .collect::<Vec<_>>()
+    };
+    let expected = positions(&lf);
+    assert!(expected.len() >= 6, "{expected:#?}");
+    let last = expected.iter().map(|d| d.2.line).max().unwrap();
+    assert_eq!(last as usize, lines.len() - 1, "{expected:#?}");
+    for text in &variants {
+        assert_eq!(
+            LineIndex::new(text).line_count(),
+            lines.len() + 1,
+            "{text:?}"
+        );
+        assert_eq!(positions(text), expected, "{text:?}");
+        assert_eq!(starts(text), starts(&lf), "{text:?}");
+        let fixed = fix_all(text, &Inputs::default(), &Settings::default()).text;
+        let lf_fixed = fix_all(&lf, &Inputs::default(), &Settings::default()).text;
+        assert_eq!(
+            super::text::lines_inclusive(&fixed)
+                .map(super::text::trim_line_end)
+                .collect::<Vec<_>>(),
+            lf_fixed.lines().collect::<Vec<_>>(),
+            "{text:?}"
+        );
+    }
+}

@@ -117,22 +117,70 @@ pub struct LineCol {
 
 /// Start offsets of every line of one text, for offset <-> line/column conversion.
 ///
-/// Lines end at `\n`; a `\r` before it belongs to the line's terminator, not its content.
+/// Lines end at `\n`, `\r\n` or a lone `\r`, as CommonMark and LSP count them (see
+/// [`line_starts`]); the terminator is not part of the line's content.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LineIndex {
     line_starts: Vec<usize>,
     len: usize,
+    /// For a text that is not all ASCII: how many characters, and how many of them take
+    /// two UTF-16 units, come before every [`CHECKPOINT`]-th byte. A column is counted from
+    /// the nearest one, never from the start of a long line (many positions on one long line
+    /// would take time quadratic in its length).
+    counts: Vec<(usize, usize)>,
 }
+
+/// Bytes between two entries of [`LineIndex::counts`].
+const CHECKPOINT: usize = 1024;
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
-        let mut line_starts = Vec::with_capacity(text.len() / 40 + 1);
-        line_starts.push(0);
-        line_starts.extend(memchr_newlines(text.as_bytes()).map(|i| i + 1));
+        let mut starts = Vec::with_capacity(text.len() / 40 + 1);
+        starts.push(0);
+        starts.extend(line_starts(text.as_bytes()));
+        let bytes = text.as_bytes();
+        let counts = if bytes.is_ascii() {
+            Vec::new()
+        } else {
+            let mut counts = Vec::with_capacity(bytes.len() / CHECKPOINT + 1);
+            let mut at = (0, 0);
+            counts.push(at);
+            for chunk in bytes.chunks(CHECKPOINT) {
+                let (chars, astral) = count_chars(chunk);
+                at = (at.0 + chars, at.1 + astral);
+                counts.push(at);
+            }
+            counts
+        };
         Self {
-            line_starts,
+            line_starts: starts,
             len: text.len(),
+            counts,
         }
+    }
+
+    /// The column of `offset` (on the line starting at `start`, both on character
+    /// boundaries) in `encoding`.
+    fn column(&self, text: &str, start: usize, offset: usize, encoding: Encoding) -> usize {
+        if encoding == Encoding::Utf8 || self.counts.is_empty() {
+            return offset - start;
+        }
+        let (a, b) = (
+            self.chars_before(text, start),
+            self.chars_before(text, offset),
+        );
+        match encoding {
+            Encoding::Utf32 => b.0 - a.0,
+            _ => (b.0 + b.1) - (a.0 + a.1),
+        }
+    }
+
+    /// How many characters, and how many of them astral, come before byte `offset`.
+    fn chars_before(&self, text: &str, offset: usize) -> (usize, usize) {
+        let k = offset / CHECKPOINT;
+        let (chars, astral) = self.counts[k];
+        let (more, more_astral) = count_chars(&text.as_bytes()[k * CHECKPOINT..offset]);
+        (chars + more, astral + more_astral)
     }
 
     /// Number of lines; a text ending in `\n` has an empty last line.
@@ -154,14 +202,15 @@ impl LineIndex {
         self.line_starts.get(line).copied()
     }
 
-    /// The content range of `line`, without its `\n` or `\r\n` terminator.
+    /// The content range of `line`, without its `\n`, `\r\n` or `\r` terminator.
     pub fn line_range(&self, text: &str, line: usize) -> Option<TextRange> {
         let start = self.line_start(line)?;
-        let mut end = self
-            .line_starts
-            .get(line + 1)
-            .map_or(self.len, |next| next - 1);
-        if end > start && text.as_bytes().get(end - 1) == Some(&b'\r') {
+        let Some(&next) = self.line_starts.get(line + 1) else {
+            return Some(TextRange::new(start, self.len));
+        };
+        let bytes = text.as_bytes();
+        let mut end = next - 1;
+        if bytes.get(end) == Some(&b'\n') && end > start && bytes[end - 1] == b'\r' {
             end -= 1;
         }
         Some(TextRange::new(start, end))
@@ -188,7 +237,7 @@ impl LineIndex {
         }
         let line = self.line_of(offset);
         let start = self.line_starts[line];
-        let col = column_width(&text[start..offset], encoding);
+        let col = self.column(text, start, offset, encoding);
         LineCol {
             line: line as u32,
             col: col as u32,
@@ -233,6 +282,17 @@ pub fn column_width(s: &str, encoding: Encoding) -> usize {
     }
 }
 
+/// The characters that start in `bytes`, and how many of them are astral (four bytes in
+/// UTF-8, two units in UTF-16): counted by their first bytes.
+fn count_chars(bytes: &[u8]) -> (usize, usize) {
+    bytes.iter().fold((0, 0), |(chars, astral), &b| {
+        (
+            chars + usize::from(b & 0xC0 != 0x80),
+            astral + usize::from(b >= 0xF0),
+        )
+    })
+}
+
 fn char_width(ch: char, encoding: Encoding) -> usize {
     match encoding {
         Encoding::Utf8 => ch.len_utf8(),
@@ -241,8 +301,60 @@ fn char_width(ch: char, encoding: Encoding) -> usize {
     }
 }
 
-fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    memchr::memchr_iter(b'\n', bytes)
+/// The engine's one definition of a line end: `\n`, `\r\n` or a lone `\r` (CommonMark's
+/// line endings, and LSP's). Every line start after the first: the offset just past each
+/// line break.
+pub fn line_starts(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    memchr::memchr2_iter(b'\n', b'\r', bytes)
+        .filter(|&i| bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n'))
+        .map(|i| i + 1)
+}
+
+/// How many line breaks `bytes` holds (a `\r\n` is one; a `\r` at the end is one).
+pub fn count_line_breaks(bytes: &[u8]) -> usize {
+    line_starts(bytes).count()
+}
+
+/// Where the line holding `at` ends: the offset of its line break, or the end of `bytes`.
+pub fn line_end(bytes: &[u8], at: usize) -> usize {
+    memchr::memchr2(b'\n', b'\r', &bytes[at..]).map_or(bytes.len(), |n| at + n)
+}
+
+/// Where the line holding `at` ends with its line break: the next line's start, or the end
+/// of `bytes`.
+pub fn next_line_start(bytes: &[u8], at: usize) -> usize {
+    let end = line_end(bytes, at);
+    match bytes.get(end) {
+        Some(b'\r') if bytes.get(end + 1) == Some(&b'\n') => end + 2,
+        Some(_) => end + 1,
+        None => end,
+    }
+}
+
+/// Where the line holding `at` starts (`at` being at most the offset of its line break).
+pub fn line_start_before(bytes: &[u8], at: usize) -> usize {
+    memchr::memrchr2(b'\n', b'\r', &bytes[..at]).map_or(0, |n| n + 1)
+}
+
+/// The lines of `text` with their terminators (`\n`, `\r\n` or `\r`), as `str::lines`
+/// would give them if it knew a lone `\r`.
+pub fn lines_inclusive(text: &str) -> impl Iterator<Item = &str> + '_ {
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        if from >= text.len() {
+            return None;
+        }
+        let next = next_line_start(text.as_bytes(), from);
+        let line = &text[from..next];
+        from = next;
+        Some(line)
+    })
+}
+
+/// `line` without its terminator (`\n`, `\r\n` or `\r`).
+pub fn trim_line_end(line: &str) -> &str {
+    let line = line.strip_suffix('\n').unwrap_or(line);
+    line.strip_suffix('\r').unwrap_or(line)
 }
 
 #[cfg(test)]
@@ -275,6 +387,37 @@ mod tests {
             index.line_col(text, c, Encoding::Utf16),
             LineCol { line: 0, col: 5 }
         );
+    }
+
+    proptest::proptest! {
+        /// A column counted from the nearest checkpoint is the column counted from the
+        /// start of the line, on lines longer than a checkpoint's reach too.
+        #[test]
+        fn columns_count_as_from_the_line_start(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec!["a", "é", "😀", "中", "\r\n", "\n", "\r", "[P1] "]),
+                0..400,
+            ),
+            repeat in 1usize..8,
+        ) {
+            let text = parts.concat().repeat(repeat);
+            let index = LineIndex::new(&text);
+            for offset in (0..=text.len()).filter(|&o| text.is_char_boundary(o)) {
+                for encoding in [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32] {
+                    let lc = index.line_col(&text, offset, encoding);
+                    let start = index.line_start(lc.line as usize).unwrap();
+                    let mut at = offset;
+                    if at > 0 && text.as_bytes()[at - 1] == b'\r' && text.as_bytes().get(at) == Some(&b'\n') {
+                        at -= 1;
+                    }
+                    proptest::prop_assert_eq!(
+                        lc.col as usize,
+                        column_width(&text[start..at], encoding),
+                        "{:?} at {}", encoding, offset
+                    );
+                }
+            }
+        }
     }
 
     #[test]

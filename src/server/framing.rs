@@ -474,15 +474,26 @@ impl Router {
 /// requests they cancel), and the end of the input too.
 pub async fn pump_input(
     input: impl AsyncBufRead + Unpin,
+    server: impl AsyncWrite + Unpin,
+    errors: Outbox,
+    wire: Arc<Wire>,
+) {
+    pump_input_within(input, server, errors, wire, MAX_MESSAGE_BYTES).await;
+}
+
+/// [`pump_input`] with bodies of at most `limit` bytes.
+async fn pump_input_within(
+    input: impl AsyncBufRead + Unpin,
     mut server: impl AsyncWrite + Unpin,
     errors: Outbox,
     wire: Arc<Wire>,
+    limit: usize,
 ) {
     let mut input = input;
     let mut router = Router::default();
     let mut resync = false;
     loop {
-        match read_frame(&mut input, MAX_MESSAGE_BYTES, resync).await {
+        match read_frame(&mut input, limit, resync).await {
             Frame::End => break,
             Frame::Bad(why) => {
                 tracing::warn!(
@@ -523,6 +534,50 @@ pub async fn pump_input(
     tracing::info!("the client's input has ended");
     wire.client_gone();
     let _ = server.shutdown().await;
+}
+
+/// What the input guard made of some bytes from a client (see [`guard_input`]).
+#[derive(Debug, Default)]
+pub struct Guarded {
+    /// The messages passed on to the server, in order.
+    pub passed: Vec<Value>,
+    /// The error replies written to the client, in order.
+    pub replies: Vec<Value>,
+}
+
+/// Runs `input` through the guard in front of the server, in memory, with bodies of at most
+/// `limit` bytes: what the server would be given and what the client would be answered.
+/// For the framing fuzz target (`fuzz/targets.rs`).
+pub fn guard_input(input: &[u8], limit: usize) -> Guarded {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("a runtime");
+    runtime.block_on(async {
+        let mut to_server = Vec::new();
+        let (errors, mut outgoing) = outbox();
+        let pump = pump_input_within(
+            tokio::io::BufReader::new(input),
+            &mut to_server,
+            errors,
+            Arc::new(Wire::default()),
+            limit,
+        );
+        let drain = async {
+            let mut replies = Vec::new();
+            while let Some((body, room)) = outgoing.next().await {
+                outgoing.room.add_permits(room as usize);
+                replies.push(serde_json::from_slice(&body).unwrap_or(Value::Null));
+            }
+            replies
+        };
+        let ((), replies) = tokio::join!(pump, drain);
+        let mut passed = Vec::new();
+        let mut reader = &to_server[..];
+        while let Frame::Message(body) = read_frame(&mut reader, usize::MAX, false).await {
+            passed.push(serde_json::from_slice(&body).unwrap_or(Value::Null));
+        }
+        Guarded { passed, replies }
+    })
 }
 
 /// Copies the server's messages to `output`, with the error replies and the messages of the

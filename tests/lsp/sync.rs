@@ -73,6 +73,56 @@ async fn edits_across_crlf_lines_apply_in_order() {
     assert_eq!(server.text(&doc), "x!\r\n# 🔴 Tier 1\r\n- [ ] ] é\r\n");
 }
 
+/// A lone `\r` ends a line for the client (LSP counts `\n`, `\r\n` and `\r`): the server
+/// puts the problems after one on the lines the client sees, applies UTF-16 edits at those
+/// lines, and ends with the diagnostics of a fresh server.
+#[tokio::test]
+async fn a_lone_carriage_return_is_a_line_break() {
+    let mut server = TestServer::new().await;
+    let doc = uri("ROADMAP.md");
+    let text = "# 🔴 Now\r- [ ] 𝄞 a [P9]\r\r- [] b\r\n- [ ] c\n- [ ] 𝄞 a [P9]\r";
+    let diagnostics = server.open(&doc, text).await;
+    let spans: Vec<(String, String)> = diagnostics
+        .iter()
+        .map(|d| (code(d), span(d.range)))
+        .collect();
+    assert_eq!(
+        spans,
+        vec![
+            ("unknown-priority".to_owned(), "1:11-1:15".to_owned()),
+            ("malformed-checkbox".to_owned(), "3:2-3:4".to_owned()),
+            ("duplicate-item".to_owned(), "5:6-5:15".to_owned()),
+            ("unknown-priority".to_owned(), "5:11-5:15".to_owned()),
+        ]
+    );
+    // Line 3 is `- [] b`, after two lone `\r`s; line 5 the second `𝄞 a`.
+    let diagnostics = server
+        .change(
+            &doc,
+            &[
+                (range(3, 3, 3, 3), " "),
+                (range(5, 8, 5, 8), "!\r- [ ] d"),
+                (range(0, 8, 0, 8), "\r"),
+            ],
+        )
+        .await;
+    let edited = "# 🔴 Now\r\r- [ ] 𝄞 a [P9]\r\r- [ ] b\r\n- [ ] c\n- [ ] 𝄞!\r- [ ] d a [P9]\r";
+    assert_eq!(server.text(&doc), edited);
+    // Joining a `\r` and a `\n` into one line break.
+    let diagnostics_joined = server.change(&doc, &[(range(1, 0, 1, 0), "\n")]).await;
+    let joined = edited.replacen("\r\r", "\r\n\r", 1);
+    assert_eq!(server.text(&doc), joined);
+    let mut fresh = TestServer::new().await;
+    assert_eq!(fresh.open(&doc, edited).await, diagnostics);
+    let mut fresh = TestServer::new().await;
+    assert_eq!(fresh.open(&doc, &joined).await, diagnostics_joined);
+    // `\r\n` is one line break, as `\r` was: no line moved.
+    for diagnostics in [&diagnostics, &diagnostics_joined] {
+        let spans: Vec<String> = diagnostics.iter().map(|d| span(d.range)).collect();
+        assert_eq!(spans, vec!["2:11-2:15", "7:10-7:14"], "{diagnostics:#?}");
+    }
+}
+
 fn code(d: &Diagnostic) -> String {
     match &d.code {
         Some(NumberOrString::String(s)) => s.clone(),
@@ -100,6 +150,8 @@ fn random_edit() -> impl Strategy<Value = RandomEdit> {
         "é",
         "\r\n",
         "\n",
+        "\r",
+        "  - [] a\r",
         "  - [] a\n",
         "# ✅ Done\n",
         "âœ…",
