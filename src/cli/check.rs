@@ -42,6 +42,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     let index = workspace_index(&read, threads);
     let context = Context {
         fix: args.fix,
+        history: args.history,
         today: jiff::Zoned::now().date(),
         index: index.as_ref(),
     };
@@ -55,6 +56,8 @@ pub fn run(args: &CheckArgs) -> ExitCode {
 /// What every file's check shares: read-only, so the files can be checked in parallel.
 struct Context<'a> {
     fix: bool,
+    /// Add the diagnostics only git history tells (`--history`).
+    history: bool,
     today: jiff::civil::Date,
     index: Option<&'a WorkspaceIndex>,
 }
@@ -194,7 +197,12 @@ fn check_file((input, text): &(&Input, String), context: &Context<'_>) -> FileOu
     match guarded(&input.display, || {
         analysis::analyze(&text, &inputs, &settings)
     }) {
-        Ok(analysis) => {
+        Ok(mut analysis) => {
+            if context.history {
+                if let Some(path) = input.history_path() {
+                    add_history(path, &text, &settings, context.today, &mut analysis);
+                }
+            }
             outcome.checked = Some(Checked {
                 display: input.display.clone(),
                 line_index: analysis.document.line_index.clone(),
@@ -205,6 +213,27 @@ fn check_file((input, text): &(&Input, String), context: &Context<'_>) -> FileOu
         Err(message) => outcome.errors.push(message),
     }
     outcome
+}
+
+/// Merges the diagnostics of the file's git history (`--history`) into `analysis`. A file
+/// with no history (not in a repository, not committed) has none to add.
+fn add_history(
+    path: &Path,
+    text: &str,
+    settings: &analysis::Settings,
+    today: jiff::civil::Date,
+    analysis: &mut analysis::Analysis,
+) {
+    let cancel = std::sync::atomic::AtomicBool::new(false);
+    let Ok(history) = crate::history::FileHistory::build(path, &cancel) else {
+        return;
+    };
+    let found =
+        crate::history::facts::diagnostics(&history, text, &analysis.document, settings, today);
+    if !found.is_empty() {
+        analysis.diagnostics.extend(found);
+        analysis::rules::sort(&mut analysis.diagnostics);
+    }
 }
 
 /// The text to analyse after `--fix`: the fixed text when the fixes converged and, for a

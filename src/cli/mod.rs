@@ -105,6 +105,12 @@ pub struct CheckArgs {
     /// Use this tickmark.toml instead of searching upward from each path.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Also read each file's git history and report what only it tells: `reopened-item`
+    /// and `stale-open`. Reads every commit that changed the file (in-process; no git
+    /// program or repository-configured command is run), so it costs about what
+    /// `git log -p -- FILE` does.
+    #[arg(long)]
+    pub history: bool,
 }
 
 /// Output formats of `tickmark stats`.

@@ -13,6 +13,7 @@
 
 pub mod cache;
 pub mod diff;
+pub mod facts;
 mod git;
 pub mod render;
 mod track;
@@ -274,6 +275,36 @@ impl FileHistory {
             state: snap.state,
             events,
         })
+    }
+}
+
+impl FileHistory {
+    /// The timeline of every item of `text` (the working copy), in text order: what
+    /// [`FileHistory::timeline`] gives for each line that starts an item, in one pass.
+    pub fn timelines(&self, text: &str) -> Vec<ItemTimeline> {
+        let text = track::lf_text(text);
+        let mut interner = self.tracker.interner.clone();
+        let snaps = track::snaps_lookup(&mut interner, &self.tracker.memo, &text);
+        let previews = self.tracker.preview(&interner, &self.head_state, &snaps);
+        snaps
+            .iter()
+            .zip(previews)
+            .map(|(snap, (lineage, uncommitted))| {
+                let mut events: Vec<Event> = lineage
+                    .map(|id| self.tracker.lineages[id].events.clone())
+                    .unwrap_or_default();
+                events.extend(uncommitted.into_iter().map(|change| Event {
+                    commit: None,
+                    change,
+                }));
+                ItemTimeline {
+                    text: interner.get(snap.text).to_string(),
+                    line: snap.line,
+                    state: snap.state,
+                    events,
+                }
+            })
+            .collect()
     }
 }
 

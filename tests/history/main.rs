@@ -7,6 +7,7 @@
 mod bad_input;
 mod cache;
 mod cli;
+mod facts;
 mod layouts;
 mod lifecycle;
 #[path = "../lsp/support.rs"]

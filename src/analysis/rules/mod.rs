@@ -12,6 +12,10 @@ mod malformed_priority;
 mod mojibake;
 mod parent_completable;
 pub(crate) mod progress_claim;
+// Documentation only: these two read git history, which the engine never does; the
+// history module reports them (`crate::history::facts`).
+mod reopened_item;
+mod stale_open;
 mod stale_date;
 mod status_mismatch;
 pub mod unknown_priority;
