@@ -78,7 +78,10 @@ fn a_task_unchecked_in_a_commit_is_reopened_with_that_commit() {
     assert!(!d.fixes[0].is_safe(), "checking again is unsafe");
     assert_eq!(d.fixes[0].title, facts::CHECK_AGAIN);
     let (fixed, _) = tickmark::analysis::fix::apply_edits(&text, &d.fixes[0].edits);
-    assert!(fixed.contains("- [x] Export to CSV, with headers\n"), "{fixed}");
+    assert!(
+        fixed.contains("- [x] Export to CSV, with headers\n"),
+        "{fixed}"
+    );
 }
 
 #[test]
@@ -146,16 +149,15 @@ fn an_urgent_task_unchanged_for_long_is_stale_naming_when_it_was_added() {
     assert_eq!(&text[found[0].range.as_range()], "[ ] [P1] Rotate keys");
     assert!(
         found[0].message.contains("119 days")
-            && found[0].message.contains("added on 2025-01-02 by Ada Lovelace"),
+            && found[0]
+                .message
+                .contains("added on 2025-01-02 by Ada Lovelace"),
         "{}",
         found[0].message
     );
 
     let later = history_diagnostics(&repo, &text, &Settings::default(), date(2025, 7, 1));
-    let stale: Vec<&str> = later
-        .iter()
-        .map(|d| &text[d.range.as_range()])
-        .collect();
+    let stale: Vec<&str> = later.iter().map(|d| &text[d.range.as_range()]).collect();
     assert_eq!(
         stale,
         [

@@ -15,8 +15,8 @@ pub(crate) mod progress_claim;
 // Documentation only: these two read git history, which the engine never does; the
 // history module reports them (`crate::history::facts`).
 mod reopened_item;
-mod stale_open;
 mod stale_date;
+mod stale_open;
 mod status_mismatch;
 pub mod unknown_priority;
 
