@@ -6,6 +6,7 @@
 //! severities and obey suppression comments like every other diagnostic.
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 
 use crate::analysis::diagnostic::{Code, Diagnostic};
 use crate::analysis::fix::Fix;
@@ -43,13 +44,13 @@ pub fn diagnostics(
         .collect();
     let mut out = Vec::new();
     for (id, item) in doc.items.iter().enumerate() {
-        let ItemKind::Task(state @ (State::Open | State::InProgress)) = item.kind else {
+        let ItemKind::Task(open @ (State::Open | State::InProgress)) = item.kind else {
             continue;
         };
         let (Some(checkbox), Some(timeline)) = (item.checkbox, timelines.get(&item.line)) else {
             continue;
         };
-        if timeline.state != Some(state) {
+        if timeline.state != Some(open) {
             continue;
         }
         let range = TextRange::new(checkbox.start, item.text.end.max(checkbox.end));
@@ -169,25 +170,30 @@ fn stale_open(
                 Change::Readded { .. } => "re-added",
                 _ => "added",
             };
-            message.push_str(&format!(
+            let _ = write!(
+                message,
                 "; {verb} on {} by {} ({})",
                 commit.date(),
                 commit.author,
                 commit.short_id()
-            ));
+            );
             if !std::ptr::eq(event, last) {
-                message.push_str(&format!(
+                let _ = write!(
+                    message,
                     ", last changed on {} ({})",
                     changed.date(),
                     changed.short_id()
-                ));
+                );
             }
         }
-        None => message.push_str(&format!(
-            "; last changed on {} ({})",
-            changed.date(),
-            changed.short_id()
-        )),
+        None => {
+            let _ = write!(
+                message,
+                "; last changed on {} ({})",
+                changed.date(),
+                changed.short_id()
+            );
+        }
     }
     Some(Diagnostic::new(Code::StaleOpen, range, message))
 }
