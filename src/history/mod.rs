@@ -11,6 +11,7 @@
 //!   path, HEAD) for the server, catching up incrementally when HEAD moves forward.
 //! - `render` writes timelines and hover text.
 
+pub mod activity;
 pub mod cache;
 pub mod diff;
 pub mod facts;
