@@ -66,6 +66,23 @@ pub struct HistoryCache {
     builds: AtomicU64,
     /// The last history diagnostics made per file, and what they were made from.
     facts: Mutex<HashMap<PathBuf, FactsMemo>>,
+    /// The last recent-activity list made per file (heading hovers), and its key.
+    recent: Mutex<HashMap<PathBuf, RecentMemo>>,
+}
+
+/// What [`facts::recent`] gave for one text, HEAD and day.
+struct RecentMemo {
+    head: String,
+    text_hash: u64,
+    today: jiff::civil::Date,
+    recent: Arc<[facts::Recent]>,
+}
+
+fn hash_text(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// History diagnostics of one text, kept while neither the text, the history, the
@@ -279,13 +296,10 @@ impl HistoryCache {
         settings: &Settings,
         today: jiff::civil::Date,
     ) -> Arc<[Diagnostic]> {
-        use std::hash::{Hash, Hasher};
         let Some(history) = self.get(path) else {
             return Arc::from([]);
         };
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        text.hash(&mut hasher);
-        let text_hash = hasher.finish();
+        let text_hash = hash_text(text);
         {
             let memo = self.facts.lock().unwrap_or_else(PoisonError::into_inner);
             if let Some(memo) = memo.get(path).filter(|m| {
@@ -322,6 +336,45 @@ impl HistoryCache {
         diagnostics
     }
 
+    /// The heading hover's line for the section on `lines` (zero-based, end excluded) of
+    /// `text`, the editor's text of the file at `path`: how many of its items were added
+    /// and checked in the last 30 days. `None` until the history is built. Never reads git.
+    pub fn section_hover(
+        &self,
+        path: &Path,
+        text: &str,
+        lines: std::ops::Range<usize>,
+        today: jiff::civil::Date,
+    ) -> Option<String> {
+        let history = self.get(path)?;
+        let text_hash = hash_text(text);
+        let cached = {
+            let memo = self.recent.lock().unwrap_or_else(PoisonError::into_inner);
+            memo.get(path)
+                .filter(|m| m.head == history.head && m.text_hash == text_hash && m.today == today)
+                .map(|m| m.recent.clone())
+        };
+        let recent = if let Some(recent) = cached {
+            recent
+        } else {
+            let recent: Arc<[facts::Recent]> = facts::recent(&history, text, today).into();
+            self.recent
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .insert(
+                    path.to_path_buf(),
+                    RecentMemo {
+                        head: history.head.clone(),
+                        text_hash,
+                        today,
+                        recent: recent.clone(),
+                    },
+                );
+            recent
+        };
+        Some(facts::section_summary(&recent, lines))
+    }
+
     /// The HEAD the history of `path` was built for, once built.
     pub fn head(&self, path: &Path) -> Option<String> {
         self.get(path).map(|history| history.head.clone())
@@ -329,6 +382,10 @@ impl HistoryCache {
 
     /// Cancels a running build for `path` and forgets it (the editor closed the file).
     pub fn forget(&self, path: &Path) {
+        self.recent
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(path);
         self.facts
             .lock()
             .unwrap_or_else(PoisonError::into_inner)

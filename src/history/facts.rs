@@ -197,3 +197,60 @@ fn stale_open(
     }
     Some(Diagnostic::new(Code::StaleOpen, range, message))
 }
+
+/// Days a heading's hover looks back.
+pub const RECENT_DAYS: i64 = 30;
+
+/// For each item of `text` (the working copy), by its zero-based line: whether it was added
+/// and whether it was checked in the [`RECENT_DAYS`] days up to `today` (a change in the
+/// working copy counts as today's).
+pub fn recent(history: &FileHistory, text: &str, today: jiff::civil::Date) -> Vec<Recent> {
+    let start = today
+        .checked_sub(jiff::Span::new().days(RECENT_DAYS))
+        .unwrap_or(today);
+    let recent = |event: &Event| history.commit(event).is_none_or(|c| c.date() > start);
+    history
+        .timelines(text)
+        .into_iter()
+        .map(|timeline| {
+            let added = timeline
+                .events
+                .iter()
+                .rev()
+                .find(|e| matches!(e.change, Change::Added { .. } | Change::Readded { .. }));
+            let done = timeline.events.iter().rev().find(|e| {
+                matches!(
+                    e.change,
+                    Change::State {
+                        to: Some(State::Done),
+                        ..
+                    }
+                )
+            });
+            Recent {
+                line: timeline.line,
+                added: added.is_some_and(recent),
+                done: timeline.state == Some(State::Done) && done.is_some_and(recent),
+            }
+        })
+        .collect()
+}
+
+/// What [`recent`] says of one item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Recent {
+    pub line: usize,
+    pub added: bool,
+    pub done: bool,
+}
+
+/// The line a heading's hover adds: `This section: 4 added, 6 done in the last 30 days.`,
+/// counting the items on `lines` (the section's, subsections included).
+pub fn section_summary(recent: &[Recent], lines: std::ops::Range<usize>) -> String {
+    let from = recent.partition_point(|r| r.line < lines.start);
+    let to = recent.partition_point(|r| r.line < lines.end);
+    let within = &recent[from..to];
+    let added = within.iter().filter(|r| r.added).count();
+    let done = within.iter().filter(|r| r.done).count();
+    format!("**History** · this section: {added} added, {done} done in the last {RECENT_DAYS} days")
+}

@@ -180,6 +180,19 @@ impl Backend {
             .diagnostics(&path, text, doc, &self.effective().settings, today)
     }
 
+    /// The heading hover's history line for the section on `lines` (zero-based, end
+    /// excluded) of `text`, from the cache; `None` until the file's history is built.
+    pub fn section_history(
+        &self,
+        uri: &Url,
+        text: &str,
+        lines: std::ops::Range<usize>,
+    ) -> Option<String> {
+        let path = file_path(uri)?;
+        let today = jiff::Zoned::now().date();
+        self.shared.history.section_hover(&path, text, lines, today)
+    }
+
     /// The HEAD the file's history was read at, once read.
     pub fn history_head(&self, uri: &Url) -> Option<String> {
         file_path(uri).and_then(|path| self.shared.history.head(&path))

@@ -159,3 +159,47 @@ async fn reopened_item_is_published_once_the_history_is_read_with_its_quick_fix(
         .collect();
     assert_eq!(reopened, ["3:2-3:19"]);
 }
+
+#[tokio::test]
+async fn a_heading_hover_says_what_its_items_did_in_the_last_30_days() {
+    let today = jiff::Zoned::now().date();
+    let day = |back: i64| {
+        today
+            .checked_sub(jiff::Span::new().days(back))
+            .unwrap()
+            .to_string()
+    };
+    let repo = TestRepo::new();
+    let before = "# Plan\n\n## Now\n\n- [ ] A\n- [ ] B\n\n## Later\n\n- [ ] C\n";
+    repo.commit_file("ROADMAP.md", before, &day(60), "Ada Lovelace", "Plan");
+    let after = "# Plan\n\n## Now\n\n- [x] A\n- [ ] B\n- [ ] D\n\n## Later\n\n- [x] C\n";
+    repo.commit_file("ROADMAP.md", after, &day(5), "Ada Lovelace", "Progress");
+    let mut server = TestServer::builder().root(repo.path()).start().await;
+    let uri = Url::from_file_path(repo.file("ROADMAP.md")).unwrap();
+    server.open(&uri, after).await;
+    // Re-published once the history is read.
+    server.expect_diagnostics().await;
+    let markdown = |hover: Option<tower_lsp::lsp_types::Hover>| match hover.map(|h| h.contents) {
+        Some(HoverContents::Markup(markup)) => markup.value,
+        other => panic!("{other:?}"),
+    };
+    let now = markdown(server.hover(&uri, pos(2, 3)).await);
+    assert!(
+        now.ends_with("this section: 1 added, 1 done in the last 30 days"),
+        "{now}"
+    );
+    let plan = markdown(server.hover(&uri, pos(0, 1)).await);
+    assert!(
+        plan.ends_with("this section: 1 added, 2 done in the last 30 days"),
+        "{plan}"
+    );
+    // The working copy counts: a task checked in the editor is done today.
+    server
+        .change(&uri, &[(crate::lsp_support::range(5, 3, 5, 4), "x")])
+        .await;
+    let now = markdown(server.hover(&uri, pos(2, 3)).await);
+    assert!(
+        now.ends_with("this section: 1 added, 2 done in the last 30 days"),
+        "{now}"
+    );
+}
