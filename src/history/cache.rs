@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use super::git::{self, Repo};
-use super::{facts, render, FileHistory, HistoryError, Limits};
+use super::{facts, render, FileHistory, HistoryError};
 use crate::analysis::{Diagnostic, Document, Settings};
 
 /// Histories kept per (repository, path) for earlier HEADs.
@@ -199,7 +199,7 @@ impl HistoryCache {
                 Err(error) => return Err(Box::new((Some(found), error))),
             }
         }
-        match git::build(&repo, &rel, cancel, Limits::default()) {
+        match git::build_kept(&repo, &rel, cancel) {
             Ok(history) => Ok((found, history)),
             Err(error) => Err(Box::new((Some(found), error))),
         }

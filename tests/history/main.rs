@@ -8,6 +8,7 @@ mod activity;
 mod bad_input;
 mod cache;
 mod cli;
+mod disk;
 mod facts;
 mod layouts;
 mod lifecycle;
