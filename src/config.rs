@@ -91,6 +91,7 @@ pub struct Config {
     deferred: Option<Option<char>>,
     cascade: Option<Cascade>,
     stale_days: Option<u32>,
+    stale_open_days: Option<u32>,
 }
 
 impl Default for Config {
@@ -106,6 +107,7 @@ impl Default for Config {
             deferred: None,
             cascade: None,
             stale_days: None,
+            stale_open_days: None,
         }
     }
 }
@@ -281,6 +283,7 @@ impl Config {
             deferred: file.deferred.or(editor.deferred),
             cascade: file.cascade.or(editor.cascade),
             stale_days: file.stale_days.or(editor.stale_days),
+            stale_open_days: file.stale_open_days.or(editor.stale_open_days),
         }
     }
 
@@ -313,6 +316,7 @@ impl Config {
                 deferred: self.deferred.unwrap_or(default_states.deferred),
             },
             stale_days: self.stale_days.unwrap_or(defaults.stale_days),
+            stale_open_days: self.stale_open_days.unwrap_or(defaults.stale_open_days),
         }
     }
 
@@ -482,6 +486,9 @@ struct RawDates {
     /// A date field is stale when it is more than this many days older than the file's last
     /// committed change. Default 0.
     stale_days: Option<u32>,
+    /// An open P0 or P1 task is reported by `stale-open` when its text and state have not
+    /// changed for more than this many days. Default 90.
+    stale_open_days: Option<u32>,
 }
 
 /// `[rules]`: rule code → severity or `off`. Codes are checked after parsing so that an
@@ -772,7 +779,8 @@ impl RawConfig {
             }
         }
         config.cascade = self.toggle.and_then(|t| t.cascade);
-        config.stale_days = self.dates.and_then(|d| d.stale_days);
+        config.stale_days = self.dates.as_ref().and_then(|d| d.stale_days);
+        config.stale_open_days = self.dates.and_then(|d| d.stale_open_days);
         config
     }
 }
@@ -969,7 +977,7 @@ stale-days = 7
         );
         assert_eq!(
             parse("[rules]\n\nduplicate-itm = \"hint\"\n").unwrap_err(),
-            "tickmark.toml:3:1: unknown rule `duplicate-itm`; known rules: malformed-checkbox, duplicate-item, inconsistent-parent, parent-completable, unknown-priority, malformed-priority, mojibake, empty-item, status-mismatch, broken-link, stale-date, progress-claim, conflicting-state, limit-reached"
+            "tickmark.toml:3:1: unknown rule `duplicate-itm`; known rules: malformed-checkbox, duplicate-item, inconsistent-parent, parent-completable, unknown-priority, malformed-priority, mojibake, empty-item, status-mismatch, broken-link, stale-date, progress-claim, conflicting-state, limit-reached, reopened-item, stale-open"
         );
         assert!(parse("colour = 1\n")
             .unwrap_err()

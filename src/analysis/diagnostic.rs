@@ -92,6 +92,8 @@ codes! {
     ProgressClaim = "progress-claim", Information, "progress_claim", "A hand-written progress count that disagrees with the items.";
     ConflictingState = "conflicting-state", Warning, "conflicting_state", "A task open in one roadmap file and done in another.";
     LimitReached = "limit-reached", Information, "limit_reached", "A file past tickmark's size, line-length or nesting limits: some checks are skipped.";
+    ReopenedItem = "reopened-item", Hint, "reopened_item", "A task that was checked in a committed version and is open now (from git history).";
+    StaleOpen = "stale-open", Information, "stale_open", "An open P0 or P1 task whose text and state have not changed for `dates.stale-open-days` days (from git history).";
 }
 
 impl Code {

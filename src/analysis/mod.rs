@@ -104,6 +104,8 @@ pub struct Settings {
     pub states: BoxStates,
     /// A date field is stale when it is more than this many days older than the last commit.
     pub stale_days: u32,
+    /// An open P0/P1 task is stale (`stale-open`) when unchanged for more than this many days.
+    pub stale_open_days: u32,
 }
 
 impl Default for Settings {
@@ -113,6 +115,7 @@ impl Default for Settings {
             default_priorities: vec![0, 1, 2, 3],
             states: BoxStates::default(),
             stale_days: 0,
+            stale_open_days: 90,
         }
     }
 }

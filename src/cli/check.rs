@@ -43,6 +43,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     let (index, parsed) = workspace_index(&read, threads, !args.fix);
     let context = Context {
         fix: args.fix,
+        history: args.history,
         today: jiff::Zoned::now().date(),
         index: index.as_ref(),
         parsed,
@@ -58,6 +59,8 @@ pub fn run(args: &CheckArgs) -> ExitCode {
 /// takes), so the files can be checked in parallel.
 struct Context<'a> {
     fix: bool,
+    /// Add the diagnostics only git history tells (`--history`).
+    history: bool,
     today: jiff::civil::Date,
     index: Option<&'a WorkspaceIndex>,
     /// Each file's document as the index parsed it, when kept (see [`workspace_index`]).
@@ -204,7 +207,12 @@ fn check_file((input, text): &(&Input, String), at: usize, context: &Context<'_>
         Some(document) => analysis::analyze_parsed(&text, document, &inputs, &settings),
         None => analysis::analyze(&text, &inputs, &settings),
     }) {
-        Ok(analysis) => {
+        Ok(mut analysis) => {
+            if context.history {
+                if let Some(path) = input.history_path() {
+                    add_history(path, &text, &settings, context.today, &mut analysis);
+                }
+            }
             outcome.checked = Some(Checked {
                 display: input.display.clone(),
                 line_index: analysis.document.line_index.clone(),
@@ -215,6 +223,27 @@ fn check_file((input, text): &(&Input, String), at: usize, context: &Context<'_>
         Err(message) => outcome.errors.push(message),
     }
     outcome
+}
+
+/// Merges the diagnostics of the file's git history (`--history`) into `analysis`. A file
+/// with no history (not in a repository, not committed) has none to add.
+fn add_history(
+    path: &Path,
+    text: &str,
+    settings: &analysis::Settings,
+    today: jiff::civil::Date,
+    analysis: &mut analysis::Analysis,
+) {
+    let cancel = std::sync::atomic::AtomicBool::new(false);
+    let Ok(history) = crate::history::FileHistory::build(path, &cancel) else {
+        return;
+    };
+    let found =
+        crate::history::facts::diagnostics(&history, text, &analysis.document, settings, today);
+    if !found.is_empty() {
+        analysis.diagnostics.extend(found);
+        analysis::rules::sort(&mut analysis.diagnostics);
+    }
 }
 
 /// The text to analyse after `--fix`: the fixed text when the fixes converged and, for a

@@ -59,6 +59,7 @@ fn describe(found: Option<(&Path, &Config)>) -> String {
     };
     let _ = writeln!(out, "toggle.cascade: {cascade}");
     let _ = writeln!(out, "dates.stale-days: {}", settings.stale_days);
+    let _ = writeln!(out, "dates.stale-open-days: {}", settings.stale_open_days);
     let _ = writeln!(out, "rules:");
     for &code in Code::ALL {
         let severity = settings.severity(code).map_or("off", |s| s.as_str());

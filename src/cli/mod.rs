@@ -55,7 +55,10 @@ pub enum Command {
     /// many threads) and reported in the order they were found.
     Check(CheckArgs),
     /// Show progress per section and per priority (lines are 1-based, in JSON too); with
-    /// several files (a directory), the total over all of them too.
+    /// several files (a directory), the total over all of them too. With `--since`, what
+    /// happened instead, from each file's git history: items added, checked, reopened,
+    /// re-prioritised and dropped unchecked, per week and per priority, and the median days
+    /// to done per priority.
     Stats(StatsArgs),
     /// Print one item's timeline from git.
     History(HistoryArgs),
@@ -105,6 +108,12 @@ pub struct CheckArgs {
     /// Use this tickmark.toml instead of searching upward from each path.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Also read each file's git history and report what only it tells: `reopened-item`
+    /// and `stale-open`. Reads every commit that changed the file (in-process; no git
+    /// program or repository-configured command is run), so it costs about what
+    /// `git log -p -- FILE` does.
+    #[arg(long)]
+    pub history: bool,
 }
 
 /// Output formats of `tickmark stats`.
@@ -112,6 +121,8 @@ pub struct CheckArgs {
 pub enum StatsFormat {
     Table,
     Json,
+    /// Markdown tables, for `$GITHUB_STEP_SUMMARY` or a comment.
+    Markdown,
 }
 
 #[derive(Debug, Args)]
@@ -124,6 +135,11 @@ pub struct StatsArgs {
     /// Use this tickmark.toml instead of searching upward from each path.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Report what happened since this day instead of the progress: a date (`2025-01-31`)
+    /// or days or weeks back from today (`90d`, `12w`). Reads each file's git history
+    /// (author dates; weeks start on Monday); a file with no history is an error (exit 2).
+    #[arg(long, value_name = "DATE|Nd|Nw")]
+    pub since: Option<String>,
 }
 
 #[derive(Debug, Args)]

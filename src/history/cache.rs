@@ -13,7 +13,8 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use super::git::{self, Repo};
-use super::{render, FileHistory, HistoryError, Limits};
+use super::{facts, render, FileHistory, HistoryError};
+use crate::analysis::{Diagnostic, Document, Settings};
 
 /// Histories kept per (repository, path) for earlier HEADs.
 const KEPT_HEADS: usize = 3;
@@ -63,6 +64,35 @@ pub struct HistoryCache {
     kept: Mutex<Kept>,
     /// Builds started so far (each also names its build).
     builds: AtomicU64,
+    /// The last history diagnostics made per file, and what they were made from.
+    facts: Mutex<HashMap<PathBuf, FactsMemo>>,
+    /// The last recent-activity list made per file (heading hovers), and its key.
+    recent: Mutex<HashMap<PathBuf, RecentMemo>>,
+}
+
+/// What [`facts::recent`] gave for one text, HEAD and day.
+struct RecentMemo {
+    head: String,
+    text_hash: u64,
+    today: jiff::civil::Date,
+    recent: Arc<[facts::Recent]>,
+}
+
+fn hash_text(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// History diagnostics of one text, kept while neither the text, the history, the
+/// settings nor the day changes (a publish after an edit elsewhere asks again).
+struct FactsMemo {
+    head: String,
+    text_hash: u64,
+    settings: Settings,
+    today: jiff::civil::Date,
+    diagnostics: Arc<[Diagnostic]>,
 }
 
 impl std::fmt::Debug for HistoryCache {
@@ -169,7 +199,7 @@ impl HistoryCache {
                 Err(error) => return Err(Box::new((Some(found), error))),
             }
         }
-        match git::build(&repo, &rel, cancel, Limits::default()) {
+        match git::build_kept(&repo, &rel, cancel) {
             Ok(history) => Ok((found, history)),
             Err(error) => Err(Box::new((Some(found), error))),
         }
@@ -255,8 +285,111 @@ impl HistoryCache {
             .is_some_and(|slot| !matches!(slot.status, Status::Building))
     }
 
+    /// The diagnostics only history tells (`reopened-item`, `stale-open`) of `text`, the
+    /// editor's current text of the file at `path`, analysed as `doc` (parsed here when
+    /// `None`); empty until its history is built. Never reads git.
+    pub fn diagnostics(
+        &self,
+        path: &Path,
+        text: &str,
+        doc: Option<&Document>,
+        settings: &Settings,
+        today: jiff::civil::Date,
+    ) -> Arc<[Diagnostic]> {
+        let Some(history) = self.get(path) else {
+            return Arc::from([]);
+        };
+        let text_hash = hash_text(text);
+        {
+            let memo = self.facts.lock().unwrap_or_else(PoisonError::into_inner);
+            if let Some(memo) = memo.get(path).filter(|m| {
+                m.head == history.head
+                    && m.text_hash == text_hash
+                    && m.today == today
+                    && m.settings == *settings
+            }) {
+                return memo.diagnostics.clone();
+            }
+        }
+        let parsed;
+        let doc = if let Some(doc) = doc {
+            doc
+        } else {
+            parsed = crate::analysis::parse::parse(text, &settings.states);
+            &parsed
+        };
+        let diagnostics: Arc<[Diagnostic]> =
+            facts::diagnostics(&history, text, doc, settings, today).into();
+        self.facts
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(
+                path.to_path_buf(),
+                FactsMemo {
+                    head: history.head.clone(),
+                    text_hash,
+                    settings: settings.clone(),
+                    today,
+                    diagnostics: diagnostics.clone(),
+                },
+            );
+        diagnostics
+    }
+
+    /// The heading hover's line for the section on `lines` (zero-based, end excluded) of
+    /// `text`, the editor's text of the file at `path`: how many of its items were added
+    /// and checked in the last 30 days. `None` until the history is built. Never reads git.
+    pub fn section_hover(
+        &self,
+        path: &Path,
+        text: &str,
+        lines: std::ops::Range<usize>,
+        today: jiff::civil::Date,
+    ) -> Option<String> {
+        let history = self.get(path)?;
+        let text_hash = hash_text(text);
+        let cached = {
+            let memo = self.recent.lock().unwrap_or_else(PoisonError::into_inner);
+            memo.get(path)
+                .filter(|m| m.head == history.head && m.text_hash == text_hash && m.today == today)
+                .map(|m| m.recent.clone())
+        };
+        let recent = if let Some(recent) = cached {
+            recent
+        } else {
+            let recent: Arc<[facts::Recent]> = facts::recent(&history, text, today).into();
+            self.recent
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .insert(
+                    path.to_path_buf(),
+                    RecentMemo {
+                        head: history.head.clone(),
+                        text_hash,
+                        today,
+                        recent: recent.clone(),
+                    },
+                );
+            recent
+        };
+        Some(facts::section_summary(&recent, lines))
+    }
+
+    /// The HEAD the history of `path` was built for, once built.
+    pub fn head(&self, path: &Path) -> Option<String> {
+        self.get(path).map(|history| history.head.clone())
+    }
+
     /// Cancels a running build for `path` and forgets it (the editor closed the file).
     pub fn forget(&self, path: &Path) {
+        self.recent
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(path);
+        self.facts
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(path);
         let mut slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(slot) = slots.remove(path) {
             slot.cancel.store(true, Ordering::Relaxed);

@@ -733,6 +733,43 @@ pub fn build(
     })
 }
 
+/// [`build`] with the default limits, starting from the history kept on disk when it is of
+/// this HEAD or an ancestor of it; what is built is kept there for the next process.
+pub fn build_kept(
+    repo: &Repo,
+    path: &str,
+    cancel: &AtomicBool,
+) -> Result<FileHistory, HistoryError> {
+    if let Some(kept) =
+        super::disk::load(&repo.common_dir(), path).and_then(|kept| with_head_memo(repo, kept))
+    {
+        if let Some(history) = catch_up(repo, &kept, cancel)? {
+            if history.head != kept.head {
+                super::disk::store(&history);
+            }
+            return Ok(history);
+        }
+    }
+    let history = build(repo, path, cancel, Limits::default())?;
+    super::disk::store(&history);
+    Ok(history)
+}
+
+/// A history read back from disk with its memo holding the pieces of its HEAD version, so
+/// that a working copy like HEAD is looked up rather than parsed; `None` when that version
+/// does not give the items the history says it has (then it is built anew).
+fn with_head_memo(repo: &Repo, mut history: FileHistory) -> Option<FileHistory> {
+    let head = ObjectId::from_hex(history.head.as_bytes()).ok()?;
+    let text = file_text(&repo.local(), head, &history.path).ok()??;
+    let snaps = history.tracker.read_version(&super::track::lf_text(&text));
+    let same = snaps.len() == history.head_state.items.len()
+        && snaps
+            .iter()
+            .zip(&history.head_state.items)
+            .all(|(a, (b, _))| a == b);
+    same.then_some(history)
+}
+
 /// Extends `history` to the repository's current HEAD. Returns `Ok(None)` when HEAD did not
 /// move forward from the history's HEAD (a rebase, reset or branch switch): build anew.
 pub fn catch_up(

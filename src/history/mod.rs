@@ -11,8 +11,11 @@
 //!   path, HEAD) for the server, catching up incrementally when HEAD moves forward.
 //! - `render` writes timelines and hover text.
 
+pub mod activity;
 pub mod cache;
 pub mod diff;
+pub mod disk;
+pub mod facts;
 mod git;
 pub mod render;
 mod track;
@@ -223,9 +226,12 @@ pub struct ItemTimeline {
 }
 
 impl FileHistory {
-    /// Builds the history of the file at `path` (a path on disk) from HEAD.
+    /// Builds the history of the file at `path` (a path on disk) from HEAD, starting from
+    /// the one kept on disk by an earlier process when there is one (see [`disk`]), and
+    /// keeping the result there.
     pub fn build(path: &Path, cancel: &AtomicBool) -> Result<Self, HistoryError> {
-        Self::build_with(path, cancel, Limits::default())
+        let (repo, rel) = git::discover(path)?;
+        git::build_kept(&repo, &rel, cancel)
     }
 
     /// [`FileHistory::build`] with other limits.
@@ -255,10 +261,24 @@ impl FileHistory {
     /// starts on that line.
     pub fn timeline(&self, text: &str, line: usize) -> Option<ItemTimeline> {
         let text = track::lf_text(text);
+        // Every piece of the text seen before (a working copy like a committed version):
+        // the tracker's own string table serves, without a copy.
+        if let Some(snaps) = track::snaps_known(&self.tracker.memo, &text) {
+            return self.timeline_of(&self.tracker.interner, &snaps, line);
+        }
         let mut interner = self.tracker.interner.clone();
         let snaps = track::snaps_lookup(&mut interner, &self.tracker.memo, &text);
+        self.timeline_of(&interner, &snaps, line)
+    }
+
+    fn timeline_of(
+        &self,
+        interner: &track::Interner,
+        snaps: &[track::Snap],
+        line: usize,
+    ) -> Option<ItemTimeline> {
         let index = snaps.iter().position(|snap| snap.line == line)?;
-        let previews = self.tracker.preview(&interner, &self.head_state, &snaps);
+        let previews = self.tracker.preview(interner, &self.head_state, snaps);
         let (lineage, uncommitted) = previews.into_iter().nth(index)?;
         let mut events: Vec<Event> = lineage
             .map(|id| self.tracker.lineages[id].events.clone())
@@ -274,6 +294,43 @@ impl FileHistory {
             state: snap.state,
             events,
         })
+    }
+}
+
+impl FileHistory {
+    /// The timeline of every item of `text` (the working copy), in text order: what
+    /// [`FileHistory::timeline`] gives for each line that starts an item, in one pass.
+    pub fn timelines(&self, text: &str) -> Vec<ItemTimeline> {
+        let text = track::lf_text(text);
+        let extended;
+        let (interner, snaps) = if let Some(snaps) = track::snaps_known(&self.tracker.memo, &text) {
+            (&self.tracker.interner, snaps)
+        } else {
+            let mut interner = self.tracker.interner.clone();
+            let snaps = track::snaps_lookup(&mut interner, &self.tracker.memo, &text);
+            extended = interner;
+            (&extended, snaps)
+        };
+        let previews = self.tracker.preview(interner, &self.head_state, &snaps);
+        snaps
+            .iter()
+            .zip(previews)
+            .map(|(snap, (lineage, uncommitted))| {
+                let mut events: Vec<Event> = lineage
+                    .map(|id| self.tracker.lineages[id].events.clone())
+                    .unwrap_or_default();
+                events.extend(uncommitted.into_iter().map(|change| Event {
+                    commit: None,
+                    change,
+                }));
+                ItemTimeline {
+                    text: interner.get(snap.text).to_string(),
+                    line: snap.line,
+                    state: snap.state,
+                    events,
+                }
+            })
+            .collect()
     }
 }
 

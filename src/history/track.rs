@@ -59,6 +59,28 @@ impl Interner {
     pub fn len(&self) -> usize {
         self.strings.len()
     }
+
+    /// The id of a string already interned.
+    pub fn id_of(&self, s: &str) -> Option<u32> {
+        self.ids.get(s).copied()
+    }
+
+    /// Every string, by id.
+    pub fn strings(&self) -> &[Arc<str>] {
+        &self.strings
+    }
+
+    /// An interner holding `strings` under their positions (as [`Interner::strings`] gave
+    /// them), or `None` when two are equal (each string is stored once).
+    pub fn from_strings(strings: Vec<Arc<str>>) -> Option<Self> {
+        let mut ids = HashMap::with_capacity(strings.len());
+        for (id, s) in strings.iter().enumerate() {
+            if ids.insert(s.clone(), u32::try_from(id).ok()?).is_some() {
+                return None;
+            }
+        }
+        Some(Self { ids, strings })
+    }
 }
 
 /// One item of one version, as borrowed from that version's text.
@@ -347,6 +369,20 @@ pub fn snaps_lookup(interner: &mut Interner, memo: &ChunkMemo, text: &str) -> Ve
     out
 }
 
+/// The items of `text` when every piece of it is in `memo` (nothing to parse or intern),
+/// else `None`.
+pub fn snaps_known(memo: &ChunkMemo, text: &str) -> Option<Vec<Snap>> {
+    let mut out = Vec::new();
+    for (first_line, piece) in chunks(text)? {
+        let found = memo.get(piece)?;
+        out.extend(found.iter().map(|snap| Snap {
+            line: snap.line + first_line,
+            ..*snap
+        }));
+    }
+    Some(out)
+}
+
 /// Replaces CRLF with LF so that versions and buffers compare line by line.
 pub fn lf_text(text: &str) -> std::borrow::Cow<'_, str> {
     if text.contains('\r') {
@@ -426,6 +462,25 @@ pub struct Pairing {
 }
 
 impl Tracker {
+    /// Removed lineages by their last normalised text.
+    pub fn dead(&self) -> impl Iterator<Item = (u32, LineageId)> + '_ {
+        self.dead.iter().map(|(&norm, &id)| (norm, id))
+    }
+
+    /// A tracker from its parts (read back from disk), with an empty memo.
+    pub fn from_parts(
+        interner: Interner,
+        lineages: Vec<Lineage>,
+        dead: impl IntoIterator<Item = (u32, LineageId)>,
+    ) -> Self {
+        Self {
+            interner,
+            memo: ChunkMemo::default(),
+            lineages,
+            dead: dead.into_iter().collect(),
+        }
+    }
+
     /// Reads and interns one version (LF line ends), parsing only pieces not seen before.
     pub fn read_version(&mut self, text: &str) -> Vec<Snap> {
         snaps_memo(&mut self.interner, &mut self.memo, text)

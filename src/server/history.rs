@@ -10,6 +10,7 @@ use tokio::task::JoinHandle;
 
 use tower_lsp::lsp_types::Url;
 
+use crate::analysis::{Code, Diagnostic, Document};
 use crate::history::{HistoryCache, HoverHistory};
 use crate::server::Backend;
 
@@ -48,9 +49,11 @@ fn warm_in_background(cache: &Arc<HistoryCache>, path: PathBuf) -> Option<JoinHa
     }))
 }
 
-/// A history build started by an open or a save, and the last-commit date known before it.
+/// A history build started by an open or a save, and the last-commit date and HEAD known
+/// before it.
 pub struct Warming {
     before: Option<jiff::civil::Date>,
+    head: Option<String>,
     task: JoinHandle<()>,
 }
 
@@ -59,28 +62,65 @@ impl Backend {
     pub fn warm_history(&self, uri: &Url) -> Option<Warming> {
         let path = file_path(uri)?;
         let before = self.shared.history.last_commit(&path);
+        let head = self.shared.history.head(&path);
         let task = warm_in_background(&self.shared.history, path)?;
-        Some(Warming { before, task })
+        Some(Warming { before, head, task })
     }
 
     /// Waits (briefly) for a build [`Self::warm_history`] started; when it made the file's
     /// last commit date known or moved it, and the document has a date field, its
-    /// diagnostics are redone, since `stale-date` compares the two.
+    /// diagnostics are redone, since `stale-date` compares the two. A build that read a
+    /// new HEAD also redoes them when a rule only history tells is on. A build that takes
+    /// longer than the wait is followed in the background, and the diagnostics redone when
+    /// it ends.
     pub async fn recheck_after_history(&self, uri: &Url, warming: Option<Warming>) {
-        let Some(Warming { before, task }) = warming else {
+        let Some(Warming {
+            before,
+            head,
+            mut task,
+        }) = warming
+        else {
             return;
         };
-        if tokio::time::timeout(RECHECK_WAIT, task).await.is_err() {
+        if tokio::time::timeout(RECHECK_WAIT, &mut task).await.is_err() {
+            let backend = self.clone();
+            let uri = uri.clone();
+            tokio::spawn(async move {
+                if task.await.is_ok() && backend.documents.is_open(&uri) {
+                    backend.redo_after_history(&uri, before, head).await;
+                }
+            });
             return;
         }
-        if self.history_last_commit(uri) == before {
-            return;
-        }
-        let dated = self
-            .snapshot(uri)
-            .is_ok_and(|s| !s.analysis.document.dates.is_empty());
-        if dated {
+        self.redo_after_history(uri, before, head).await;
+    }
+
+    async fn redo_after_history(
+        &self,
+        uri: &Url,
+        before: Option<jiff::civil::Date>,
+        head: Option<String>,
+    ) {
+        let new_facts = self.history_head(uri) != head && self.history_diagnostics_ready(uri);
+        let dated = || {
+            self.history_last_commit(uri) != before
+                && self
+                    .snapshot(uri)
+                    .is_ok_and(|s| !s.analysis.document.dates.is_empty())
+        };
+        if new_facts || dated() {
             super::handlers::diagnostics::redo(self, std::slice::from_ref(uri)).await;
+        }
+    }
+
+    /// Starts a history build from a request (a hover) and, once it ends, redoes the
+    /// diagnostics that depend on it, as an open or a save does.
+    fn warm_and_recheck(&self, uri: &Url) {
+        let warming = self.warm_history(uri);
+        let backend = self.clone();
+        let uri = uri.clone();
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move { backend.recheck_after_history(&uri, warming).await });
         }
     }
 
@@ -98,20 +138,64 @@ impl Backend {
         match self.shared.history.hover(&path, text, item_line, today) {
             HoverHistory::Ready { markdown, stale } => {
                 if stale && !self.shared.history.is_building(&path) {
-                    warm_in_background(&self.shared.history, path);
+                    self.warm_and_recheck(uri);
                 }
                 Some(markdown)
             }
             HoverHistory::Loading => {
                 // One build per file: a hover during it says loading and starts nothing.
                 if !self.shared.history.is_building(&path) {
-                    warm_in_background(&self.shared.history, path);
+                    self.warm_and_recheck(uri);
                 }
                 Some(LOADING.to_owned())
             }
             HoverHistory::Unavailable(reason) => Some(reason),
             HoverHistory::NoItem => None,
         }
+    }
+
+    /// Whether [`Self::history_diagnostics`] may find anything: the file's history is built
+    /// and one of its rules is on (so that the text need not be put together otherwise).
+    pub fn history_diagnostics_ready(&self, uri: &Url) -> bool {
+        let settings = &self.effective().settings;
+        let on = settings.severity(Code::ReopenedItem).is_some()
+            || settings.severity(Code::StaleOpen).is_some();
+        on && file_path(uri).is_some_and(|path| self.shared.history.get(&path).is_some())
+    }
+
+    /// The diagnostics only history tells (`reopened-item`, `stale-open`) of `text`, the
+    /// current text of `uri` (analysed as `doc` when the caller has it), from the cache.
+    pub fn history_diagnostics(
+        &self,
+        uri: &Url,
+        text: &str,
+        doc: Option<&Document>,
+    ) -> Arc<[Diagnostic]> {
+        let Some(path) = file_path(uri) else {
+            return Arc::from([]);
+        };
+        let today = jiff::Zoned::now().date();
+        self.shared
+            .history
+            .diagnostics(&path, text, doc, &self.effective().settings, today)
+    }
+
+    /// The heading hover's history line for the section on `lines` (zero-based, end
+    /// excluded) of `text`, from the cache; `None` until the file's history is built.
+    pub fn section_history(
+        &self,
+        uri: &Url,
+        text: &str,
+        lines: std::ops::Range<usize>,
+    ) -> Option<String> {
+        let path = file_path(uri)?;
+        let today = jiff::Zoned::now().date();
+        self.shared.history.section_hover(&path, text, lines, today)
+    }
+
+    /// The HEAD the file's history was read at, once read.
+    pub fn history_head(&self, uri: &Url) -> Option<String> {
+        file_path(uri).and_then(|path| self.shared.history.head(&path))
     }
 
     /// The date of the file's last committed change, from the cache (`None` until built).

@@ -41,11 +41,26 @@ fn whole<'a>(text: &'a str, index: &'a LineIndex, encoding: Encoding) -> LineMap
 
 /// The diagnostics of `incremental` in LSP form, in one list.
 pub fn lsp_list(uri: &Url, incremental: &Incremental, encoding: Encoding) -> Vec<lsp::Diagnostic> {
+    lsp_list_with(uri, incremental, &[], encoding)
+}
+
+/// [`lsp_list`] with `extra` diagnostics of the whole text (those only history tells) merged
+/// in position order.
+pub fn lsp_list_with(
+    uri: &Url,
+    incremental: &Incremental,
+    extra: &[Diagnostic],
+    encoding: Encoding,
+) -> Vec<lsp::Diagnostic> {
     let text = incremental.text();
     let index = LineIndex::new(&text);
     let map = whole(&text, &index, encoding);
-    incremental
-        .diagnostics()
+    let mut diagnostics = incremental.diagnostics();
+    if !extra.is_empty() {
+        diagnostics.extend(extra.iter().cloned());
+        crate::analysis::rules::sort(&mut diagnostics);
+    }
+    diagnostics
         .iter()
         .map(|d| convert::diagnostic(&map, uri, d))
         .collect()
@@ -60,11 +75,23 @@ pub fn message(
     encoding: Encoding,
     cache: &mut WireCache,
 ) -> Vec<u8> {
+    message_with(uri, version, incremental, &[], encoding, cache)
+}
+
+/// [`message`] with `extra` diagnostics of the whole text merged in (see [`lsp_list_with`]).
+pub fn message_with(
+    uri: &Url,
+    version: i32,
+    incremental: &Incremental,
+    extra: &[Diagnostic],
+    encoding: Encoding,
+    cache: &mut WireCache,
+) -> Vec<u8> {
     let mut body =
         br#"{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":"#.to_vec();
     let _ = serde_json::to_writer(&mut body, uri.as_str());
     body.extend_from_slice(br#","diagnostics":"#);
-    write_list(&mut body, uri, incremental, encoding, cache);
+    write_list_with(&mut body, uri, incremental, extra, encoding, cache);
     body.extend_from_slice(br#","version":"#);
     body.extend_from_slice(version.to_string().as_bytes());
     body.extend_from_slice(b"}}");
@@ -80,12 +107,29 @@ pub fn write_list(
     encoding: Encoding,
     cache: &mut WireCache,
 ) {
+    write_list_with(body, uri, incremental, &[], encoding, cache);
+}
+
+/// [`write_list`] with `extra` diagnostics of the whole text merged in, as those that point
+/// across shards are.
+pub fn write_list_with(
+    body: &mut Vec<u8>,
+    uri: &Url,
+    incremental: &Incremental,
+    extra: &[Diagnostic],
+    encoding: Encoding,
+    cache: &mut WireCache,
+) {
     if cache.encoding != Some(encoding) {
         cache.shards.clear();
         cache.encoding = Some(encoding);
     }
     // The diagnostics that point across shards, converted against the whole text.
-    let wide = incremental.document_wide();
+    let mut wide = incremental.document_wide();
+    if !extra.is_empty() {
+        wide.extend(extra.iter().cloned());
+        crate::analysis::rules::sort(&mut wide);
+    }
     let mut wide_json: Vec<(usize, usize, Code, Vec<u8>)> = Vec::with_capacity(wide.len());
     if !wide.is_empty() {
         let text = incremental.text();

@@ -4,9 +4,12 @@
 //! input that must give a clear error and never a panic, the cache and the two commands, and
 //! the language server reading the history of the documents it opens.
 
+mod activity;
 mod bad_input;
 mod cache;
 mod cli;
+mod disk;
+mod facts;
 mod layouts;
 mod lifecycle;
 #[path = "../lsp/support.rs"]

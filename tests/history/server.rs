@@ -98,3 +98,108 @@ async fn hovering_every_few_milliseconds_during_the_first_build_runs_one_build()
     assert!(markup.value.contains("**History**"), "{}", markup.value);
     server.take_messages();
 }
+
+#[tokio::test]
+async fn reopened_item_is_published_once_the_history_is_read_with_its_quick_fix() {
+    let repo = TestRepo::new();
+    let plan = "# Plan\n\n- [ ] Export to CSV\n- [ ] Search\n";
+    repo.commit_file("ROADMAP.md", plan, "2025-01-02", "Ada Lovelace", "Plan");
+    let done = plan.replace("[ ] Export", "[x] Export");
+    repo.commit_file("ROADMAP.md", &done, "2025-01-10", "Ada Lovelace", "Ship");
+    repo.commit_file("ROADMAP.md", plan, "2025-02-01", "Bob Stone", "Not quite");
+    let mut server = TestServer::builder().root(repo.path()).start().await;
+    let uri = Url::from_file_path(repo.file("ROADMAP.md")).unwrap();
+    // The diagnostics published on opening come before the history is read; those the
+    // build re-publishes name the commit that unchecked the task.
+    let first = server.open(&uri, plan).await;
+    assert!(first
+        .iter()
+        .all(|d| d.code != Some(NumberOrString::String("reopened-item".to_owned()))));
+    let again = server.expect_diagnostics().await;
+    let reopened: Vec<&Diagnostic> = again
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == Some(NumberOrString::String("reopened-item".to_owned())))
+        .collect();
+    assert_eq!(reopened.len(), 1, "{:#?}", again.diagnostics);
+    assert_eq!(span(reopened[0].range), "2:2-2:19");
+    assert!(
+        reopened[0].message.contains("Bob Stone") && reopened[0].message.contains("2025-02-01"),
+        "{}",
+        reopened[0].message
+    );
+    let actions = server
+        .code_actions(&uri, crate::lsp_support::range(2, 4, 2, 4))
+        .await;
+    let fix = actions
+        .iter()
+        .find(|a| a.title == "Check it again")
+        .expect("the quick fix is offered");
+    assert_ne!(
+        fix.is_preferred,
+        Some(true),
+        "an unsafe fix is not preferred"
+    );
+    let edits = crate::lsp_support::edits_of(fix.edit.as_ref().expect("edit"));
+    assert_eq!(
+        crate::lsp_support::apply(plan, &edits),
+        "# Plan\n\n- [x] Export to CSV\n- [ ] Search\n"
+    );
+    // An edit keeps it on the task, wherever the task goes.
+    let moved = server
+        .change(
+            &uri,
+            &[(crate::lsp_support::range(2, 0, 2, 0), "- [ ] New\n")],
+        )
+        .await;
+    let reopened: Vec<String> = moved
+        .iter()
+        .filter(|d| d.code == Some(NumberOrString::String("reopened-item".to_owned())))
+        .map(|d| span(d.range))
+        .collect();
+    assert_eq!(reopened, ["3:2-3:19"]);
+}
+
+#[tokio::test]
+async fn a_heading_hover_says_what_its_items_did_in_the_last_30_days() {
+    let today = jiff::Zoned::now().date();
+    let day = |back: i64| {
+        today
+            .checked_sub(jiff::Span::new().days(back))
+            .unwrap()
+            .to_string()
+    };
+    let repo = TestRepo::new();
+    let before = "# Plan\n\n## Now\n\n- [ ] A\n- [ ] B\n\n## Later\n\n- [ ] C\n";
+    repo.commit_file("ROADMAP.md", before, &day(60), "Ada Lovelace", "Plan");
+    let after = "# Plan\n\n## Now\n\n- [x] A\n- [ ] B\n- [ ] D\n\n## Later\n\n- [x] C\n";
+    repo.commit_file("ROADMAP.md", after, &day(5), "Ada Lovelace", "Progress");
+    let mut server = TestServer::builder().root(repo.path()).start().await;
+    let uri = Url::from_file_path(repo.file("ROADMAP.md")).unwrap();
+    server.open(&uri, after).await;
+    // Re-published once the history is read.
+    server.expect_diagnostics().await;
+    let markdown = |hover: Option<tower_lsp::lsp_types::Hover>| match hover.map(|h| h.contents) {
+        Some(HoverContents::Markup(markup)) => markup.value,
+        other => panic!("{other:?}"),
+    };
+    let now = markdown(server.hover(&uri, pos(2, 3)).await);
+    assert!(
+        now.ends_with("this section: 1 added, 1 done in the last 30 days"),
+        "{now}"
+    );
+    let plan = markdown(server.hover(&uri, pos(0, 1)).await);
+    assert!(
+        plan.ends_with("this section: 1 added, 2 done in the last 30 days"),
+        "{plan}"
+    );
+    // The working copy counts: a task checked in the editor is done today.
+    server
+        .change(&uri, &[(crate::lsp_support::range(5, 3, 5, 4), "x")])
+        .await;
+    let now = markdown(server.hover(&uri, pos(2, 3)).await);
+    assert!(
+        now.ends_with("this section: 1 added, 2 done in the last 30 days"),
+        "{now}"
+    );
+}

@@ -17,6 +17,7 @@ export const SERVER_SETTING_KEYS = [
   'states.deferred',
   'toggle.cascade',
   'dates.stale-days',
+  'dates.stale-open-days',
 ] as const;
 
 /** Setting keys (below `tickmark.`) that only the extension reads. */
@@ -49,6 +50,8 @@ export const RULE_CODES = [
   'progress-claim',
   'conflicting-state',
   'limit-reached',
+  'reopened-item',
+  'stale-open',
 ];
 
 export const SEVERITIES = ['error', 'warning', 'information', 'hint', 'off'];

@@ -12,7 +12,11 @@ mod malformed_priority;
 mod mojibake;
 mod parent_completable;
 pub(crate) mod progress_claim;
+// Documentation only: these two read git history, which the engine never does; the
+// history module reports them (`crate::history::facts`).
+mod reopened_item;
 mod stale_date;
+mod stale_open;
 mod status_mismatch;
 pub mod unknown_priority;
 

@@ -63,7 +63,14 @@ pub fn code_action(
         let first_line = doc.line_index.line_of(range.start);
         let last_line = doc.line_index.line_of(range.end);
         let mut ignores = Vec::new();
-        for d in &snapshot.analysis.diagnostics {
+        // With the diagnostics only history tells, once the file's history is built.
+        let history: std::sync::Arc<[crate::analysis::Diagnostic]> =
+            if backend.history_diagnostics_ready(&uri) {
+                backend.history_diagnostics(&uri, text, Some(doc))
+            } else {
+                std::sync::Arc::from([])
+            };
+        for d in snapshot.analysis.diagnostics.iter().chain(history.iter()) {
             let line = doc.line_index.line_of(d.range.start);
             let overlaps = d.range.start <= range.end && range.start <= d.range.end;
             if !overlaps && !(first_line..=last_line).contains(&line) {

@@ -88,9 +88,10 @@ pub fn current(backend: &Backend, uri: &Url) -> Result<(i32, Vec<lsp::Diagnostic
     let encoding = backend.features().encoding;
     let version = backend.documents.version(uri).unwrap_or_default();
     let current = with_current(backend, uri, |live, version| {
+        let extra = history_of(backend, uri, live);
         (
             version,
-            published::lsp_list(uri, &live.incremental, encoding),
+            published::lsp_list_with(uri, &live.incremental, &extra, encoding),
         )
     })?;
     Ok(current.unwrap_or((version, Vec::new())))
@@ -121,16 +122,23 @@ fn prepare(backend: &Backend, uri: &Url, want: Option<i32>) -> Result<Prepared> 
     let encoding = backend.features().encoding;
     let direct = backend.wire.is_connected();
     let outgoing = with_version(backend, uri, want, |live, version| {
+        let extra = history_of(backend, uri, live);
         let outgoing = if direct {
-            Outgoing::Message(published::message(
+            Outgoing::Message(published::message_with(
                 uri,
                 version,
                 &live.incremental,
+                &extra,
                 encoding,
                 &mut live.wire,
             ))
         } else {
-            Outgoing::List(published::lsp_list(uri, &live.incremental, encoding))
+            Outgoing::List(published::lsp_list_with(
+                uri,
+                &live.incremental,
+                &extra,
+                encoding,
+            ))
         };
         (version, outgoing)
     });
@@ -242,16 +250,27 @@ pub async fn refresh_all(backend: &Backend) {
 }
 
 /// The result id of a pull: the configuration's and workspace's generations, which opening
-/// of the document it is (versions start again when it is opened again) and `version`.
+/// of the document it is (versions start again when it is opened again), `version`, and
+/// the HEAD its history was read at (the history diagnostics change with it).
 fn result_id(backend: &Backend, uri: &Url, version: i32) -> Result<String> {
     let Some(opened) = backend.documents.opened(uri) else {
         return Err(Error::invalid_params(format!("{uri} is not open")));
     };
     Ok(format!(
-        "{}.{}:{opened}:{version}",
+        "{}.{}:{opened}:{version}:{}",
         backend.effective().generation,
-        backend.shared.workspace.generation()
+        backend.shared.workspace.generation(),
+        backend.history_head(uri).unwrap_or_default()
     ))
+}
+
+/// The diagnostics only the file's git history tells, for the current text of `live`:
+/// none until that history is built.
+fn history_of(backend: &Backend, uri: &Url, live: &Live) -> Arc<[crate::analysis::Diagnostic]> {
+    if !backend.history_diagnostics_ready(uri) {
+        return Arc::from([]);
+    }
+    backend.history_diagnostics(uri, &live.incremental.text(), None)
 }
 
 /// Asks a pulling client to pull again, without waiting for its answer (a handler that
@@ -318,7 +337,15 @@ pub fn pull_json(backend: &Backend, params: DocumentDiagnosticParams) -> Result<
         let id = result_id(backend, &uri, version).unwrap_or_default();
         let _ = serde_json::to_writer(&mut body, &id);
         body.extend_from_slice(br#","items":"#);
-        published::write_list(&mut body, &uri, &live.incremental, encoding, &mut live.wire);
+        let extra = history_of(backend, &uri, live);
+        published::write_list_with(
+            &mut body,
+            &uri,
+            &live.incremental,
+            &extra,
+            encoding,
+            &mut live.wire,
+        );
         body.push(b'}');
         body
     })?;

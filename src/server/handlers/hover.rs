@@ -30,9 +30,18 @@ pub fn hover(backend: &Backend, params: HoverParams) -> Result<Option<Hover>> {
         }
         _ => None,
     };
-    let result = guarded("hover", || {
+    let mut result = guarded("hover", || {
         hover::hover(text, doc, target, history.as_deref())
     })?;
+    // A heading: what its items did lately, once the file's history is read.
+    if let Target::Section(id) = target {
+        let section = &doc.sections[id];
+        let end = doc.line_index.line_of(section.range.end.saturating_sub(1)) + 1;
+        if let Some(line) = backend.section_history(&uri, text, section.line..end) {
+            result.markdown.push_str("\n\n---\n\n");
+            result.markdown.push_str(&line);
+        }
+    }
     Ok(Some(Hover {
         contents: HoverContents::Markup(MarkupContent {
             kind: MarkupKind::Markdown,
