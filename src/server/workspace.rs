@@ -873,10 +873,12 @@ impl Backend {
                 .uris()
                 .into_iter()
                 .filter(|uri| Some(uri) != except)
+                // A document opened a moment ago may not be indexed yet: its diagnostics
+                // are redone all the same, as its keys are not known here.
                 .filter(|uri| {
                     index
                         .get(uri.as_str())
-                        .is_some_and(|f| f.has_any_key(delta))
+                        .is_none_or(|f| f.has_any_key(delta))
                 })
                 .collect()
         });
