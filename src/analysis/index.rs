@@ -50,20 +50,56 @@ impl IndexedItem<'_> {
     }
 }
 
-/// What an item holds beside its name, packed: 28 bytes.
+/// What an item holds beside its name, packed: 24 bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 struct Record {
     key_hash: u32,
     start: LineCol,
-    end: LineCol,
+    /// The end's column, and its line as a count of lines after the start's (saturating).
+    end_col: u32,
     /// Index of the section's title in [`FileIndex::titles`], or [`NO_SECTION`].
     section: u32,
+    end_lines: u16,
     state: Option<State>,
-    top_level: bool,
-    compared: bool,
+    /// [`TOP_LEVEL`] and [`COMPARED`].
+    flags: u8,
+}
+
+const TOP_LEVEL: u8 = 1;
+const COMPARED: u8 = 2;
+
+impl Record {
+    fn end(&self) -> LineCol {
+        LineCol {
+            line: self.start.line + u32::from(self.end_lines),
+            col: self.end_col,
+        }
+    }
+
+    fn top_level(&self) -> bool {
+        self.flags & TOP_LEVEL != 0
+    }
+
+    fn compared(&self) -> bool {
+        self.flags & COMPARED != 0
+    }
+
+    /// What two records are compared by, the state as a number.
+    fn order(&self) -> (u32, LineCol, LineCol, Option<u8>, u8) {
+        (
+            self.key_hash,
+            self.start,
+            self.end(),
+            self.state.map(|s| s as u8),
+            self.flags,
+        )
+    }
 }
 
 const NO_SECTION: u32 = u32::MAX;
+
+/// No recent place (see [`KeyTable::recent`]).
+const NONE: u32 = u32::MAX;
 
 /// The items of one file, in document order. A workspace of 100 MB has two million items, so
 /// they are packed: every name in one string, the rest in fixed-size records, and per item a
@@ -113,11 +149,19 @@ impl FileIndex {
             index.records.push(Record {
                 key_hash: key_hash(&key),
                 start,
-                end,
+                end_col: end.col,
                 section: item.section().map_or(NO_SECTION, offset),
+                end_lines: u16::try_from(end.line.saturating_sub(start.line)).unwrap_or(u16::MAX),
                 state: item.state(),
-                top_level: item.parent().is_none(),
-                compared: duplicate_item::compared(doc, item),
+                flags: if item.parent().is_none() {
+                    TOP_LEVEL
+                } else {
+                    0
+                } | if duplicate_item::compared(doc, item) {
+                    COMPARED
+                } else {
+                    0
+                },
             });
         }
         index.names.shrink_to_fit();
@@ -145,10 +189,10 @@ impl FileIndex {
             name: self.name(i),
             section: (record.section != NO_SECTION).then(|| self.title(record.section as usize)),
             state: record.state,
-            top_level: record.top_level,
-            compared: record.compared,
+            top_level: record.top_level(),
+            compared: record.compared(),
             start: record.start,
-            end: record.end,
+            end: record.end(),
             key_hash: record.key_hash,
         }
     }
@@ -177,24 +221,7 @@ impl FileIndex {
     pub fn changed_keys(old: Option<&FileIndex>, new: Option<&FileIndex>) -> Vec<u32> {
         let mut before: Vec<&Record> = old.map(|f| f.records.iter().collect()).unwrap_or_default();
         let mut after: Vec<&Record> = new.map(|f| f.records.iter().collect()).unwrap_or_default();
-        let order = |a: &&Record, b: &&Record| {
-            (
-                a.key_hash,
-                a.start,
-                a.end,
-                a.state.map(|s| s as u8),
-                a.top_level,
-                a.compared,
-            )
-                .cmp(&(
-                    b.key_hash,
-                    b.start,
-                    b.end,
-                    b.state.map(|s| s as u8),
-                    b.top_level,
-                    b.compared,
-                ))
-        };
+        let order = |a: &&Record, b: &&Record| a.order().cmp(&b.order());
         before.sort_unstable_by(order);
         after.sort_unstable_by(order);
         let (mut i, mut j) = (0, 0);
@@ -337,14 +364,17 @@ struct Place {
 }
 
 /// Where the compared items of each key are: 12 bytes an item in one array sorted by hash,
-/// plus the places of recently added files in a map until they are a sixteenth of it (a
-/// merge is linear, so adding files one by one stays n log n overall).
+/// plus the places of recently added files in a list chained by hash until they are a
+/// sixteenth of it (a merge is linear, so adding files one by one stays n log n overall).
 /// A removed file's places stay until the next merge; lookups skip them.
 #[derive(Default)]
 struct KeyTable {
     sorted: Vec<Place>,
-    recent: Map<u32, Vec<Place>>,
-    recent_places: usize,
+    /// Recent places, each with the index of the previous recent place of its hash
+    /// ([`NONE`] for the first).
+    recent: Vec<(Place, u32)>,
+    /// The last recent place of each hash.
+    recent_last: Map<u32, u32>,
     /// Places of removed files still in `sorted` or `recent`.
     dead: usize,
 }
@@ -354,27 +384,34 @@ impl KeyTable {
     fn get(&self, hash: u32) -> impl Iterator<Item = &Place> + '_ {
         let start = self.sorted.partition_point(|p| p.hash < hash);
         let end = start + self.sorted[start..].partition_point(|p| p.hash == hash);
-        self.sorted[start..end]
-            .iter()
-            .chain(self.recent.get(&hash).into_iter().flatten())
+        let mut next = self.recent_last.get(&hash).copied().unwrap_or(NONE);
+        let chained = std::iter::from_fn(move || {
+            let (place, previous) = self.recent.get(next as usize)?;
+            next = *previous;
+            Some(place)
+        });
+        self.sorted[start..end].iter().chain(chained)
     }
 
     fn add(&mut self, place: Place) {
-        self.recent.entry(place.hash).or_default().push(place);
-        self.recent_places += 1;
+        let at = offset(self.recent.len());
+        let previous = self.recent_last.insert(place.hash, at).unwrap_or(NONE);
+        self.recent.push((place, previous));
     }
 
     /// Merges the recent places into the sorted array, leaving out those of removed files,
     /// once they (or the dead ones) are a sixteenth of it.
     fn settle(&mut self, alive: impl Fn(u32) -> bool) {
         let threshold = (self.sorted.len() / 16).max(4096);
-        if self.recent_places < threshold && self.dead < threshold {
+        if self.recent.len() < threshold && self.dead < threshold {
             return;
         }
-        let mut recent: Vec<Place> = self.recent.drain().flat_map(|(_, list)| list).collect();
-        self.recent = Map::default();
-        self.recent_places = 0;
-        recent.retain(|p| alive(p.file));
+        self.recent_last = Map::default();
+        let mut recent: Vec<Place> = std::mem::take(&mut self.recent)
+            .into_iter()
+            .map(|(place, _)| place)
+            .filter(|p| alive(p.file))
+            .collect();
         recent.sort_unstable();
         // Merged in place from the back, into room made at the end, so the array is never
         // held twice (a large one grows where it is).
@@ -410,10 +447,7 @@ impl std::fmt::Debug for WorkspaceIndex {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("WorkspaceIndex")
             .field("files", &self.ids.len())
-            .field(
-                "places",
-                &(self.keys.sorted.len() + self.keys.recent_places),
-            )
+            .field("places", &(self.keys.sorted.len() + self.keys.recent.len()))
             .finish()
     }
 }
@@ -425,7 +459,7 @@ impl WorkspaceIndex {
         let id = self.files.len();
         let file = u32::try_from(id).expect("fewer than 4 billion files");
         for (position, record) in index.records.iter().enumerate() {
-            if record.compared {
+            if record.compared() {
                 self.keys.add(Place {
                     hash: record.key_hash,
                     file,
@@ -448,7 +482,7 @@ impl WorkspaceIndex {
             return;
         };
         if let Some(entry) = self.files[id].take() {
-            self.keys.dead += entry.index.records.iter().filter(|r| r.compared).count();
+            self.keys.dead += entry.index.records.iter().filter(|r| r.compared()).count();
             self.settle();
         }
     }
@@ -591,9 +625,66 @@ pub fn search<'a>(
         .filter(|c| !c.is_whitespace())
         .flat_map(char::to_lowercase)
         .collect();
+    let files: Vec<(&'a str, &'a FileIndex)> = files.into_iter().collect();
+    let items: usize = files.iter().map(|(_, index)| index.len()).sum();
+    let threads = if items < PARALLEL_SEARCH_ITEMS {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+    };
+    search_on(&files, &needle, limit, threads)
+}
+
+/// [`search`] for `needle` (white space removed, lowercased) on `threads` threads: a large
+/// workspace is read on every core, each thread keeping its own best, and the best of those
+/// are the best of all.
+fn search_on<'a>(
+    files: &[(&'a str, &'a FileIndex)],
+    needle: &str,
+    limit: usize,
+    threads: usize,
+) -> Vec<(&'a str, IndexedItem<'a>)> {
+    let share = files.len().div_ceil(threads.max(1)).max(1);
+    let mut best: BinaryHeap<Rank<'a>> = if threads <= 1 {
+        best_of(files, 0, needle, limit)
+    } else {
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = files
+                .chunks(share)
+                .enumerate()
+                .map(|(n, chunk)| scope.spawn(move || best_of(chunk, n * share, needle, limit)))
+                .collect();
+            workers
+                .into_iter()
+                .flat_map(|worker| worker.join().unwrap_or_default())
+                .collect()
+        })
+    };
+    while best.len() > limit {
+        best.pop();
+    }
+    best.into_sorted_vec()
+        .into_iter()
+        .map(|rank| {
+            let (file, index) = files[rank.at.0];
+            (file, index.item(rank.at.1))
+        })
+        .collect()
+}
+
+/// Workspaces of more items than this are searched on every core.
+const PARALLEL_SEARCH_ITEMS: usize = 200_000;
+
+/// The best `limit` matches of `needle` (white space removed, lowercased) among `files`,
+/// whose first is the `first`th file of the search.
+fn best_of<'a>(
+    files: &[(&'a str, &'a FileIndex)],
+    first: usize,
+    needle: &str,
+    limit: usize,
+) -> BinaryHeap<Rank<'a>> {
     let finder = memchr::memmem::Finder::new(needle.as_bytes());
     let needle_mask = char_mask(needle.bytes());
-    let files: Vec<(&'a str, &'a FileIndex)> = files.into_iter().collect();
     let mut best: BinaryHeap<Rank<'a>> = BinaryHeap::with_capacity(limit + 1);
     let mut key = Vec::new();
     for (f, &(file, index)) in files.iter().enumerate() {
@@ -609,7 +700,7 @@ pub fn search<'a>(
                 length: name.len(),
                 file,
                 start,
-                at: (f, i),
+                at: (first + f, i),
             };
             if best.len() == limit && best.peek().is_some_and(|worst| *worst <= could) {
                 continue;
@@ -623,7 +714,7 @@ pub fn search<'a>(
             push_key(name, &mut key);
             key.retain(|&b| b != b' ');
             let run = runs && finder.find(&key).is_some();
-            if !run && !is_subsequence(&needle, &key) {
+            if !run && !is_subsequence(needle, &key) {
                 continue;
             }
             best.push(Rank {
@@ -635,13 +726,7 @@ pub fn search<'a>(
             }
         }
     }
-    best.into_sorted_vec()
-        .into_iter()
-        .map(|rank| {
-            let (file, index) = files[rank.at.0];
-            (file, index.item(rank.at.1))
-        })
-        .collect()
+    best
 }
 
 /// True when every byte of `needle` (lowercase) appears in `haystack` in order, ASCII case
@@ -990,6 +1075,15 @@ mod tests {
                     .collect();
                 let want: Vec<_> = every.iter().take(limit).copied().collect();
                 assert_eq!(got, want, "{query:?} limit {limit}");
+                // Read on three threads, the answer is the same.
+                let files: Vec<(&str, &FileIndex)> = listed().collect();
+                let compact: String = needle.to_lowercase();
+                let threaded: Vec<(&str, LineCol)> = search_on(&files, &compact, limit, 3)
+                    .into_iter()
+                    .map(|(name, item)| (name, item.start))
+                    .collect();
+                let want: Vec<(&str, LineCol)> = want.iter().map(|w| (w.2, w.3)).collect();
+                assert_eq!(threaded, want, "{query:?} limit {limit} on three threads");
             }
         }
     }
@@ -1047,5 +1141,24 @@ mod tests {
         assert_eq!(from.same_item(&b, true, true).unwrap().file, "b.md");
         assert_eq!(ws.others("a.md").same_item(&a, true, true), None);
         assert_eq!(ws.others("a.md").done_item(&a, true), None);
+    }
+
+    #[test]
+    fn an_item_costs_what_the_layout_says() {
+        // Two million items in a workspace of 100 MB: each byte here is 2 MB there.
+        assert_eq!(std::mem::size_of::<Record>(), 24);
+        assert_eq!(std::mem::size_of::<Place>(), 12);
+        // An end lines below the start is kept.
+        let record = Record {
+            key_hash: 0,
+            start: LineCol { line: 7, col: 4 },
+            end_col: 9,
+            section: NO_SECTION,
+            end_lines: 2,
+            state: None,
+            flags: TOP_LEVEL,
+        };
+        assert_eq!(record.end(), LineCol { line: 9, col: 9 });
+        assert!(record.top_level() && !record.compared());
     }
 }
