@@ -595,10 +595,11 @@ impl Others<'_> {
 /// A search hit's rank, best first: a match in one run before a scattered one, then the
 /// shorter name, then by file and place.
 #[derive(PartialEq, Eq, PartialOrd, Ord)]
-struct Rank<'a> {
+struct Rank {
     scattered: bool,
     length: usize,
-    file: &'a str,
+    /// The file's place among the searched files ordered by name.
+    file: u32,
     start: LineCol,
     /// Which file (in the order given) and item, to read the hit back.
     at: (usize, usize),
@@ -644,15 +645,24 @@ fn search_on<'a>(
     limit: usize,
     threads: usize,
 ) -> Vec<(&'a str, IndexedItem<'a>)> {
+    let mut by_name: Vec<usize> = (0..files.len()).collect();
+    by_name.sort_unstable_by_key(|&f| files[f].0);
+    let mut ranks = vec![0; files.len()];
+    for (rank, &f) in by_name.iter().enumerate() {
+        ranks[f] = offset(rank);
+    }
+    let ranks = &ranks;
     let share = files.len().div_ceil(threads.max(1)).max(1);
-    let mut best: BinaryHeap<Rank<'a>> = if threads <= 1 {
-        best_of(files, 0, needle, limit)
+    let mut best: BinaryHeap<Rank> = if threads <= 1 {
+        best_of(files, 0, ranks, needle, limit)
     } else {
         std::thread::scope(|scope| {
             let workers: Vec<_> = files
                 .chunks(share)
                 .enumerate()
-                .map(|(n, chunk)| scope.spawn(move || best_of(chunk, n * share, needle, limit)))
+                .map(|(n, chunk)| {
+                    scope.spawn(move || best_of(chunk, n * share, ranks, needle, limit))
+                })
                 .collect();
             workers
                 .into_iter()
@@ -676,57 +686,82 @@ fn search_on<'a>(
 const PARALLEL_SEARCH_ITEMS: usize = 200_000;
 
 /// The best `limit` matches of `needle` (white space removed, lowercased) among `files`,
-/// whose first is the `first`th file of the search.
-fn best_of<'a>(
-    files: &[(&'a str, &'a FileIndex)],
+/// whose first is the `first`th file of the search; `ranks` orders the files by name.
+fn best_of(
+    files: &[(&str, &FileIndex)],
     first: usize,
+    ranks: &[u32],
     needle: &str,
     limit: usize,
-) -> BinaryHeap<Rank<'a>> {
-    let finder = memchr::memmem::Finder::new(needle.as_bytes());
-    let needle_mask = char_mask(needle.bytes());
-    let mut best: BinaryHeap<Rank<'a>> = BinaryHeap::with_capacity(limit + 1);
-    let mut key = Vec::new();
-    for (f, &(file, index)) in files.iter().enumerate() {
+) -> BinaryHeap<Rank> {
+    let mut search = Search {
+        finder: memchr::memmem::Finder::new(needle.as_bytes()),
+        needle,
+        needle_mask: char_mask(needle.bytes()),
+        limit,
+        best: BinaryHeap::with_capacity(limit + 1),
+        key: Vec::new(),
+    };
+    for (f, &(_, index)) in files.iter().enumerate() {
         let runs = index.pairs.may_hold(needle.as_bytes());
+        search.file(index, first + f, ranks[first + f], runs);
+    }
+    search.best
+}
+
+/// One thread's search: the query and the best matches kept so far.
+struct Search<'n> {
+    finder: memchr::memmem::Finder<'n>,
+    needle: &'n str,
+    needle_mask: u32,
+    limit: usize,
+    best: BinaryHeap<Rank>,
+    /// A buffer for an item's key without its spaces.
+    key: Vec<u8>,
+}
+
+impl Search<'_> {
+    /// Reads the items of `index` (the search's `at`th file, `rank`th by name); `runs` when
+    /// the file may hold the query in one run.
+    fn file(&mut self, index: &FileIndex, at: usize, rank: u32, runs: bool) {
         for (i, &mask) in index.masks.iter().enumerate() {
-            if mask & needle_mask != needle_mask {
+            if mask & self.needle_mask != self.needle_mask {
                 continue;
             }
             let name = index.name(i);
-            let start = index.records[i].start;
             let could = Rank {
                 scattered: !runs,
                 length: name.len(),
-                file,
-                start,
-                at: (first + f, i),
+                file: rank,
+                start: index.records[i].start,
+                at: (at, i),
             };
-            if best.len() == limit && best.peek().is_some_and(|worst| *worst <= could) {
+            if self.best.len() == self.limit
+                && self.best.peek().is_some_and(|worst| *worst <= could)
+            {
                 continue;
             }
             // A key holds its name's characters in order (lowercased, some left out), so
             // an ASCII name that does not hold the query in order has no key that does.
-            if name.is_ascii() && !is_subsequence_folded(needle.as_bytes(), name.as_bytes()) {
+            if name.is_ascii() && !is_subsequence_folded(self.needle.as_bytes(), name.as_bytes()) {
                 continue;
             }
-            key.clear();
-            push_key(name, &mut key);
-            key.retain(|&b| b != b' ');
-            let run = runs && finder.find(&key).is_some();
-            if !run && !is_subsequence(needle, &key) {
+            self.key.clear();
+            push_key(name, &mut self.key);
+            self.key.retain(|&b| b != b' ');
+            let run = runs && self.finder.find(&self.key).is_some();
+            if !run && !is_subsequence(self.needle, &self.key) {
                 continue;
             }
-            best.push(Rank {
+            self.best.push(Rank {
                 scattered: !run,
                 ..could
             });
-            if best.len() > limit {
-                best.pop();
+            if self.best.len() > self.limit {
+                self.best.pop();
             }
         }
     }
-    best
 }
 
 /// True when every byte of `needle` (lowercase) appears in `haystack` in order, ASCII case
