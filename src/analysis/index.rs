@@ -252,6 +252,11 @@ impl FileIndex {
         changed
     }
 
+    /// The hashes of the items' keys, in document order.
+    pub fn key_hashes(&self) -> impl Iterator<Item = u32> + '_ {
+        self.records.iter().map(|r| r.key_hash)
+    }
+
     /// True when one of the items has a key whose hash is in `keys`.
     pub fn has_any_key(&self, keys: &std::collections::HashSet<u32>) -> bool {
         self.records.iter().any(|r| keys.contains(&r.key_hash))

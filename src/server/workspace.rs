@@ -445,6 +445,19 @@ impl Backend {
             .shared
             .workspace
             .change(|index, delta| {
+                // Only the keys of open documents can change what is published: the delta
+                // of a whole scan (every key of the workspace) is not kept.
+                let open_keys: HashSet<u32> = self
+                    .documents
+                    .uris()
+                    .iter()
+                    .filter_map(|uri| index.get(uri.as_str()))
+                    .flat_map(FileIndex::key_hashes)
+                    .collect();
+                let mut file_delta = Delta::new();
+                let keep = |file_delta: &mut Delta, delta: &mut Delta| {
+                    delta.extend(file_delta.drain().filter(|h| open_keys.contains(h)));
+                };
                 if complete {
                     let found: HashSet<String> = scanned
                         .files
@@ -458,12 +471,14 @@ impl Backend {
                         .filter(|name| Url::parse(name).is_ok_and(|u| !self.documents.is_open(&u)))
                         .collect();
                     for name in gone {
-                        remove(index, &name, delta);
+                        remove(index, &name, &mut file_delta);
+                        keep(&mut file_delta, delta);
                     }
                 }
                 for (uri, label, items) in scanned.files {
                     if !self.documents.is_open(&uri) {
-                        replace(index, uri.as_str(), &label, items, delta);
+                        replace(index, uri.as_str(), &label, items, &mut file_delta);
+                        keep(&mut file_delta, delta);
                     }
                 }
             })
@@ -875,11 +890,7 @@ impl Backend {
                 .filter(|uri| Some(uri) != except)
                 // A document opened a moment ago may not be indexed yet: its diagnostics
                 // are redone all the same, as its keys are not known here.
-                .filter(|uri| {
-                    index
-                        .get(uri.as_str())
-                        .is_none_or(|f| f.has_any_key(delta))
-                })
+                .filter(|uri| index.get(uri.as_str()).is_none_or(|f| f.has_any_key(delta)))
                 .collect()
         });
         super::handlers::diagnostics::redo(self, &affected).await;
