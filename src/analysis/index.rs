@@ -707,12 +707,22 @@ fn best_of(
         best: BinaryHeap::with_capacity(limit + 1),
         key: Vec::new(),
     };
-    for (f, &(_, index)) in files.iter().enumerate() {
-        let runs = index.pairs.may_hold(needle.as_bytes());
-        search.file(index, first + f, ranks[first + f], runs);
+    let runs: Vec<bool> = files
+        .iter()
+        .map(|(_, index)| index.pairs.may_hold(needle.as_bytes()))
+        .collect();
+    // Short names first: the best are usually among them, and once they fill the answer a
+    // longer name is turned down from its length alone.
+    for lengths in [0..=SHORT_NAME, SHORT_NAME + 1..=usize::MAX] {
+        for (f, &(_, index)) in files.iter().enumerate() {
+            search.file(index, first + f, ranks[first + f], runs[f], &lengths);
+        }
     }
     search.best
 }
+
+/// The longest name read in a search's first pass.
+const SHORT_NAME: usize = 32;
 
 /// One thread's search: the query and the best matches kept so far.
 struct Search<'n> {
@@ -726,14 +736,24 @@ struct Search<'n> {
 }
 
 impl Search<'_> {
-    /// Reads the items of `index` (the search's `at`th file, `rank`th by name); `runs` when
-    /// the file may hold the query in one run.
-    fn file(&mut self, index: &FileIndex, at: usize, rank: u32, runs: bool) {
+    /// Reads the items of `index` (the search's `at`th file, `rank`th by name) whose names'
+    /// lengths are in `lengths`; `runs` when the file may hold the query in one run.
+    fn file(
+        &mut self,
+        index: &FileIndex,
+        at: usize,
+        rank: u32,
+        runs: bool,
+        lengths: &std::ops::RangeInclusive<usize>,
+    ) {
         for (i, &mask) in index.masks.iter().enumerate() {
             if mask & self.needle_mask != self.needle_mask {
                 continue;
             }
             let name = index.name(i);
+            if !lengths.contains(&name.len()) {
+                continue;
+            }
             let could = Rank {
                 scattered: !runs,
                 length: name.len(),
@@ -991,6 +1011,14 @@ mod tests {
                         ),
                     );
                 }
+                // Past the first pass of a search (longer than `SHORT_NAME`).
+                let _ = std::fmt::Write::write_fmt(
+                    &mut text,
+                    format_args!(
+                        "- [ ] A much longer task {} that goes well past a search's first pass\n",
+                        f % 13
+                    ),
+                );
                 (format!("{f:03}.md"), text)
             })
             .collect()
