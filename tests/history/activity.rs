@@ -1,21 +1,6 @@
 //! `tickmark stats --since`: what happened in a period, on a repository with known dates.
 
-use std::process::Command;
-
-use crate::support::TestRepo;
-
-fn tickmark(dir: &std::path::Path, args: &[&str]) -> (String, String, i32) {
-    let output = Command::new(env!("CARGO_BIN_EXE_tickmark"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("tickmark runs");
-    (
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-        output.status.code().unwrap_or(-1),
-    )
-}
+use crate::support::{tickmark, TestRepo};
 
 /// Five weeks of a roadmap: A checked after 2 days, reopened, checked again (9 days open in
 /// all); B raised from P2 to P1 and checked after 21 days; C dropped unchecked; D added.

@@ -1,22 +1,7 @@
 //! `tickmark history` and `tickmark diff` as a user runs them.
 
-use std::process::Command;
-
 use crate::lifecycle::scripted;
-use crate::support::TestRepo;
-
-fn tickmark(dir: &std::path::Path, args: &[&str]) -> (String, String, i32) {
-    let output = Command::new(env!("CARGO_BIN_EXE_tickmark"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("tickmark runs");
-    (
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-        output.status.code().unwrap_or(-1),
-    )
-}
+use crate::support::{tickmark, TestRepo};
 
 #[test]
 fn history_prints_the_timeline() {

@@ -1,26 +1,11 @@
 //! What only history tells: `reopened-item` and `stale-open`, from the library with a fixed
 //! today, and from `tickmark check --history` as a user runs it.
 
-use std::process::Command;
-
 use jiff::civil::date;
 use tickmark::analysis::{parse, Code, Settings};
 use tickmark::history::facts;
 
-use crate::support::TestRepo;
-
-fn tickmark(dir: &std::path::Path, args: &[&str]) -> (String, String, i32) {
-    let output = Command::new(env!("CARGO_BIN_EXE_tickmark"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("tickmark runs");
-    (
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-        output.status.code().unwrap_or(-1),
-    )
-}
+use crate::support::{tickmark, TestRepo};
 
 /// A roadmap where `Export to CSV` was checked, then unchecked by Bob; `Import` was checked
 /// and stays so; `Search` was never checked.

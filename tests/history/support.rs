@@ -123,6 +123,20 @@ impl TestRepo {
     }
 }
 
+/// Runs the built `tickmark` with `args` in `dir`: (stdout, stderr, exit code).
+pub fn tickmark(dir: &Path, args: &[&str]) -> (String, String, i32) {
+    let output = Command::new(env!("CARGO_BIN_EXE_tickmark"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("tickmark runs");
+    (
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+        output.status.code().unwrap_or(-1),
+    )
+}
+
 pub fn git_in(dir: &Path, args: &[&str], when: &str, author: &str) -> String {
     let email = format!(
         "{}@example.com",
