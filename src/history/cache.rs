@@ -286,13 +286,14 @@ impl HistoryCache {
     }
 
     /// The diagnostics only history tells (`reopened-item`, `stale-open`) of `text`, the
-    /// editor's current text of the file at `path`, analysed as `doc` (parsed here when
-    /// `None`); empty until its history is built. Never reads git.
+    /// editor's current text of the file at `path`, whose document `doc` gives (asked only
+    /// when the text is not the one last asked about); empty until its history is built.
+    /// Never reads git.
     pub fn diagnostics(
         &self,
         path: &Path,
         text: &str,
-        doc: Option<&Document>,
+        doc: impl FnOnce() -> Document,
         settings: &Settings,
         today: jiff::civil::Date,
     ) -> Arc<[Diagnostic]> {
@@ -311,15 +312,9 @@ impl HistoryCache {
                 return memo.diagnostics.clone();
             }
         }
-        let parsed;
-        let doc = if let Some(doc) = doc {
-            doc
-        } else {
-            parsed = crate::analysis::parse::parse(text, &settings.states);
-            &parsed
-        };
+        let doc = doc();
         let diagnostics: Arc<[Diagnostic]> =
-            facts::diagnostics(&history, text, doc, settings, today).into();
+            facts::diagnostics(&history, text, &doc, settings, today).into();
         self.facts
             .lock()
             .unwrap_or_else(PoisonError::into_inner)

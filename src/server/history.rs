@@ -157,19 +157,20 @@ impl Backend {
     /// Whether [`Self::history_diagnostics`] may find anything: the file's history is built
     /// and one of its rules is on (so that the text need not be put together otherwise).
     pub fn history_diagnostics_ready(&self, uri: &Url) -> bool {
-        let settings = &self.effective().settings;
+        let settings = &self.effective_for(uri).settings;
         let on = settings.severity(Code::ReopenedItem).is_some()
             || settings.severity(Code::StaleOpen).is_some();
         on && file_path(uri).is_some_and(|path| self.shared.history.get(&path).is_some())
     }
 
     /// The diagnostics only history tells (`reopened-item`, `stale-open`) of `text`, the
-    /// current text of `uri` (analysed as `doc` when the caller has it), from the cache.
+    /// current text of `uri`, whose document `doc` gives when the text is new, from the
+    /// cache; with the settings of the folder that holds `uri`.
     pub fn history_diagnostics(
         &self,
         uri: &Url,
         text: &str,
-        doc: Option<&Document>,
+        doc: impl FnOnce() -> Document,
     ) -> Arc<[Diagnostic]> {
         let Some(path) = file_path(uri) else {
             return Arc::from([]);
@@ -177,7 +178,7 @@ impl Backend {
         let today = jiff::Zoned::now().date();
         self.shared
             .history
-            .diagnostics(&path, text, doc, &self.effective().settings, today)
+            .diagnostics(&path, text, doc, &self.effective_for(uri).settings, today)
     }
 
     /// The heading hover's history line for the section on `lines` (zero-based, end

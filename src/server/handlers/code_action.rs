@@ -66,7 +66,7 @@ pub fn code_action(
         // With the diagnostics only history tells, once the file's history is built.
         let history: std::sync::Arc<[crate::analysis::Diagnostic]> =
             if backend.history_diagnostics_ready(&uri) {
-                backend.history_diagnostics(&uri, text, Some(doc))
+                backend.history_diagnostics(&uri, text, || doc.clone())
             } else {
                 std::sync::Arc::from([])
             };

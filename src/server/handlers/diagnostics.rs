@@ -270,7 +270,10 @@ fn history_of(backend: &Backend, uri: &Url, live: &Live) -> Arc<[crate::analysis
     if !backend.history_diagnostics_ready(uri) {
         return Arc::from([]);
     }
-    backend.history_diagnostics(uri, &live.incremental.text(), None)
+    // On a new text, the document stitched from the shards: not parsed again.
+    backend.history_diagnostics(uri, &live.incremental.text(), || {
+        live.incremental.document()
+    })
 }
 
 /// Asks a pulling client to pull again, without waiting for its answer (a handler that
