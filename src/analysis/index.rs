@@ -11,6 +11,7 @@
 
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, HashMap};
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
 use super::model::{Document, State};
 use super::normalize::{normalize, normalize_into, push_key};
@@ -112,6 +113,10 @@ pub struct FileIndex {
     records: Vec<Record>,
     /// Item `i`'s [`char_mask`] of its key.
     masks: Vec<u32>,
+    /// The items by the length of their names, shortest first (then in document order), so
+    /// that a [`search`] reads a file's short names only; empty when the file has more items
+    /// than a `u16` counts (such a file is read in document order).
+    by_length: Vec<u16>,
     /// Every section's title, back to back; section `s`'s ends at `title_ends[s]`.
     titles: String,
     title_ends: Vec<u32>,
@@ -164,6 +169,11 @@ impl FileIndex {
                 },
             });
         }
+        if let Ok(count) = u16::try_from(index.records.len()) {
+            let mut by_length: Vec<u16> = (0..count).collect();
+            by_length.sort_by_key(|&i| index.name_len(usize::from(i)));
+            index.by_length = by_length;
+        }
         index.names.shrink_to_fit();
         index.ends.shrink_to_fit();
         index.records.shrink_to_fit();
@@ -200,6 +210,11 @@ impl FileIndex {
     /// Every item, in document order.
     pub fn items(&self) -> impl ExactSizeIterator<Item = IndexedItem<'_>> + '_ {
         (0..self.len()).map(|i| self.item(i))
+    }
+
+    fn name_len(&self, i: usize) -> usize {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        (self.ends[i] - start) as usize
     }
 
     fn name(&self, i: usize) -> &str {
@@ -605,10 +620,27 @@ struct Rank {
     length: usize,
     /// The file's place among the searched files ordered by name.
     file: u32,
-    start: LineCol,
-    /// Which file (in the order given) and item, to read the hit back.
+    /// Which file (in the order given) and item, to read the hit back. Items are in
+    /// document order, so within a file this orders hits by place without reading them.
     at: (usize, usize),
 }
+
+impl Rank {
+    /// The rank's first three terms in one number, ordered as the rank: a match ranked worse
+    /// by them is worse whatever its place in its file.
+    fn coarse(&self) -> u64 {
+        coarse(self.scattered, self.length, self.file)
+    }
+}
+
+/// [`Rank::coarse`] of a match of a name `length` bytes long in the `file`th file by name.
+fn coarse(scattered: bool, length: usize, file: u32) -> u64 {
+    let length = u64::try_from(length).map_or(LONGEST, |l| l.min(LONGEST));
+    (u64::from(scattered) << 63) | (length << 32) | u64::from(file)
+}
+
+/// The longest name length that [`coarse`] tells apart.
+const LONGEST: u64 = (1 << 31) - 1;
 
 /// The items of `files` that match `query`, best first, at most `limit`: every character
 /// of the query (case folded, white space ignored) must appear in the item's normalised
@@ -657,16 +689,18 @@ fn search_on<'a>(
         ranks[f] = offset(rank);
     }
     let ranks = &ranks;
+    // Each thread reads a run of files in name order, in that order: a match no shorter
+    // than the worst of the best found so far is then turned down from its file alone.
     let share = files.len().div_ceil(threads.max(1)).max(1);
+    let bound = &AtomicU64::new(u64::MAX);
     let mut best: BinaryHeap<Rank> = if threads <= 1 {
-        best_of(files, 0, ranks, needle, limit)
+        best_of(files, &by_name, ranks, needle, limit, bound)
     } else {
         std::thread::scope(|scope| {
-            let workers: Vec<_> = files
+            let workers: Vec<_> = by_name
                 .chunks(share)
-                .enumerate()
-                .map(|(n, chunk)| {
-                    scope.spawn(move || best_of(chunk, n * share, ranks, needle, limit))
+                .map(|order| {
+                    scope.spawn(move || best_of(files, order, ranks, needle, limit, bound))
                 })
                 .collect();
             workers
@@ -692,12 +726,14 @@ const PARALLEL_SEARCH_ITEMS: usize = 200_000;
 
 /// The best `limit` matches of `needle` (white space removed, lowercased) among `files`,
 /// whose first is the `first`th file of the search; `ranks` orders the files by name.
+/// `bound` is shared by the threads of one search (see [`Search::bound`]).
 fn best_of(
     files: &[(&str, &FileIndex)],
-    first: usize,
+    order: &[usize],
     ranks: &[u32],
     needle: &str,
     limit: usize,
+    bound: &AtomicU64,
 ) -> BinaryHeap<Rank> {
     let mut search = Search {
         finder: memchr::memmem::Finder::new(needle.as_bytes()),
@@ -705,24 +741,33 @@ fn best_of(
         needle_mask: char_mask(needle.bytes()),
         limit,
         best: BinaryHeap::with_capacity(limit + 1),
+        bound,
+        published: u64::MAX,
         key: Vec::new(),
     };
-    let runs: Vec<bool> = files
+    let runs: Vec<bool> = order
         .iter()
-        .map(|(_, index)| index.pairs.may_hold(needle.as_bytes()))
+        .map(|&f| files[f].1.pairs.may_hold(needle.as_bytes()))
         .collect();
-    // Short names first: the best are usually among them, and once they fill the answer a
-    // longer name is turned down from its length alone.
-    for lengths in [0..=SHORT_NAME, SHORT_NAME + 1..=usize::MAX] {
-        for (f, &(_, index)) in files.iter().enumerate() {
-            search.file(index, first + f, ranks[first + f], runs[f], &lengths);
+    // Short names first, and the files that may hold the query in one run before the others:
+    // the best are usually among them, and once some `limit` matches are found, a file's
+    // longer names are left unread (each file is read shortest first, from where the last
+    // band stopped).
+    let mut read = vec![0; order.len()];
+    for in_one_run in [true, false] {
+        for lengths in BANDS {
+            for (n, &f) in order.iter().enumerate() {
+                if runs[n] == in_one_run {
+                    read[n] = search.file(files[f].1, f, ranks[f], runs[n], &lengths, read[n]);
+                }
+            }
         }
     }
     search.best
 }
 
-/// The longest name read in a search's first pass.
-const SHORT_NAME: usize = 32;
+/// The lengths of names read in each pass of a search.
+const BANDS: [std::ops::RangeInclusive<usize>; 4] = [0..=16, 17..=32, 33..=64, 65..=usize::MAX];
 
 /// One thread's search: the query and the best matches kept so far.
 struct Search<'n> {
@@ -731,13 +776,22 @@ struct Search<'n> {
     needle_mask: u32,
     limit: usize,
     best: BinaryHeap<Rank>,
+    /// The coarse rank ([`Rank::coarse`]) of the worst of the best `limit` that some thread
+    /// of this search has found. Any `limit` matches bound the answer, so a match ranked
+    /// worse than this one cannot be in it, whichever thread holds it: a thread whose files
+    /// have only long names prunes them from the other threads' short ones.
+    bound: &'n AtomicU64,
+    /// What this thread last wrote to `bound`.
+    published: u64,
     /// A buffer for an item's key without its spaces.
     key: Vec<u8>,
 }
 
 impl Search<'_> {
     /// Reads the items of `index` (the search's `at`th file, `rank`th by name) whose names'
-    /// lengths are in `lengths`; `runs` when the file may hold the query in one run.
+    /// lengths are in `lengths`, from its `read`th item by length on; `runs` when the file
+    /// may hold the query in one run. Returns how many of its items by length are read (or
+    /// can be skipped) once this band is done.
     fn file(
         &mut self,
         index: &FileIndex,
@@ -745,45 +799,81 @@ impl Search<'_> {
         rank: u32,
         runs: bool,
         lengths: &std::ops::RangeInclusive<usize>,
-    ) {
-        for (i, &mask) in index.masks.iter().enumerate() {
-            if mask & self.needle_mask != self.needle_mask {
-                continue;
+        read: usize,
+    ) -> usize {
+        let scattered = !runs;
+        if index.by_length.is_empty() {
+            // Too many items to be ordered: read in document order, every band.
+            for i in 0..index.len() {
+                let length = index.name_len(i);
+                if lengths.contains(&length) {
+                    self.item(index, i, at, rank, runs);
+                }
             }
-            let name = index.name(i);
-            if !lengths.contains(&name.len()) {
-                continue;
+            return 0;
+        }
+        let mut j = read;
+        while let Some(&i) = index.by_length.get(j) {
+            let i = usize::from(i);
+            let length = index.name_len(i);
+            if length > *lengths.end() {
+                return j;
             }
-            let could = Rank {
-                scattered: !runs,
-                length: name.len(),
-                file: rank,
-                start: index.records[i].start,
-                at: (at, i),
-            };
-            if self.best.len() == self.limit
-                && self.best.peek().is_some_and(|worst| *worst <= could)
-            {
-                continue;
+            if coarse(scattered, length, rank) > self.bound.load(Relaxed) {
+                // Every name left is as long or longer.
+                return index.by_length.len();
             }
-            // A key holds its name's characters in order (lowercased, some left out), so
-            // an ASCII name that does not hold the query in order has no key that does.
-            if name.is_ascii() && !is_subsequence_folded(self.needle.as_bytes(), name.as_bytes()) {
-                continue;
-            }
-            self.key.clear();
-            push_key(name, &mut self.key);
-            self.key.retain(|&b| b != b' ');
-            let run = runs && self.finder.find(&self.key).is_some();
-            if !run && !is_subsequence(self.needle, &self.key) {
-                continue;
-            }
-            self.best.push(Rank {
-                scattered: !run,
-                ..could
-            });
-            if self.best.len() > self.limit {
-                self.best.pop();
+            self.item(index, i, at, rank, runs);
+            j += 1;
+        }
+        j
+    }
+
+    /// Reads item `i` of `index` (see [`Search::file`]) unless its rank is already beaten.
+    fn item(&mut self, index: &FileIndex, i: usize, at: usize, rank: u32, runs: bool) {
+        let scattered = !runs;
+        if index.masks[i] & self.needle_mask != self.needle_mask {
+            return;
+        }
+        let length = index.name_len(i);
+        if coarse(scattered, length, rank) > self.bound.load(Relaxed) {
+            return;
+        }
+        let could = Rank {
+            scattered,
+            length,
+            file: rank,
+            at: (at, i),
+        };
+        if self.best.len() == self.limit && self.best.peek().is_some_and(|worst| *worst <= could) {
+            return;
+        }
+        // A key holds its name's characters in order (lowercased, some left out), so
+        // an ASCII name that does not hold the query in order has no key that does.
+        let name = index.name(i);
+        if name.is_ascii() && !is_subsequence_folded(self.needle.as_bytes(), name.as_bytes()) {
+            return;
+        }
+        self.key.clear();
+        push_key(name, &mut self.key);
+        self.key.retain(|&b| b != b' ');
+        let run = runs && self.finder.find(&self.key).is_some();
+        if !run && !is_subsequence(self.needle, &self.key) {
+            return;
+        }
+        self.best.push(Rank {
+            scattered: !run,
+            ..could
+        });
+        if self.best.len() > self.limit {
+            self.best.pop();
+        }
+        if self.best.len() == self.limit {
+            // Written only when it tightens, so that threads rarely share a write.
+            let worst = self.best.peek().map_or(u64::MAX, Rank::coarse);
+            if worst < self.published {
+                self.published = worst;
+                self.bound.fetch_min(worst, Relaxed);
             }
         }
     }
@@ -1011,11 +1101,12 @@ mod tests {
                         ),
                     );
                 }
-                // Past the first pass of a search (longer than `SHORT_NAME`).
+                // Names in each of a search's length bands.
                 let _ = std::fmt::Write::write_fmt(
                     &mut text,
                     format_args!(
-                        "- [ ] A much longer task {} that goes well past a search's first pass\n",
+                        "- [ ] Medium task {} with a few more words\n- [ ] A much longer task {} that goes well past a search's second band\n",
+                        f % 11,
                         f % 13
                     ),
                 );
@@ -1099,7 +1190,16 @@ mod tests {
 
     #[test]
     fn search_keeps_the_best_as_reading_every_item_would() {
-        let texts = generated(60);
+        let mut texts = generated(60);
+        // A file of more items than are ordered by length.
+        let mut bulk = String::new();
+        for n in 0..70_000 {
+            let _ = std::fmt::Write::write_fmt(
+                &mut bulk,
+                format_args!("- [ ] Task {} bulk {n}\n", n % 97),
+            );
+        }
+        texts.push(("bulk.md".to_string(), bulk));
         let files: Vec<(String, FileIndex)> =
             texts.iter().map(|(n, t)| (n.clone(), index(t))).collect();
         let listed = || files.iter().map(|(n, f)| (n.as_str(), f));
