@@ -284,19 +284,39 @@ fn offset(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-/// The characters of a key as 32 bits: one per ASCII letter, five for digits (by value
-/// modulo 5), one for anything else. Every character of a query must be in an item's key
-/// for the item to match, so an item whose mask lacks one of the query's bits is skipped.
+/// The characters of a key as 32 bits: one per common ASCII letter, one for `j`, `q`, `x`
+/// and `z` and one for `k` and `v`, one per digit from 0 to 7 and one for 8 and 9, and one
+/// for anything else. Every character of a query must be in an item's key for the item to
+/// match, so an item whose mask lacks one of the query's bits is skipped. Digits get most of
+/// their own bits: item names are often told apart by numbers alone (versions, ids, dates).
 fn char_mask(bytes: impl Iterator<Item = u8>) -> u32 {
-    bytes.fold(0, |mask, b| {
-        mask | match b {
-            b' ' => 0,
-            b'a'..=b'z' => 1 << (b - b'a'),
-            b'0'..=b'9' => 1 << (26 + (b - b'0') % 5),
-            _ => 1 << 31,
-        }
-    })
+    bytes.fold(0, |mask, b| mask | MASK_BITS[usize::from(b)])
 }
+
+/// [`char_mask`] of each byte.
+static MASK_BITS: [u32; 256] = {
+    let mut bits = [1 << 31; 256];
+    bits[b' ' as usize] = 0;
+    let mut next = 0;
+    let mut b = b'a';
+    while b <= b'z' {
+        bits[b as usize] = match b {
+            b'j' | b'q' | b'x' | b'z' => 1 << 20,
+            b'k' | b'v' => 1 << 21,
+            _ => {
+                next += 1;
+                1 << (next - 1)
+            }
+        };
+        b += 1;
+    }
+    let mut d = b'0';
+    while d <= b'9' {
+        bits[d as usize] = 1 << (22 + if d > b'7' { 8 } else { d - b'0' });
+        d += 1;
+    }
+    bits
+};
 
 /// A set of byte pairs, hashed into 4,096 bits.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -689,18 +709,22 @@ fn search_on<'a>(
         ranks[f] = offset(rank);
     }
     let ranks = &ranks;
-    // Each thread reads a run of files in name order, in that order: a match no shorter
-    // than the worst of the best found so far is then turned down from its file alone.
-    let share = files.len().div_ceil(threads.max(1)).max(1);
+    // Each thread reads every `threads`th file in name order, in that order: a match no
+    // shorter than the worst of the best found so far is then turned down from its file
+    // alone, and the threads share the files that hold the best matches.
     let bound = &AtomicU64::new(u64::MAX);
     let mut best: BinaryHeap<Rank> = if threads <= 1 {
         best_of(files, &by_name, ranks, needle, limit, bound)
     } else {
+        let by_name = &by_name;
         std::thread::scope(|scope| {
-            let workers: Vec<_> = by_name
-                .chunks(share)
-                .map(|order| {
-                    scope.spawn(move || best_of(files, order, ranks, needle, limit, bound))
+            let workers: Vec<_> = (0..threads)
+                .map(|t| {
+                    scope.spawn(move || {
+                        let order: Vec<usize> =
+                            by_name.iter().skip(t).step_by(threads).copied().collect();
+                        best_of(files, &order, ranks, needle, limit, bound)
+                    })
                 })
                 .collect();
             workers
@@ -806,8 +830,10 @@ impl Search<'_> {
             // Too many items to be ordered: read in document order, every band.
             for i in 0..index.len() {
                 let length = index.name_len(i);
-                if lengths.contains(&length) {
-                    self.item(index, i, at, rank, runs);
+                if lengths.contains(&length)
+                    && coarse(scattered, length, rank) <= self.bound.load(Relaxed)
+                {
+                    self.item(index, i, length, at, rank, runs);
                 }
             }
             return 0;
@@ -823,20 +849,25 @@ impl Search<'_> {
                 // Every name left is as long or longer.
                 return index.by_length.len();
             }
-            self.item(index, i, at, rank, runs);
+            self.item(index, i, length, at, rank, runs);
             j += 1;
         }
         j
     }
 
-    /// Reads item `i` of `index` (see [`Search::file`]) unless its rank is already beaten.
-    fn item(&mut self, index: &FileIndex, i: usize, at: usize, rank: u32, runs: bool) {
+    /// Reads item `i` of `index`, whose name is `length` bytes long (see [`Search::file`]),
+    /// unless its rank is already beaten.
+    fn item(
+        &mut self,
+        index: &FileIndex,
+        i: usize,
+        length: usize,
+        at: usize,
+        rank: u32,
+        runs: bool,
+    ) {
         let scattered = !runs;
         if index.masks[i] & self.needle_mask != self.needle_mask {
-            return;
-        }
-        let length = index.name_len(i);
-        if coarse(scattered, length, rank) > self.bound.load(Relaxed) {
             return;
         }
         let could = Rank {
@@ -1186,6 +1217,30 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_character_mask_tells_digits_apart() {
+        let digits: Vec<u32> = (b'0'..=b'9').map(|d| char_mask([d].into_iter())).collect();
+        for (a, &x) in digits.iter().enumerate() {
+            assert_eq!(x.count_ones(), 1);
+            for (b, &y) in digits.iter().enumerate().skip(a + 1) {
+                assert_eq!(x == y, (a, b) == (8, 9), "{a} and {b}");
+            }
+        }
+        assert_eq!(char_mask("a b".bytes()), char_mask("ab".bytes()));
+        assert_eq!(char_mask("é".bytes()), char_mask(".".bytes()));
+        // Every byte but a space sets one bit, and all 32 bits are used.
+        let all = (0..=255u8).filter(|&b| b != b' ').fold(0, |m, b| {
+            let bit = char_mask([b].into_iter());
+            assert_eq!(bit.count_ones(), 1, "{b}");
+            m | bit
+        });
+        assert_eq!(all, u32::MAX);
+        assert_ne!(
+            char_mask("v2.3".bytes()) & !char_mask("v2.4 release".bytes()),
+            0
+        );
     }
 
     #[test]
