@@ -99,6 +99,15 @@ impl Record {
 
 const NO_SECTION: u32 = u32::MAX;
 
+/// An item as [`search`] reads it first: the [`char_mask`] of its key, its place in document
+/// order and the length of its name (at most `u16::MAX`; the rank is told by the real one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Sorted {
+    mask: u32,
+    item: u16,
+    length: u16,
+}
+
 /// No recent place (see [`KeyTable::recent`]).
 const NONE: u32 = u32::MAX;
 
@@ -111,12 +120,12 @@ pub struct FileIndex {
     names: String,
     ends: Vec<u32>,
     records: Vec<Record>,
-    /// Item `i`'s [`char_mask`] of its key.
-    masks: Vec<u32>,
-    /// The items by the length of their names, shortest first (then in document order), so
-    /// that a [`search`] reads a file's short names only; empty when the file has more items
-    /// than a `u16` counts (such a file is read in document order).
-    by_length: Vec<u16>,
+    /// What [`search`] reads of each item, by the length of its name, shortest first (then
+    /// in document order), so that a search reads a file's short names only and in one
+    /// stream. In document order when the file has more items than a `u16` counts.
+    by_length: Vec<Sorted>,
+    /// Whether `by_length` is in that order.
+    ordered: bool,
     /// Every section's title, back to back; section `s`'s ends at `title_ends[s]`.
     titles: String,
     title_ends: Vec<u32>,
@@ -149,7 +158,11 @@ impl FileIndex {
             let (start, end) = doc.line_index.range(text, item.text, encoding);
             index.names.push_str(written.trim());
             index.ends.push(offset(index.names.len()));
-            index.masks.push(char_mask(key.bytes()));
+            index.by_length.push(Sorted {
+                mask: char_mask(key.bytes()),
+                item: 0,
+                length: 0,
+            });
             index.pairs.add(key.bytes().filter(|&b| b != b' '));
             index.records.push(Record {
                 key_hash: key_hash(&key),
@@ -170,14 +183,21 @@ impl FileIndex {
             });
         }
         if let Ok(count) = u16::try_from(index.records.len()) {
-            let mut by_length: Vec<u16> = (0..count).collect();
-            by_length.sort_by_key(|&i| index.name_len(usize::from(i)));
-            index.by_length = by_length;
+            let mut from = 0;
+            let items = index.by_length.iter_mut().zip(&index.ends);
+            for (i, (sorted, &end)) in (0..count).zip(items) {
+                sorted.item = i;
+                sorted.length = u16::try_from(end - from).unwrap_or(u16::MAX);
+                from = end;
+            }
+            // Stable: equal lengths stay in document order.
+            index.by_length.sort_by_key(|sorted| sorted.length);
+            index.ordered = true;
         }
         index.names.shrink_to_fit();
         index.ends.shrink_to_fit();
         index.records.shrink_to_fit();
-        index.masks.shrink_to_fit();
+        index.by_length.shrink_to_fit();
         index.titles.shrink_to_fit();
         index.title_ends.shrink_to_fit();
         index
@@ -777,17 +797,38 @@ fn best_of(
     // the best are usually among them, and once some `limit` matches are found, a file's
     // longer names are left unread (each file is read shortest first, from where the last
     // band stopped).
-    let mut read = vec![0; order.len()];
+    // What is left of each file is kept here, side by side, so that a pass over the files
+    // touches only those with names left to read in its band.
+    let mut left = vec![Left::default(); order.len()];
     for in_one_run in [true, false] {
         for lengths in BANDS {
             for (n, &f) in order.iter().enumerate() {
-                if runs[n] == in_one_run {
-                    read[n] = search.file(files[f].1, f, ranks[f], runs[n], &lengths, read[n]);
+                if runs[n] != in_one_run {
+                    continue;
                 }
+                if let Some(next) = left[n].next {
+                    if next == usize::MAX
+                        || next > *lengths.end()
+                        || coarse(!runs[n], next, ranks[f]) > search.bound.load(Relaxed)
+                    {
+                        continue;
+                    }
+                }
+                left[n] = search.file(files[f].1, f, ranks[f], runs[n], &lengths, left[n].read);
             }
         }
     }
     search.best
+}
+
+/// What a search has left to read of a file.
+#[derive(Debug, Clone, Copy, Default)]
+struct Left {
+    /// How many of its items by length are read.
+    read: usize,
+    /// The length of the next name to read (`usize::MAX` when none is left); `None` before
+    /// the file is first read and for a file not ordered by length.
+    next: Option<usize>,
 }
 
 /// The lengths of names read in each pass of a search.
@@ -814,8 +855,8 @@ struct Search<'n> {
 impl Search<'_> {
     /// Reads the items of `index` (the search's `at`th file, `rank`th by name) whose names'
     /// lengths are in `lengths`, from its `read`th item by length on; `runs` when the file
-    /// may hold the query in one run. Returns how many of its items by length are read (or
-    /// can be skipped) once this band is done.
+    /// may hold the query in one run. Returns what is left of the file once this band is
+    /// read.
     fn file(
         &mut self,
         index: &FileIndex,
@@ -824,11 +865,14 @@ impl Search<'_> {
         runs: bool,
         lengths: &std::ops::RangeInclusive<usize>,
         read: usize,
-    ) -> usize {
+    ) -> Left {
         let scattered = !runs;
-        if index.by_length.is_empty() {
+        if !index.ordered {
             // Too many items to be ordered: read in document order, every band.
-            for i in 0..index.len() {
+            for (i, sorted) in index.by_length.iter().enumerate() {
+                if sorted.mask & self.needle_mask != self.needle_mask {
+                    continue;
+                }
                 let length = index.name_len(i);
                 if lengths.contains(&length)
                     && coarse(scattered, length, rank) <= self.bound.load(Relaxed)
@@ -836,23 +880,37 @@ impl Search<'_> {
                     self.item(index, i, length, at, rank, runs);
                 }
             }
-            return 0;
+            return Left::default();
         }
         let mut j = read;
-        while let Some(&i) = index.by_length.get(j) {
-            let i = usize::from(i);
-            let length = index.name_len(i);
-            if length > *lengths.end() {
-                return j;
+        while let Some(sorted) = index.by_length.get(j) {
+            // Capped at `u16::MAX`, which is no more than the real length.
+            let at_least = usize::from(sorted.length);
+            if at_least > *lengths.end() {
+                return Left {
+                    read: j,
+                    next: Some(at_least),
+                };
             }
-            if coarse(scattered, length, rank) > self.bound.load(Relaxed) {
+            if coarse(scattered, at_least, rank) > self.bound.load(Relaxed) {
                 // Every name left is as long or longer.
-                return index.by_length.len();
+                break;
             }
-            self.item(index, i, length, at, rank, runs);
+            if sorted.mask & self.needle_mask == self.needle_mask {
+                let i = usize::from(sorted.item);
+                let length = if sorted.length == u16::MAX {
+                    index.name_len(i)
+                } else {
+                    at_least
+                };
+                self.item(index, i, length, at, rank, runs);
+            }
             j += 1;
         }
-        j
+        Left {
+            read: index.by_length.len(),
+            next: Some(usize::MAX),
+        }
     }
 
     /// Reads item `i` of `index`, whose name is `length` bytes long (see [`Search::file`]),
@@ -867,9 +925,6 @@ impl Search<'_> {
         runs: bool,
     ) {
         let scattered = !runs;
-        if index.masks[i] & self.needle_mask != self.needle_mask {
-            return;
-        }
         let could = Rank {
             scattered,
             length,
@@ -1255,6 +1310,13 @@ mod tests {
             );
         }
         texts.push(("bulk.md".to_string(), bulk));
+        // Names longer than a `u16` counts, told apart by their real lengths.
+        let long = format!(
+            "- [ ] Task 3 {}\n- [ ] Task 3 {}\n- [ ] Task 3 area\n",
+            "z".repeat(70_001),
+            "z".repeat(70_000)
+        );
+        texts.push(("long.md".to_string(), long));
         let files: Vec<(String, FileIndex)> =
             texts.iter().map(|(n, t)| (n.clone(), index(t))).collect();
         let listed = || files.iter().map(|(n, f)| (n.as_str(), f));
