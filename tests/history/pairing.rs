@@ -284,3 +284,86 @@ fn a_bare_url_given_a_title_is_the_same_item() {
         "2025-01-02 Ada Lovelace: added (open) in “R”"
     );
 }
+
+#[test]
+fn a_field_that_becomes_a_task_keeps_the_day_its_line_appeared() {
+    let repo = TestRepo::new();
+    let first = "# R\n\n- UC Berkeley Big O: https://example.com/v/1\n- [ ] keep\n";
+    repo.commit_file("ROADMAP.md", first, "2025-01-02", "Ada Lovelace", "Plan");
+    let last = "# R\n\n- [x] UC Berkeley Big O: https://example.com/v/1\n- [ ] keep\n";
+    repo.commit_file("ROADMAP.md", last, "2025-01-06", "Grace Hopper", "Watched");
+    let history = repo.history("ROADMAP.md").expect("history");
+    assert_eq!(
+        events(&history, last, 3),
+        [
+            "2025-01-02 Ada Lovelace: added (plain item) in “R”",
+            "2025-01-06 Grace Hopper: checked",
+        ]
+    );
+    // A field is no item: it has no timeline, and a diff does not list it.
+    assert!(history.timeline(first, 2).is_none());
+    assert_eq!(history.timelines(first).len(), 1);
+    let diff = roadmap_changes(&repo, ("HEAD~1", "HEAD"));
+    assert!(
+        diff.added.is_empty() && diff.removed_done.is_empty(),
+        "{diff:?}"
+    );
+    assert_eq!(diff.checked.len(), 1, "{diff:?}");
+}
+
+#[test]
+fn items_of_different_hunks_pair_only_when_their_words_are_alike() {
+    let repo = TestRepo::new();
+    let filler = "- [ ] one\n- [ ] two\n- [ ] three\n- [ ] four\n";
+    repo.commit_file(
+        "ROADMAP.md",
+        &format!(
+            "# R\n\n## Sorting\n\n- [x] Illustrating MergeSort: https://example.com/a/1\n- [ ] Support dark mode on the settings page\n{filler}\n## Graphs\n\n{filler}"
+        ),
+        "2025-01-02",
+        "Ada Lovelace",
+        "Plan",
+    );
+    let last = format!(
+        "# R\n\n## Sorting\n\n{filler}\n## Graphs\n\n{filler}- [ ] Illustrating the DP algorithm: https://example.com/b/2\n- [ ] Support a dark mode on the settings page of the app\n"
+    );
+    repo.commit_file("ROADMAP.md", &last, "2025-01-04", "Grace Hopper", "More");
+    let history = repo.history("ROADMAP.md").expect("history");
+    assert_eq!(
+        events(&history, &last, 16),
+        ["2025-01-04 Grace Hopper: added (open) in “Graphs”"]
+    );
+    assert_eq!(
+        events(&history, &last, 17),
+        [
+            "2025-01-02 Ada Lovelace: added (open) in “Sorting”",
+            "2025-01-04 Grace Hopper: reworded (was “Support dark mode on the settings page”)",
+            "2025-01-04 Grace Hopper: moved from “Sorting” to “Graphs”",
+        ]
+    );
+}
+
+#[test]
+fn a_list_line_that_becomes_a_heading_moves_nothing() {
+    let repo = TestRepo::new();
+    repo.commit_file(
+        "ROADMAP.md",
+        "# R\n\n## Trees\n\n- [ ] Binary trees\n- [x] **Tries**\n    - [x] Core tries video\n    - [ ] Using tries\n",
+        "2025-01-02",
+        "Ada Lovelace",
+        "Plan",
+    );
+    let last = "# R\n\n## Trees\n\n- [ ] Binary trees\n- ### Tries\n    - [x] Core tries video\n    - [ ] Using tries\n";
+    repo.commit_file("ROADMAP.md", last, "2025-01-04", "Grace Hopper", "Headings");
+    let history = repo.history("ROADMAP.md").expect("history");
+    for line in [7, 8] {
+        let events = events(&history, last, line);
+        assert_eq!(events.len(), 1, "{events:?}");
+        assert!(
+            events[0].starts_with("2025-01-02 Ada Lovelace: added"),
+            "{events:?}"
+        );
+    }
+    let diff = roadmap_changes(&repo, ("HEAD~1", "HEAD"));
+    assert!(diff.moved.is_empty(), "{:?}", diff.moved);
+}
