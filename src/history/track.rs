@@ -786,7 +786,7 @@ fn holds(held: &Snap, now: &Snap, change: &Change) -> bool {
 #[derive(Debug, Clone, Default)]
 pub struct Sections {
     renamed: HashMap<Option<u32>, Option<u32>>,
-    promoted: std::collections::HashSet<(Option<u32>, u32)>,
+    promoted: std::collections::HashSet<(Option<u32>, Option<u32>)>,
 }
 
 impl Sections {
@@ -845,6 +845,14 @@ impl Sections {
             .filter(|t| !before.contains(&Some(*t)))
             .collect();
         titles.dedup();
+        let after: std::collections::HashSet<Option<u32>> = new.iter().map(|s| s.section).collect();
+        let mut gone_titles: Vec<u32> = old
+            .items
+            .iter()
+            .filter_map(|(s, _)| s.section)
+            .filter(|t| !after.contains(&Some(*t)))
+            .collect();
+        gone_titles.dedup();
         Self::new(
             new.iter().enumerate().filter_map(|(j, snap)| {
                 Some((old.items[pairing.new_to_old[j]?].0.section, snap.section))
@@ -860,6 +868,39 @@ impl Sections {
                 .map(|((s, _), next)| (s.section, s.text, next)),
             titles.into_iter(),
         )
+        .with_demoted(
+            interner,
+            new.iter()
+                .zip(&pairing.new_to_old)
+                .map(|(s, k)| (s.section, s.text, k.map(|k| old.items[k].0.text))),
+            gone_titles.into_iter(),
+        )
+    }
+
+    /// Adds the headings that became items (`### [x] Endianness` written as
+    /// `- [x] ### Endianness`): `new` are (section, text, text of its predecessor if any) of
+    /// the items of the new version, `titles` the sections gone in this version. Leaving a
+    /// gone section A for the section of a new item whose text is A's title is no move.
+    #[must_use]
+    pub fn with_demoted(
+        mut self,
+        interner: &Interner,
+        new: impl Iterator<Item = (Option<u32>, u32, Option<u32>)>,
+        titles: impl Iterator<Item = u32>,
+    ) -> Self {
+        let titles: HashMap<String, u32> = titles.map(|t| (heading_key(interner, t), t)).collect();
+        if titles.is_empty() {
+            return self;
+        }
+        for (section, text, before) in new {
+            let text = heading_key(interner, text);
+            if let Some(&title) = titles.get(&text) {
+                if before.is_none_or(|before| heading_key(interner, before) == text) {
+                    self.promoted.insert((Some(title), section));
+                }
+            }
+        }
+        self
     }
 
     /// Adds the headings that were items: `old` are (section, text, text of its successor if
@@ -873,12 +914,7 @@ impl Sections {
         old: impl Iterator<Item = (Option<u32>, u32, Option<u32>)>,
         titles: impl Iterator<Item = u32>,
     ) -> Self {
-        let key = |id: u32| {
-            let text = normalize(interner.get(id));
-            text.trim_start_matches(['#', ' '])
-                .trim_end_matches([':', ' '])
-                .to_owned()
-        };
+        let key = |id: u32| heading_key(interner, id);
         let titles: HashMap<String, u32> = titles.map(|t| (key(t), t)).collect();
         if titles.is_empty() {
             return self;
@@ -887,7 +923,7 @@ impl Sections {
             let text = key(text);
             if let Some(&title) = titles.get(&text) {
                 if next.is_none_or(|next| key(next) == text) {
-                    self.promoted.insert((section, title));
+                    self.promoted.insert((section, Some(title)));
                 }
             }
         }
@@ -896,10 +932,28 @@ impl Sections {
 
     /// Whether an item that was in `from` and is now in `to` moved.
     pub fn is_move(&self, from: Option<u32>, to: Option<u32>) -> bool {
-        from != to
-            && self.renamed.get(&from) != Some(&to)
-            && !to.is_some_and(|to| self.promoted.contains(&(from, to)))
+        from != to && self.renamed.get(&from) != Some(&to) && !self.promoted.contains(&(from, to))
     }
+}
+
+/// What a heading and an item written from it have in common: the normalised text without
+/// `#` marks, a task box or a trailing colon (`### [x] Endianness`, `**Tries:**`).
+fn heading_key(interner: &Interner, id: u32) -> String {
+    let mut raw = interner.get(id).trim();
+    loop {
+        let before = raw;
+        raw = raw
+            .trim_start_matches(['#', ' '])
+            .trim_end_matches([':', ' ']);
+        for box_ in ["[x]", "[X]", "[ ]"] {
+            raw = raw.strip_prefix(box_).unwrap_or(raw).trim();
+            raw = raw.strip_suffix(box_).unwrap_or(raw).trim();
+        }
+        if raw == before {
+            break;
+        }
+    }
+    normalize(raw).trim_end_matches([':', ' ']).to_owned()
 }
 
 /// Pairs the items of two versions (passes 1–4 of the module doc). A new item whose

@@ -353,8 +353,25 @@ fn a_list_line_that_becomes_a_heading_moves_nothing() {
         "Ada Lovelace",
         "Plan",
     );
-    let last = "# R\n\n## Trees\n\n- [ ] Binary trees\n- ### Tries\n    - [x] Core tries video\n    - [ ] Using tries\n";
-    repo.commit_file("ROADMAP.md", last, "2025-01-04", "Grace Hopper", "Headings");
+    let heading = "# R\n\n## Trees\n\n- [ ] Binary trees\n- ### [x] Tries\n    - [x] Core tries video\n    - [ ] Using tries\n";
+    repo.commit_file(
+        "ROADMAP.md",
+        heading,
+        "2025-01-04",
+        "Grace Hopper",
+        "Headings",
+    );
+    let diff = roadmap_changes(&repo, ("HEAD~1", "HEAD"));
+    assert!(diff.moved.is_empty(), "{:?}", diff.moved);
+    // And back: the heading written as a task again (`- [x] ### Tries`) moves nothing either.
+    let last = "# R\n\n## Trees\n\n- [ ] Binary trees\n- [x] ### Tries\n    - [x] Core tries video\n    - [ ] Using tries\n";
+    repo.commit_file(
+        "ROADMAP.md",
+        last,
+        "2025-01-06",
+        "Grace Hopper",
+        "Tasks again",
+    );
     let history = repo.history("ROADMAP.md").expect("history");
     for line in [7, 8] {
         let events = events(&history, last, line);
