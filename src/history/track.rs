@@ -1083,12 +1083,40 @@ pub fn pair(
             })
             .collect();
         for (row, column) in assign(&matrix).into_iter().enumerate() {
-            if let Some(column) = column {
-                if matrix[row][column] > 0.0 {
-                    new_to_old[news[column]] = Some(olds[row]);
-                    old_used[olds[row]] = true;
+            let Some(column) = column else { continue };
+            let score = matrix[row][column];
+            if score <= 0.0 {
+                continue;
+            }
+            let (k, j) = (olds[row], news[column]);
+            // A weak pair in place yields to a clearly alike item in another hunk (the text
+            // moved and was reworded, and something unrelated took its line): pass 4 pairs it.
+            if score < SIMILAR_TEXT {
+                let alike = |similar: &mut Scorer, a: &Snap, b: &Snap| {
+                    let text = similar.score(interner, a, b);
+                    text >= SIMILAR_TEXT
+                        && text > score
+                        && similar.words(interner, a, b) >= SIMILAR_WORDS
+                };
+                let old_elsewhere = (0..new.len()).any(|other| {
+                    new_hunk[other] != new_hunk[j]
+                        && fuzzy[other]
+                        && new_to_old[other].is_none()
+                        && alike(&mut similar, &old.items[k].0, &new[other])
+                });
+                let new_elsewhere = old_elsewhere
+                    || (0..old.items.len()).any(|other| {
+                        old_hunk[other] != old_hunk[k]
+                            && !old_used[other]
+                            && !old.items[other].0.field
+                            && alike(&mut similar, &old.items[other].0, &new[j])
+                    });
+                if new_elsewhere {
+                    continue;
                 }
             }
+            new_to_old[j] = Some(k);
+            old_used[k] = true;
         }
     }
 

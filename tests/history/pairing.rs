@@ -384,3 +384,35 @@ fn a_list_line_that_becomes_a_heading_moves_nothing() {
     let diff = roadmap_changes(&repo, ("HEAD~1", "HEAD"));
     assert!(diff.moved.is_empty(), "{:?}", diff.moved);
 }
+
+#[test]
+fn a_weak_pair_in_place_yields_to_an_alike_item_in_another_hunk() {
+    let repo = TestRepo::new();
+    let filler = "- [x] one\n- [x] two\n- [x] three\n- [x] four\n";
+    repo.commit_file(
+        "ROADMAP.md",
+        &format!(
+            "# R\n\n- [x] Customizable colors\n{filler}- [ ] Use that Python app to pick the colors from the background image\n"
+        ),
+        "2025-01-02",
+        "Ada Lovelace",
+        "Plan",
+    );
+    let last = format!(
+        "# R\n\n- [x] Customizable colors\n- [x] Automatically pick the colors from the background image\n{filler}- [ ] Update README.md with infos on how to install and how to use the app\n"
+    );
+    repo.commit_file("ROADMAP.md", &last, "2025-01-04", "Grace Hopper", "Colors");
+    let history = repo.history("ROADMAP.md").expect("history");
+    assert_eq!(
+        events(&history, &last, 4),
+        [
+            "2025-01-02 Ada Lovelace: added (open) in “R”",
+            "2025-01-04 Grace Hopper: reworded (was “Use that Python app to pick the colors from the background image”)",
+            "2025-01-04 Grace Hopper: checked",
+        ]
+    );
+    assert_eq!(
+        events(&history, &last, 9),
+        ["2025-01-04 Grace Hopper: added (open) in “R”"]
+    );
+}
