@@ -1205,8 +1205,24 @@ impl Scorer {
             let shared = urls(a).any(|url| urls(b).any(|other| other == url));
             return if shared { 1.0 } else { 0.0 };
         }
-        dice(&first, second)
+        let score = dice(&first, second);
+        // One text continuing the other ("Parallel parser" and "Parallel parser (and maybe
+        // checker?)"; "Calibration tools" and "Calibration tools (MVP: …)") is the same item
+        // grown or cut short, however long the tail.
+        if extends(interner.get(a.norm), interner.get(b.norm)) {
+            return 0.5 + score / 2.0;
+        }
+        score
     }
+}
+
+/// Whether one of two normalised texts starts with the whole other, at a word boundary, the
+/// shorter holding at least two words.
+fn extends(a: &str, b: &str) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    short.split_whitespace().nth(1).is_some()
+        && long.starts_with(short)
+        && !long[short.len()..].starts_with(char::is_alphanumeric)
 }
 
 /// The `http://` and `https://` URLs in `text`, bare or as a link's destination.

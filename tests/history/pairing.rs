@@ -416,3 +416,31 @@ fn a_weak_pair_in_place_yields_to_an_alike_item_in_another_hunk() {
         ["2025-01-04 Grace Hopper: added (open) in “R”"]
     );
 }
+
+#[test]
+fn an_item_split_in_three_continues_as_the_one_its_text_starts() {
+    let repo = TestRepo::new();
+    repo.commit_file(
+        "ROADMAP.md",
+        "# R\n\n- [ ] gc option\n- [ ] parallel parser (and maybe checker/gen?)\n- [ ] keep\n",
+        "2025-01-02",
+        "Ada Lovelace",
+        "Plan",
+    );
+    let last = "# R\n\n- [ ] gc option\n- [ ] parallel parser\n- [ ] parallel checker\n- [ ] parallel cgen\n- [ ] keep\n";
+    repo.commit_file("ROADMAP.md", last, "2025-01-04", "Grace Hopper", "Split");
+    let history = repo.history("ROADMAP.md").expect("history");
+    assert_eq!(
+        events(&history, last, 4),
+        [
+            "2025-01-02 Ada Lovelace: added (open) in “R”",
+            "2025-01-04 Grace Hopper: reworded (was “parallel parser (and maybe checker/gen?)”)",
+        ]
+    );
+    for line in [5, 6] {
+        assert_eq!(
+            events(&history, last, line),
+            ["2025-01-04 Grace Hopper: added (open) in “R”"]
+        );
+    }
+}
