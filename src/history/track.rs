@@ -1062,7 +1062,8 @@ pub fn pair(
         if olds.is_empty() || news.is_empty() {
             continue;
         }
-        let threshold = if olds.len() == news.len() && olds.len() <= IN_PLACE_MAX_LINES {
+        let in_place = olds.len() == news.len() && olds.len() <= IN_PLACE_MAX_LINES;
+        let threshold = if in_place {
             IN_PLACE_SIMILARITY
         } else {
             SIMILAR_TEXT
@@ -1072,8 +1073,11 @@ pub fn pair(
             .map(|&k| {
                 news.iter()
                     .map(|&j| {
-                        let score = similar.score(interner, &old.items[k].0, &new[j]);
-                        if score >= threshold {
+                        let (a, b) = (&old.items[k].0, &new[j]);
+                        let score = similar.score(interner, a, b);
+                        // Out of place, two texts with no word in common are two items
+                        // ("xdebug" and "debugger" share letters, not a word).
+                        if score >= threshold && (in_place || similar.words(interner, a, b) > 0.0) {
                             score
                         } else {
                             0.0
@@ -1140,9 +1144,13 @@ pub fn pair(
                 // of one list share many letters ("Illustrating MergeSort" and "Illustrating
                 // the DP algorithm"): they must also share most of their words.
                 let across = old_hunk[k] != new_hunk[j];
+                let needed = if across {
+                    SIMILAR_WORDS
+                } else {
+                    f64::MIN_POSITIVE
+                };
                 if score >= SIMILAR_TEXT
-                    && (!across
-                        || similar.words(interner, &old.items[k].0, &new[j]) >= SIMILAR_WORDS)
+                    && similar.words(interner, &old.items[k].0, &new[j]) >= needed
                 {
                     candidates.push((score, k, j));
                 }

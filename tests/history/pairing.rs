@@ -444,3 +444,22 @@ fn an_item_split_in_three_continues_as_the_one_its_text_starts() {
         );
     }
 }
+
+#[test]
+fn items_with_no_word_in_common_pair_only_in_place() {
+    let repo = TestRepo::new();
+    repo.commit_file(
+        "ROADMAP.md",
+        "# R\n\n- [ ] keep\n- [ ] AJAX for everything?\n\n## Learn\n\n- [ ] xdebug\n",
+        "2025-01-02",
+        "Ada Lovelace",
+        "Plan",
+    );
+    let last = "# R\n\n- [ ] keep\n- [ ] AJAX for everything?\n\n## Go\n\n- [x] hello world\n- [ ] gin\n- [ ] debugger\n- [ ] sqlite\n";
+    repo.commit_file("ROADMAP.md", last, "2025-01-04", "Grace Hopper", "Go");
+    let history = repo.history("ROADMAP.md").expect("history");
+    assert_eq!(
+        events(&history, last, 10),
+        ["2025-01-04 Grace Hopper: added (open) in “Go”"]
+    );
+}
