@@ -591,7 +591,19 @@ impl Tracker {
             let lineage = &mut self.lineages[id];
             lineage.events.push(event);
             lineage.alive = false;
-            self.dead.insert(snap.norm, id);
+            // Two equal texts removed together: a re-add continues the older one.
+            self.dead
+                .entry(snap.norm)
+                .and_modify(|held| {
+                    let same_step = self.lineages[*held]
+                        .events
+                        .last()
+                        .is_some_and(|e| e.commit == Some(origin.commit()));
+                    if !same_step || id < *held {
+                        *held = id;
+                    }
+                })
+                .or_insert(id);
         }
         let mut state = VersionState {
             items: Vec::with_capacity(new.len()),

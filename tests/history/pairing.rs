@@ -463,3 +463,41 @@ fn items_with_no_word_in_common_pair_only_in_place() {
         ["2025-01-04 Grace Hopper: added (open) in “Go”"]
     );
 }
+
+#[test]
+fn a_re_add_of_two_equal_removed_items_continues_the_older() {
+    let repo = TestRepo::new();
+    let dup = "- [ ] Data structures\n";
+    repo.commit_file(
+        "ROADMAP.md",
+        &format!("# R\n\n{dup}- [ ] keep\n"),
+        "2025-01-02",
+        "Ada Lovelace",
+        "Plan",
+    );
+    repo.commit_file(
+        "ROADMAP.md",
+        &format!("# R\n\n{dup}- [ ] keep\n{dup}"),
+        "2025-01-03",
+        "Grace Hopper",
+        "Twice",
+    );
+    repo.commit_file(
+        "ROADMAP.md",
+        "# R\n\n- [ ] keep\n",
+        "2025-01-04",
+        "Linus T",
+        "Drop",
+    );
+    let last = format!("# R\n\n{dup}- [ ] keep\n");
+    repo.commit_file("ROADMAP.md", &last, "2025-01-05", "Ken T", "Back");
+    let history = repo.history("ROADMAP.md").expect("history");
+    assert_eq!(
+        events(&history, &last, 3),
+        [
+            "2025-01-02 Ada Lovelace: added (open) in “R”",
+            "2025-01-04 Linus T: removed",
+            "2025-01-05 Ken T: re-added (open) in “R”",
+        ]
+    );
+}
