@@ -1385,9 +1385,10 @@ fn words(text: &str) -> Vec<Box<str>> {
     out
 }
 
-/// Dice coefficient of two sorted word sets; 1.0 when both are empty.
+/// Dice coefficient of two sorted word sets; 1.0 when either is empty (an item that is a
+/// bare URL has no words: the URL decides, see [`Scorer::score`]).
 fn word_dice(a: &[Box<str>], b: &[Box<str>]) -> f64 {
-    if a.is_empty() && b.is_empty() {
+    if a.is_empty() || b.is_empty() {
         return 1.0;
     }
     let shared = a

@@ -501,3 +501,25 @@ fn a_re_add_of_two_equal_removed_items_continues_the_older() {
         ]
     );
 }
+
+#[test]
+fn a_bare_url_given_a_title_beside_new_items_is_the_same_item() {
+    let repo = TestRepo::new();
+    repo.commit_file(
+        "ROADMAP.md",
+        "# R\n\n- [x] keep\n- [x] https://example.com/bithacks.html\n- [x] keep too\n",
+        "2025-01-02",
+        "Ada Lovelace",
+        "Plan",
+    );
+    let last = "# R\n\n- [x] keep\n- [x] [Bithacks](https://example.com/bithacks.html)\n- [ ] [The Bit Twiddler](https://example.com/twiddler)\n- [ ] Bit tricks in C\n- [x] keep too\n";
+    repo.commit_file("ROADMAP.md", last, "2025-01-04", "Grace Hopper", "Titles");
+    let history = repo.history("ROADMAP.md").expect("history");
+    assert_eq!(
+        events(&history, last, 4),
+        [
+            "2025-01-02 Ada Lovelace: added (done) in “R”",
+            "2025-01-04 Grace Hopper: reworded (was “https://example.com/bithacks.html”)",
+        ]
+    );
+}
