@@ -89,7 +89,8 @@ pub fn activity(history: &FileHistory, since: jiff::civil::Date) -> Activity {
         commits: history.commits.iter().filter(|c| c.date() >= since).count(),
         ..Activity::default()
     };
-    for lineage in &history.tracker.lineages {
+    // A field is followed only for the item it may become.
+    for lineage in history.tracker.lineages.iter().filter(|l| !l.last.field) {
         let events = &lineage.events;
         let mut priority: Option<Level> = None;
         let mut state: Option<State> = None;

@@ -178,14 +178,22 @@ fn summarise(tracker: &Tracker, path: &str, base: &VersionState, head: &VersionS
     };
     let at_base: HashMap<usize, &track::Snap> = base.items.iter().map(|(s, id)| (*id, s)).collect();
     let at_head: HashSet<usize> = head.items.iter().map(|(_, id)| *id).collect();
-    let sections = track::Sections::new(
-        head.items
+    let base_index: HashMap<usize, usize> = base
+        .items
+        .iter()
+        .enumerate()
+        .map(|(k, (_, id))| (*id, k))
+        .collect();
+    let pairing = track::Pairing {
+        new_to_old: head
+            .items
             .iter()
-            .filter_map(|(snap, id)| Some((at_base.get(id)?.section, snap.section))),
-        base.items.iter().map(|(s, _)| s.section),
-        head.items.iter().map(|(s, _)| s.section),
-    );
-    for (snap, id) in &head.items {
+            .map(|(_, id)| base_index.get(id).copied())
+            .collect(),
+    };
+    let head_snaps: Vec<track::Snap> = head.items.iter().map(|(s, _)| *s).collect();
+    let sections = track::Sections::of_pairing(&tracker.interner, base, &head_snaps, &pairing);
+    for (snap, id) in head.items.iter().filter(|(s, _)| !s.field) {
         let now = item(tracker, snap);
         let Some(before) = at_base.get(id) else {
             diff.added.push(now);
@@ -212,7 +220,7 @@ fn summarise(tracker: &Tracker, path: &str, base: &VersionState, head: &VersionS
             ));
         }
     }
-    for (snap, id) in &base.items {
+    for (snap, id) in base.items.iter().filter(|(s, _)| !s.field) {
         if at_head.contains(id) {
             continue;
         }

@@ -20,7 +20,7 @@ use super::{Change, CommitInfo, Event, FileHistory};
 use crate::analysis::{Level, State};
 
 /// Changes whenever the layout below changes: a file of another version is ignored.
-const FORMAT: &str = "tickmark-history 1";
+const FORMAT: &str = "tickmark-history 2";
 
 /// Where the history of `path` (in the repository whose common git dir is `git_dir`) is kept.
 pub fn cache_file(git_dir: &Path, path: &str) -> PathBuf {
@@ -100,8 +100,17 @@ struct DiskLineage {
     last: DiskSnap,
 }
 
-/// line, raw, text, norm, state, priority, section.
-type DiskSnap = (usize, u32, u32, u32, Option<u8>, Option<Level>, Option<u32>);
+/// line, raw, text, norm, state, priority, section, field.
+type DiskSnap = (
+    usize,
+    u32,
+    u32,
+    u32,
+    Option<u8>,
+    Option<Level>,
+    Option<u32>,
+    bool,
+);
 
 /// Strings as ids into `strings`; states as [`state_code`].
 #[derive(Serialize, Deserialize)]
@@ -169,6 +178,7 @@ fn disk_snap(snap: &Snap) -> DiskSnap {
         state_code(snap.state),
         snap.priority,
         snap.section,
+        snap.field,
     )
 }
 
@@ -330,7 +340,7 @@ fn rebuild(disk: Disk, git_dir: &Path) -> Result<FileHistory, ()> {
     let string = |id: u32| strings.get(id as usize).cloned().ok_or(());
     let in_strings = |id: u32| (id as usize) < count;
     let snap = |s: DiskSnap| -> Result<Snap, ()> {
-        let (line, raw, text, norm, state, priority, section) = s;
+        let (line, raw, text, norm, state, priority, section, field) = s;
         if !(in_strings(raw) && in_strings(text) && in_strings(norm))
             || section.is_some_and(|s| !in_strings(s))
         {
@@ -344,6 +354,7 @@ fn rebuild(disk: Disk, git_dir: &Path) -> Result<FileHistory, ()> {
             state: state_of(state)?,
             priority,
             section,
+            field,
         })
     };
     let commit_ok = |index: Option<usize>| index.is_none_or(|i| i < commits.len());

@@ -277,7 +277,9 @@ impl FileHistory {
         snaps: &[track::Snap],
         line: usize,
     ) -> Option<ItemTimeline> {
-        let index = snaps.iter().position(|snap| snap.line == line)?;
+        let index = snaps
+            .iter()
+            .position(|snap| snap.line == line && !snap.field)?;
         let previews = self.tracker.preview(interner, &self.head_state, snaps);
         let (lineage, uncommitted) = previews.into_iter().nth(index)?;
         let mut events: Vec<Event> = lineage
@@ -315,6 +317,7 @@ impl FileHistory {
         snaps
             .iter()
             .zip(previews)
+            .filter(|(snap, _)| !snap.field)
             .map(|(snap, (lineage, uncommitted))| {
                 let mut events: Vec<Event> = lineage
                     .map(|id| self.tracker.lineages[id].events.clone())

@@ -6,7 +6,9 @@
 //! passes over what is still unpaired: an unchanged line (histogram diff on interned lines),
 //! equal normalised text (same hunk, then anywhere: a move), within each hunk the assignment
 //! with the best total similarity (bare URLs left out), then the most similar remaining
-//! texts anywhere. An added item whose text equals a removed lineage's is re-added on that
+//! texts anywhere (across hunks only when most of their words are shared too). Field lines
+//! (`- Name: value`) are followed as well, paired only by an unchanged line or equal text, so
+//! a field that becomes a task keeps the day its line appeared. An added item whose text equals a removed lineage's is re-added on that
 //! lineage and never paired by similarity. Each pair yields its events (box, priority, text,
 //! section, where [`Sections`] says what a move is); what is left is removed or added.
 
@@ -25,6 +27,9 @@ use super::{Change, Event};
 pub const IN_PLACE_SIMILARITY: f64 = 0.3;
 /// The lowest bigram similarity at which pass 4 pairs two remaining items anywhere.
 pub const SIMILAR_TEXT: f64 = 0.5;
+/// The lowest word similarity at which pass 4 pairs two items of different hunks (on top of
+/// [`SIMILAR_TEXT`]).
+pub const SIMILAR_WORDS: f64 = 0.5;
 /// Hunks larger than this are not paired in place.
 pub const IN_PLACE_MAX_LINES: usize = 4;
 /// Pass 4 scores every remaining pair up to this many, else only pairs within one hunk.
@@ -95,6 +100,9 @@ pub struct RawItem<'a> {
     pub state: Option<State>,
     pub priority: Option<Level>,
     pub section: Option<Cow<'a, str>>,
+    /// A field (`- Name: value`), not an item: followed only so that a field that becomes a
+    /// task (`- Video: url` checked as `- [x] Video: url`) keeps the day its line appeared.
+    pub field: bool,
 }
 
 /// Reads the items of one version. `text` must already use `\n` line ends.
@@ -102,7 +110,7 @@ pub fn extract(text: &str) -> Vec<RawItem<'_>> {
     let document = analysis::parse::parse(text, &BoxStates::default());
     let mut items = Vec::with_capacity(document.items.len());
     for item in &document.items {
-        if item.kind == ItemKind::Field || item.is_legend {
+        if item.is_legend {
             continue;
         }
         let line_text = |line: usize| {
@@ -135,6 +143,7 @@ pub fn extract(text: &str) -> Vec<RawItem<'_>> {
             state: item.state(),
             priority: document.tags_of(item).first().map(|tag| tag.level),
             section,
+            field: item.kind == ItemKind::Field,
         });
     }
     items
@@ -402,6 +411,9 @@ pub struct Snap {
     pub state: Option<State>,
     pub priority: Option<Level>,
     pub section: Option<u32>,
+    /// A field line (see [`RawItem::field`]): paired only with an unchanged line or an equal
+    /// text, and never shown as an item.
+    pub field: bool,
 }
 
 /// The items of one version, each with its lineage.
@@ -531,13 +543,7 @@ impl Tracker {
             .iter()
             .map(|other| pair(&self.interner, other, new, &reserved))
             .collect();
-        let sections = Sections::new(
-            new.iter().enumerate().filter_map(|(j, snap)| {
-                Some((old.items[pairing.new_to_old[j]?].0.section, snap.section))
-            }),
-            old.items.iter().map(|(s, _)| s.section),
-            new.iter().map(|s| s.section),
-        );
+        let sections = Sections::of_pairing(&self.interner, old, new, &pairing);
         // Each new item's lineage, and the version of it the events are counted from.
         let mut chosen: Vec<Option<(Snap, LineageId)>> = vec![None; new.len()];
         let mut taken: std::collections::HashSet<LineageId> = std::collections::HashSet::new();
@@ -585,7 +591,19 @@ impl Tracker {
             let lineage = &mut self.lineages[id];
             lineage.events.push(event);
             lineage.alive = false;
-            self.dead.insert(snap.norm, id);
+            // Two equal texts removed together: a re-add continues the older one.
+            self.dead
+                .entry(snap.norm)
+                .and_modify(|held| {
+                    let same_step = self.lineages[*held]
+                        .events
+                        .last()
+                        .is_some_and(|e| e.commit == Some(origin.commit()));
+                    if !same_step || id < *held {
+                        *held = id;
+                    }
+                })
+                .or_insert(id);
         }
         let mut state = VersionState {
             items: Vec::with_capacity(new.len()),
@@ -654,13 +672,7 @@ impl Tracker {
         new: &[Snap],
     ) -> Vec<(Option<LineageId>, Vec<Change>)> {
         let pairing = pair(interner, old, new, &|norm| self.dead.contains_key(&norm));
-        let sections = Sections::new(
-            new.iter().enumerate().filter_map(|(j, snap)| {
-                Some((old.items[pairing.new_to_old[j]?].0.section, snap.section))
-            }),
-            old.items.iter().map(|(s, _)| s.section),
-            new.iter().map(|s| s.section),
-        );
+        let sections = Sections::of_pairing(interner, old, new, &pairing);
         new.iter()
             .enumerate()
             .map(|(index, snap)| {
@@ -758,6 +770,7 @@ fn snap(interner: &mut Interner, item: &RawItem<'_>) -> Snap {
         state: item.state,
         priority: item.priority,
         section: item.section.as_deref().map(|s| interner.intern(s)),
+        field: item.field,
     }
 }
 
@@ -777,9 +790,15 @@ fn holds(held: &Snap, now: &Snap, change: &Change) -> bool {
 /// was renamed from A to B when A's title is gone, B's title is new, and most of the items
 /// that stayed in A went to B and most of those that came to B came from A. So an item under
 /// a newly inserted heading moved, and the items under a renamed heading did not.
+///
+/// A list line that becomes a heading (`- [x] **Tries**` rewritten as `- ### Tries` or
+/// `## Tries`) starts a section over the lines that followed it in its old section: those did
+/// not move either. So a change from section A to a new section B is no move when an item of
+/// A whose text is B's title is gone.
 #[derive(Debug, Clone, Default)]
 pub struct Sections {
     renamed: HashMap<Option<u32>, Option<u32>>,
+    promoted: std::collections::HashSet<(Option<u32>, Option<u32>)>,
 }
 
 impl Sections {
@@ -811,13 +830,142 @@ impl Sections {
                 renamed.insert(from, to);
             }
         }
-        Self { renamed }
+        Self {
+            renamed,
+            promoted: std::collections::HashSet::new(),
+        }
+    }
+
+    /// The sections of a step from `old` to `new` paired by `pairing`.
+    pub fn of_pairing(
+        interner: &Interner,
+        old: &VersionState,
+        new: &[Snap],
+        pairing: &Pairing,
+    ) -> Self {
+        let mut successor: Vec<Option<u32>> = vec![None; old.items.len()];
+        for (j, k) in pairing.new_to_old.iter().enumerate() {
+            if let Some(k) = *k {
+                successor[k] = Some(new[j].text);
+            }
+        }
+        let before: std::collections::HashSet<Option<u32>> =
+            old.items.iter().map(|(s, _)| s.section).collect();
+        let mut titles: Vec<u32> = new
+            .iter()
+            .filter_map(|s| s.section)
+            .filter(|t| !before.contains(&Some(*t)))
+            .collect();
+        titles.dedup();
+        let after: std::collections::HashSet<Option<u32>> = new.iter().map(|s| s.section).collect();
+        let mut gone_titles: Vec<u32> = old
+            .items
+            .iter()
+            .filter_map(|(s, _)| s.section)
+            .filter(|t| !after.contains(&Some(*t)))
+            .collect();
+        gone_titles.dedup();
+        Self::new(
+            new.iter().enumerate().filter_map(|(j, snap)| {
+                Some((old.items[pairing.new_to_old[j]?].0.section, snap.section))
+            }),
+            old.items.iter().map(|(s, _)| s.section),
+            new.iter().map(|s| s.section),
+        )
+        .with_promoted(
+            interner,
+            old.items
+                .iter()
+                .zip(successor)
+                .map(|((s, _), next)| (s.section, s.text, next)),
+            titles.into_iter(),
+        )
+        .with_demoted(
+            interner,
+            new.iter()
+                .zip(&pairing.new_to_old)
+                .map(|(s, k)| (s.section, s.text, k.map(|k| old.items[k].0.text))),
+            gone_titles.into_iter(),
+        )
+    }
+
+    /// Adds the headings that became items (`### [x] Endianness` written as
+    /// `- [x] ### Endianness`): `new` are (section, text, text of its predecessor if any) of
+    /// the items of the new version, `titles` the sections gone in this version. Leaving a
+    /// gone section A for the section of a new item whose text is A's title is no move.
+    #[must_use]
+    pub fn with_demoted(
+        mut self,
+        interner: &Interner,
+        new: impl Iterator<Item = (Option<u32>, u32, Option<u32>)>,
+        titles: impl Iterator<Item = u32>,
+    ) -> Self {
+        let titles: HashMap<String, u32> = titles.map(|t| (heading_key(interner, t), t)).collect();
+        if titles.is_empty() {
+            return self;
+        }
+        for (section, text, before) in new {
+            let text = heading_key(interner, text);
+            if let Some(&title) = titles.get(&text) {
+                if before.is_none_or(|before| heading_key(interner, before) == text) {
+                    self.promoted.insert((Some(title), section));
+                }
+            }
+        }
+        self
+    }
+
+    /// Adds the headings that were items: `old` are (section, text, text of its successor if
+    /// any) of the items of the old version, `titles` the sections new in this version. An
+    /// item became a heading when its text is a new section's title and it is gone or its
+    /// successor is that heading's own line (`- ### Tries`).
+    #[must_use]
+    pub fn with_promoted(
+        mut self,
+        interner: &Interner,
+        old: impl Iterator<Item = (Option<u32>, u32, Option<u32>)>,
+        titles: impl Iterator<Item = u32>,
+    ) -> Self {
+        let key = |id: u32| heading_key(interner, id);
+        let titles: HashMap<String, u32> = titles.map(|t| (key(t), t)).collect();
+        if titles.is_empty() {
+            return self;
+        }
+        for (section, text, next) in old {
+            let text = key(text);
+            if let Some(&title) = titles.get(&text) {
+                if next.is_none_or(|next| key(next) == text) {
+                    self.promoted.insert((section, Some(title)));
+                }
+            }
+        }
+        self
     }
 
     /// Whether an item that was in `from` and is now in `to` moved.
     pub fn is_move(&self, from: Option<u32>, to: Option<u32>) -> bool {
-        from != to && self.renamed.get(&from) != Some(&to)
+        from != to && self.renamed.get(&from) != Some(&to) && !self.promoted.contains(&(from, to))
     }
+}
+
+/// What a heading and an item written from it have in common: the normalised text without
+/// `#` marks, a task box or a trailing colon (`### [x] Endianness`, `**Tries:**`).
+fn heading_key(interner: &Interner, id: u32) -> String {
+    let mut raw = interner.get(id).trim();
+    loop {
+        let before = raw;
+        raw = raw
+            .trim_start_matches(['#', ' '])
+            .trim_end_matches([':', ' ']);
+        for box_ in ["[x]", "[X]", "[ ]"] {
+            raw = raw.strip_prefix(box_).unwrap_or(raw).trim();
+            raw = raw.strip_suffix(box_).unwrap_or(raw).trim();
+        }
+        if raw == before {
+            break;
+        }
+    }
+    normalize(raw).trim_end_matches([':', ' ']).to_owned()
 }
 
 /// Pairs the items of two versions (passes 1–4 of the module doc). A new item whose
@@ -905,7 +1053,7 @@ pub fn pair(
     let fuzzy: Vec<bool> = new
         .iter()
         .enumerate()
-        .map(|(j, snap)| new_to_old[j].is_none() && !reserved(snap.norm))
+        .map(|(j, snap)| new_to_old[j].is_none() && !snap.field && !reserved(snap.norm))
         .collect();
     let mut similar = Scorer::default();
 
@@ -915,7 +1063,7 @@ pub fn pair(
             .before
             .clone()
             .map(|k| k as usize)
-            .filter(|&k| !old_used[k])
+            .filter(|&k| !old_used[k] && !old.items[k].0.field)
             .collect();
         let news: Vec<usize> = hunk
             .after
@@ -926,7 +1074,8 @@ pub fn pair(
         if olds.is_empty() || news.is_empty() {
             continue;
         }
-        let threshold = if olds.len() == news.len() && olds.len() <= IN_PLACE_MAX_LINES {
+        let in_place = olds.len() == news.len() && olds.len() <= IN_PLACE_MAX_LINES;
+        let threshold = if in_place {
             IN_PLACE_SIMILARITY
         } else {
             SIMILAR_TEXT
@@ -936,8 +1085,11 @@ pub fn pair(
             .map(|&k| {
                 news.iter()
                     .map(|&j| {
-                        let score = similar.score(interner, &old.items[k].0, &new[j]);
-                        if score >= threshold {
+                        let (a, b) = (&old.items[k].0, &new[j]);
+                        let score = similar.score(interner, a, b);
+                        // Out of place, two texts with no word in common are two items
+                        // ("xdebug" and "debugger" share letters, not a word).
+                        if score >= threshold && (in_place || similar.words(interner, a, b) > 0.0) {
                             score
                         } else {
                             0.0
@@ -947,17 +1099,47 @@ pub fn pair(
             })
             .collect();
         for (row, column) in assign(&matrix).into_iter().enumerate() {
-            if let Some(column) = column {
-                if matrix[row][column] > 0.0 {
-                    new_to_old[news[column]] = Some(olds[row]);
-                    old_used[olds[row]] = true;
+            let Some(column) = column else { continue };
+            let score = matrix[row][column];
+            if score <= 0.0 {
+                continue;
+            }
+            let (k, j) = (olds[row], news[column]);
+            // A weak pair in place yields to a clearly alike item in another hunk (the text
+            // moved and was reworded, and something unrelated took its line): pass 4 pairs it.
+            if score < SIMILAR_TEXT {
+                let alike = |similar: &mut Scorer, a: &Snap, b: &Snap| {
+                    let text = similar.score(interner, a, b);
+                    text >= SIMILAR_TEXT
+                        && text > score
+                        && similar.words(interner, a, b) >= SIMILAR_WORDS
+                };
+                let old_elsewhere = (0..new.len()).any(|other| {
+                    new_hunk[other] != new_hunk[j]
+                        && fuzzy[other]
+                        && new_to_old[other].is_none()
+                        && alike(&mut similar, &old.items[k].0, &new[other])
+                });
+                let new_elsewhere = old_elsewhere
+                    || (0..old.items.len()).any(|other| {
+                        old_hunk[other] != old_hunk[k]
+                            && !old_used[other]
+                            && !old.items[other].0.field
+                            && alike(&mut similar, &old.items[other].0, &new[j])
+                    });
+                if new_elsewhere {
+                    continue;
                 }
             }
+            new_to_old[j] = Some(k);
+            old_used[k] = true;
         }
     }
 
     // Pass 4: the most similar remaining texts anywhere (moved and reworded), greedily.
-    let olds: Vec<usize> = (0..old.items.len()).filter(|&k| !old_used[k]).collect();
+    let olds: Vec<usize> = (0..old.items.len())
+        .filter(|&k| !old_used[k] && !old.items[k].0.field)
+        .collect();
     let news: Vec<usize> = (0..new.len())
         .filter(|&j| fuzzy[j] && new_to_old[j].is_none())
         .collect();
@@ -970,7 +1152,18 @@ pub fn pair(
                     continue;
                 }
                 let score = similar.score(interner, &old.items[k].0, &new[j]);
-                if score >= SIMILAR_TEXT {
+                // Across hunks nothing but the text ties two items, and two unrelated items
+                // of one list share many letters ("Illustrating MergeSort" and "Illustrating
+                // the DP algorithm"): they must also share most of their words.
+                let across = old_hunk[k] != new_hunk[j];
+                let needed = if across {
+                    SIMILAR_WORDS
+                } else {
+                    f64::MIN_POSITIVE
+                };
+                if score >= SIMILAR_TEXT
+                    && similar.words(interner, &old.items[k].0, &new[j]) >= needed
+                {
                     candidates.push((score, k, j));
                 }
             }
@@ -987,10 +1180,11 @@ pub fn pair(
     Pairing { new_to_old }
 }
 
-/// Bigrams of normalised texts with bare URLs left out, computed once per text.
+/// Bigrams and words of normalised texts with bare URLs left out, computed once per text.
 #[derive(Default)]
 struct Scorer {
     grams: HashMap<u32, Vec<u64>>,
+    words: HashMap<u32, Vec<Box<str>>>,
 }
 
 impl Scorer {
@@ -998,6 +1192,23 @@ impl Scorer {
         self.grams
             .entry(norm)
             .or_insert_with(|| bigrams(&without_urls(interner.get(norm))))
+    }
+
+    /// Dice coefficient over the distinct words of two items (bare URLs and punctuation
+    /// left out); 1.0 when neither has a word.
+    fn words(&mut self, interner: &Interner, a: &Snap, b: &Snap) -> f64 {
+        if a.norm == b.norm {
+            return 1.0;
+        }
+        let first = self.word_set(interner, a.norm).to_vec();
+        let second = self.word_set(interner, b.norm);
+        word_dice(&first, second)
+    }
+
+    fn word_set(&mut self, interner: &Interner, norm: u32) -> &[Box<str>] {
+        self.words
+            .entry(norm)
+            .or_insert_with(|| words(&without_urls(interner.get(norm))))
     }
 
     /// Similarity of two items for pairing: a bare URL says nothing about what an item is
@@ -1014,8 +1225,24 @@ impl Scorer {
             let shared = urls(a).any(|url| urls(b).any(|other| other == url));
             return if shared { 1.0 } else { 0.0 };
         }
-        dice(&first, second)
+        let score = dice(&first, second);
+        // One text continuing the other ("Parallel parser" and "Parallel parser (and maybe
+        // checker?)"; "Calibration tools" and "Calibration tools (MVP: …)") is the same item
+        // grown or cut short, however long the tail.
+        if extends(interner.get(a.norm), interner.get(b.norm)) {
+            return 0.5 + score / 2.0;
+        }
+        score
     }
+}
+
+/// Whether one of two normalised texts starts with the whole other, at a word boundary, the
+/// shorter holding at least two words.
+fn extends(a: &str, b: &str) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    short.split_whitespace().nth(1).is_some()
+        && long.starts_with(short)
+        && !long[short.len()..].starts_with(char::is_alphanumeric)
 }
 
 /// The `http://` and `https://` URLs in `text`, bare or as a link's destination.
@@ -1144,6 +1371,39 @@ fn assign(scores: &[Vec<f64>]) -> Vec<Option<usize>> {
         }
     }
     out
+}
+
+/// The distinct words of `text`, sorted: runs of letters and digits.
+fn words(text: &str) -> Vec<Box<str>> {
+    let mut out: Vec<Box<str>> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .map(Box::from)
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// Dice coefficient of two sorted word sets; 1.0 when either is empty (an item that is a
+/// bare URL has no words: the URL decides, see [`Scorer::score`]).
+fn word_dice(a: &[Box<str>], b: &[Box<str>]) -> f64 {
+    if a.is_empty() || b.is_empty() {
+        return 1.0;
+    }
+    let shared = a
+        .iter()
+        .filter(|word| b.binary_search(word).is_ok())
+        .count();
+    #[allow(clippy::cast_precision_loss)]
+    let score = (2 * shared) as f64 / (a.len() + b.len()) as f64;
+    score
+}
+
+/// Word similarity of two texts (the test of a pair made across hunks).
+#[cfg(test)]
+fn word_similarity(a: &str, b: &str) -> f64 {
+    word_dice(&words(&without_urls(a)), &words(&without_urls(b)))
 }
 
 /// Dice coefficient over character bigrams: 1.0 for equal texts, 0.0 for nothing shared.
@@ -1341,5 +1601,10 @@ mod tests {
         assert!(similarity("write the docs", "write the user docs") >= SIMILAR_TEXT);
         assert!(similarity("write the docs", "fix login crash") < IN_PLACE_SIMILARITY);
         assert!((similarity("same", "same") - 1.0).abs() < f64::EPSILON);
+        // Letters alike, words not: no pair across hunks.
+        let (merge, dp) = ("illustrating mergesort:", "illustrating the dp algorithm:");
+        assert!(similarity(merge, dp) >= SIMILAR_TEXT);
+        assert!(word_similarity(merge, dp) < SIMILAR_WORDS);
+        assert!(word_similarity("add dark mode", "support dark mode in settings") >= SIMILAR_WORDS);
     }
 }

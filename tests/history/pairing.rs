@@ -284,3 +284,242 @@ fn a_bare_url_given_a_title_is_the_same_item() {
         "2025-01-02 Ada Lovelace: added (open) in “R”"
     );
 }
+
+#[test]
+fn a_field_that_becomes_a_task_keeps_the_day_its_line_appeared() {
+    let repo = TestRepo::new();
+    let first = "# R\n\n- UC Berkeley Big O: https://example.com/v/1\n- [ ] keep\n";
+    repo.commit_file("ROADMAP.md", first, "2025-01-02", "Ada Lovelace", "Plan");
+    let last = "# R\n\n- [x] UC Berkeley Big O: https://example.com/v/1\n- [ ] keep\n";
+    repo.commit_file("ROADMAP.md", last, "2025-01-06", "Grace Hopper", "Watched");
+    let history = repo.history("ROADMAP.md").expect("history");
+    assert_eq!(
+        events(&history, last, 3),
+        [
+            "2025-01-02 Ada Lovelace: added (plain item) in “R”",
+            "2025-01-06 Grace Hopper: checked",
+        ]
+    );
+    // A field is no item: it has no timeline, and a diff does not list it.
+    assert!(history.timeline(first, 2).is_none());
+    assert_eq!(history.timelines(first).len(), 1);
+    let diff = roadmap_changes(&repo, ("HEAD~1", "HEAD"));
+    assert!(
+        diff.added.is_empty() && diff.removed_done.is_empty(),
+        "{diff:?}"
+    );
+    assert_eq!(diff.checked.len(), 1, "{diff:?}");
+}
+
+#[test]
+fn items_of_different_hunks_pair_only_when_their_words_are_alike() {
+    let repo = TestRepo::new();
+    let filler = "- [ ] one\n- [ ] two\n- [ ] three\n- [ ] four\n";
+    repo.commit_file(
+        "ROADMAP.md",
+        &format!(
+            "# R\n\n## Sorting\n\n- [x] Illustrating MergeSort: https://example.com/a/1\n- [ ] Support dark mode on the settings page\n{filler}\n## Graphs\n\n{filler}"
+        ),
+        "2025-01-02",
+        "Ada Lovelace",
+        "Plan",
+    );
+    let last = format!(
+        "# R\n\n## Sorting\n\n{filler}\n## Graphs\n\n{filler}- [ ] Illustrating the DP algorithm: https://example.com/b/2\n- [ ] Support a dark mode on the settings page of the app\n"
+    );
+    repo.commit_file("ROADMAP.md", &last, "2025-01-04", "Grace Hopper", "More");
+    let history = repo.history("ROADMAP.md").expect("history");
+    assert_eq!(
+        events(&history, &last, 16),
+        ["2025-01-04 Grace Hopper: added (open) in “Graphs”"]
+    );
+    assert_eq!(
+        events(&history, &last, 17),
+        [
+            "2025-01-02 Ada Lovelace: added (open) in “Sorting”",
+            "2025-01-04 Grace Hopper: reworded (was “Support dark mode on the settings page”)",
+            "2025-01-04 Grace Hopper: moved from “Sorting” to “Graphs”",
+        ]
+    );
+}
+
+#[test]
+fn a_list_line_that_becomes_a_heading_moves_nothing() {
+    let repo = TestRepo::new();
+    repo.commit_file(
+        "ROADMAP.md",
+        "# R\n\n## Trees\n\n- [ ] Binary trees\n- [x] **Tries**\n    - [x] Core tries video\n    - [ ] Using tries\n",
+        "2025-01-02",
+        "Ada Lovelace",
+        "Plan",
+    );
+    let heading = "# R\n\n## Trees\n\n- [ ] Binary trees\n- ### [x] Tries\n    - [x] Core tries video\n    - [ ] Using tries\n";
+    repo.commit_file(
+        "ROADMAP.md",
+        heading,
+        "2025-01-04",
+        "Grace Hopper",
+        "Headings",
+    );
+    let diff = roadmap_changes(&repo, ("HEAD~1", "HEAD"));
+    assert!(diff.moved.is_empty(), "{:?}", diff.moved);
+    // And back: the heading written as a task again (`- [x] ### Tries`) moves nothing either.
+    let last = "# R\n\n## Trees\n\n- [ ] Binary trees\n- [x] ### Tries\n    - [x] Core tries video\n    - [ ] Using tries\n";
+    repo.commit_file(
+        "ROADMAP.md",
+        last,
+        "2025-01-06",
+        "Grace Hopper",
+        "Tasks again",
+    );
+    let history = repo.history("ROADMAP.md").expect("history");
+    for line in [7, 8] {
+        let events = events(&history, last, line);
+        assert_eq!(events.len(), 1, "{events:?}");
+        assert!(
+            events[0].starts_with("2025-01-02 Ada Lovelace: added"),
+            "{events:?}"
+        );
+    }
+    let diff = roadmap_changes(&repo, ("HEAD~1", "HEAD"));
+    assert!(diff.moved.is_empty(), "{:?}", diff.moved);
+}
+
+#[test]
+fn a_weak_pair_in_place_yields_to_an_alike_item_in_another_hunk() {
+    let repo = TestRepo::new();
+    let filler = "- [x] one\n- [x] two\n- [x] three\n- [x] four\n";
+    repo.commit_file(
+        "ROADMAP.md",
+        &format!(
+            "# R\n\n- [x] Customizable colors\n{filler}- [ ] Use that Python app to pick the colors from the background image\n"
+        ),
+        "2025-01-02",
+        "Ada Lovelace",
+        "Plan",
+    );
+    let last = format!(
+        "# R\n\n- [x] Customizable colors\n- [x] Automatically pick the colors from the background image\n{filler}- [ ] Update README.md with infos on how to install and how to use the app\n"
+    );
+    repo.commit_file("ROADMAP.md", &last, "2025-01-04", "Grace Hopper", "Colors");
+    let history = repo.history("ROADMAP.md").expect("history");
+    assert_eq!(
+        events(&history, &last, 4),
+        [
+            "2025-01-02 Ada Lovelace: added (open) in “R”",
+            "2025-01-04 Grace Hopper: reworded (was “Use that Python app to pick the colors from the background image”)",
+            "2025-01-04 Grace Hopper: checked",
+        ]
+    );
+    assert_eq!(
+        events(&history, &last, 9),
+        ["2025-01-04 Grace Hopper: added (open) in “R”"]
+    );
+}
+
+#[test]
+fn an_item_split_in_three_continues_as_the_one_its_text_starts() {
+    let repo = TestRepo::new();
+    repo.commit_file(
+        "ROADMAP.md",
+        "# R\n\n- [ ] gc option\n- [ ] parallel parser (and maybe checker/gen?)\n- [ ] keep\n",
+        "2025-01-02",
+        "Ada Lovelace",
+        "Plan",
+    );
+    let last = "# R\n\n- [ ] gc option\n- [ ] parallel parser\n- [ ] parallel checker\n- [ ] parallel cgen\n- [ ] keep\n";
+    repo.commit_file("ROADMAP.md", last, "2025-01-04", "Grace Hopper", "Split");
+    let history = repo.history("ROADMAP.md").expect("history");
+    assert_eq!(
+        events(&history, last, 4),
+        [
+            "2025-01-02 Ada Lovelace: added (open) in “R”",
+            "2025-01-04 Grace Hopper: reworded (was “parallel parser (and maybe checker/gen?)”)",
+        ]
+    );
+    for line in [5, 6] {
+        assert_eq!(
+            events(&history, last, line),
+            ["2025-01-04 Grace Hopper: added (open) in “R”"]
+        );
+    }
+}
+
+#[test]
+fn items_with_no_word_in_common_pair_only_in_place() {
+    let repo = TestRepo::new();
+    repo.commit_file(
+        "ROADMAP.md",
+        "# R\n\n- [ ] keep\n- [ ] AJAX for everything?\n\n## Learn\n\n- [ ] xdebug\n",
+        "2025-01-02",
+        "Ada Lovelace",
+        "Plan",
+    );
+    let last = "# R\n\n- [ ] keep\n- [ ] AJAX for everything?\n\n## Go\n\n- [x] hello world\n- [ ] gin\n- [ ] debugger\n- [ ] sqlite\n";
+    repo.commit_file("ROADMAP.md", last, "2025-01-04", "Grace Hopper", "Go");
+    let history = repo.history("ROADMAP.md").expect("history");
+    assert_eq!(
+        events(&history, last, 10),
+        ["2025-01-04 Grace Hopper: added (open) in “Go”"]
+    );
+}
+
+#[test]
+fn a_re_add_of_two_equal_removed_items_continues_the_older() {
+    let repo = TestRepo::new();
+    let dup = "- [ ] Data structures\n";
+    repo.commit_file(
+        "ROADMAP.md",
+        &format!("# R\n\n{dup}- [ ] keep\n"),
+        "2025-01-02",
+        "Ada Lovelace",
+        "Plan",
+    );
+    repo.commit_file(
+        "ROADMAP.md",
+        &format!("# R\n\n{dup}- [ ] keep\n{dup}"),
+        "2025-01-03",
+        "Grace Hopper",
+        "Twice",
+    );
+    repo.commit_file(
+        "ROADMAP.md",
+        "# R\n\n- [ ] keep\n",
+        "2025-01-04",
+        "Linus T",
+        "Drop",
+    );
+    let last = format!("# R\n\n{dup}- [ ] keep\n");
+    repo.commit_file("ROADMAP.md", &last, "2025-01-05", "Ken T", "Back");
+    let history = repo.history("ROADMAP.md").expect("history");
+    assert_eq!(
+        events(&history, &last, 3),
+        [
+            "2025-01-02 Ada Lovelace: added (open) in “R”",
+            "2025-01-04 Linus T: removed",
+            "2025-01-05 Ken T: re-added (open) in “R”",
+        ]
+    );
+}
+
+#[test]
+fn a_bare_url_given_a_title_beside_new_items_is_the_same_item() {
+    let repo = TestRepo::new();
+    repo.commit_file(
+        "ROADMAP.md",
+        "# R\n\n- [x] keep\n- [x] https://example.com/bithacks.html\n- [x] keep too\n",
+        "2025-01-02",
+        "Ada Lovelace",
+        "Plan",
+    );
+    let last = "# R\n\n- [x] keep\n- [x] [Bithacks](https://example.com/bithacks.html)\n- [ ] [The Bit Twiddler](https://example.com/twiddler)\n- [ ] Bit tricks in C\n- [x] keep too\n";
+    repo.commit_file("ROADMAP.md", last, "2025-01-04", "Grace Hopper", "Titles");
+    let history = repo.history("ROADMAP.md").expect("history");
+    assert_eq!(
+        events(&history, last, 4),
+        [
+            "2025-01-02 Ada Lovelace: added (done) in “R”",
+            "2025-01-04 Grace Hopper: reworded (was “https://example.com/bithacks.html”)",
+        ]
+    );
+}
