@@ -109,19 +109,19 @@ async fn reopened_item_is_published_once_the_history_is_read_with_its_quick_fix(
     repo.commit_file("ROADMAP.md", plan, "2025-02-01", "Bob Stone", "Not quite");
     let mut server = TestServer::builder().root(repo.path()).start().await;
     let uri = Url::from_file_path(repo.file("ROADMAP.md")).unwrap();
-    // The diagnostics published on opening come before the history is read; those the
-    // build re-publishes name the commit that unchecked the task.
+    // The diagnostics published on opening usually come before the history is read (on a
+    // busy machine the build may win); once it is read, they name the commit that unchecked
+    // the task.
+    let is_reopened =
+        |d: &&Diagnostic| d.code == Some(NumberOrString::String("reopened-item".to_owned()));
     let first = server.open(&uri, plan).await;
-    assert!(first
-        .iter()
-        .all(|d| d.code != Some(NumberOrString::String("reopened-item".to_owned()))));
-    let again = server.expect_diagnostics().await;
-    let reopened: Vec<&Diagnostic> = again
-        .diagnostics
-        .iter()
-        .filter(|d| d.code == Some(NumberOrString::String("reopened-item".to_owned())))
-        .collect();
-    assert_eq!(reopened.len(), 1, "{:#?}", again.diagnostics);
+    let again = if first.iter().any(|d| is_reopened(&d)) {
+        first
+    } else {
+        server.expect_diagnostics().await.diagnostics
+    };
+    let reopened: Vec<&Diagnostic> = again.iter().filter(is_reopened).collect();
+    assert_eq!(reopened.len(), 1, "{again:#?}");
     assert_eq!(span(reopened[0].range), "2:2-2:19");
     assert!(
         reopened[0].message.contains("Bob Stone") && reopened[0].message.contains("2025-02-01"),
