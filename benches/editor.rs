@@ -347,9 +347,25 @@ fn client_capabilities() -> Value {
 }
 
 /// Reads Content-Length framed messages on a thread, so that every wait has a timeout and
-/// the server never blocks on a full pipe.
+/// the server never blocks on a full pipe. A message is timed when its last byte is read and
+/// parsed on another thread, so that a large answer (the outline) being parsed does not
+/// delay the time taken of the answers behind it.
 fn reader(output: impl Read + Send + 'static) -> Receiver<Result<Incoming, String>> {
     let (send, receive) = mpsc::channel();
+    let (send_read, read) = mpsc::channel::<Result<(Instant, Vec<u8>), String>>();
+    std::thread::spawn(move || {
+        for frame in read {
+            let message = frame.and_then(|(at, body)| {
+                serde_json::from_slice(&body)
+                    .map(|message| Incoming { at, message })
+                    .map_err(|e| format!("the server sent invalid JSON: {e}"))
+            });
+            if send.send(message).is_err() {
+                return;
+            }
+        }
+    });
+    let send = send_read;
     std::thread::spawn(move || {
         let mut output = BufReader::with_capacity(1 << 16, output);
         loop {
@@ -378,12 +394,7 @@ fn reader(output: impl Read + Send + 'static) -> Receiver<Result<Incoming, Strin
                 let _ = send.send(Err("the server closed its output".to_owned()));
                 return;
             }
-            let at = Instant::now();
-            let message = match serde_json::from_slice(&body) {
-                Ok(message) => Ok(Incoming { at, message }),
-                Err(e) => Err(format!("the server sent invalid JSON: {e}")),
-            };
-            if send.send(message).is_err() {
+            if send.send(Ok((Instant::now(), body))).is_err() {
                 return;
             }
         }
