@@ -12,6 +12,7 @@
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::{Arc, Mutex};
 
 use super::model::{Document, State};
 use super::normalize::{normalize, normalize_into, push_key};
@@ -413,7 +414,15 @@ pub struct WorkspaceIndex {
     /// By id; `None` once a file is removed (ids are not reused).
     files: Vec<Option<Entry>>,
     keys: KeyTable,
+    /// The items of each key looked up so far, as [`Others::first_match`] orders them, by
+    /// the key's hash and what was asked: each file of a workspace looks up the keys it
+    /// shares, so a key in every file would otherwise be read whole from each. Emptied on
+    /// every change.
+    matches: Mutex<HashMap<(u32, u8), Vec<Matches>>>,
 }
+
+/// A key and its items, as [`WorkspaceIndex::matches`] keeps them.
+type Matches = (Box<str>, Arc<[Place]>);
 
 /// One compared item: the hash of its key, its file's id and its position in the file.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
@@ -508,7 +517,7 @@ impl std::fmt::Debug for WorkspaceIndex {
         f.debug_struct("WorkspaceIndex")
             .field("files", &self.ids.len())
             .field("places", &(self.keys.sorted.len() + self.keys.recent.len()))
-            .finish()
+            .finish_non_exhaustive()
     }
 }
 
@@ -536,6 +545,14 @@ impl WorkspaceIndex {
         self.settle();
     }
 
+    /// Forgets the lookups made before a change.
+    fn changed(&mut self) {
+        self.matches
+            .get_mut()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clear();
+    }
+
     /// Drops the file `name`, if indexed.
     pub fn remove(&mut self, name: &str) {
         let Some(id) = self.ids.remove(name) else {
@@ -548,6 +565,7 @@ impl WorkspaceIndex {
     }
 
     fn settle(&mut self) {
+        self.changed();
         let files = &self.files;
         self.keys.settle(|file| files[file as usize].is_some());
     }
@@ -604,51 +622,80 @@ pub struct Others<'a> {
 
 impl OtherFiles for Others<'_> {
     fn same_item(&self, key: &str, top_level: bool, task: bool) -> Option<Elsewhere> {
-        self.first_match(key, top_level, task, |_| true)
+        self.first_match(key, top_level, task, false)
     }
 
     fn done_item(&self, key: &str, top_level: bool) -> Option<Elsewhere> {
-        self.first_match(key, top_level, true, |item| item.state == Some(State::Done))
+        self.first_match(key, top_level, true, true)
     }
 }
 
 impl Others<'_> {
-    /// The first item of another file under `key` that `wanted` accepts: a top-level one
-    /// (a task when `task`), or a nested one too when `top_level`; in the file whose name
+    /// The first item of another file under `key`: a top-level one (a task when `task`, a
+    /// done one when `done`), or a nested one too when `top_level`; in the file whose name
     /// sorts first, then the first in that file, so the answer does not depend on the order
     /// files were indexed in.
-    fn first_match(
-        &self,
-        key: &str,
-        top_level: bool,
-        task: bool,
-        wanted: impl Fn(&IndexedItem) -> bool,
-    ) -> Option<Elsewhere> {
-        let mut candidates: Vec<(&Entry, IndexedItem<'_>)> = self
-            .index
-            .keys
-            .get(key_hash(key))
-            .filter(|p| Some(p.file as usize) != self.this)
-            .filter_map(|p| {
-                let entry = self.index.files[p.file as usize].as_ref()?;
-                let item = entry.index.item(p.position as usize);
-                (item.state.is_some() == task && (item.top_level || top_level) && wanted(&item))
-                    .then_some((entry, item))
-            })
-            .collect();
-        candidates.sort_unstable_by(|a, b| (&a.0.name, a.1.start).cmp(&(&b.0.name, b.1.start)));
-        // The hash narrowed the places down; the key itself decides.
-        let mut buffer = String::new();
-        let (entry, item) = candidates.into_iter().find(|(_, item)| {
-            normalize_into(item.name, &mut buffer);
-            buffer == key
-        })?;
+    fn first_match(&self, key: &str, top_level: bool, task: bool, done: bool) -> Option<Elsewhere> {
+        let hash = key_hash(key);
+        let asked = u8::from(top_level) | (u8::from(task) << 1) | (u8::from(done) << 2);
+        let places = {
+            let mut matches = self
+                .index
+                .matches
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let known = matches.entry((hash, asked)).or_default();
+            if let Some((_, places)) = known.iter().find(|(k, _)| &**k == key) {
+                Arc::clone(places)
+            } else {
+                let places = self.places(hash, key, top_level, task, done);
+                known.push((key.into(), Arc::clone(&places)));
+                places
+            }
+        };
+        let place = places.iter().find(|p| Some(p.file as usize) != self.this)?;
+        let entry = self.index.files[place.file as usize].as_ref()?;
+        let item = entry.index.item(place.position as usize);
         Some(Elsewhere {
             file: entry.name.clone(),
             label: entry.label.clone(),
             start: item.start,
             end: item.end,
         })
+    }
+
+    /// Every item under `key` that [`Self::first_match`] accepts (in this file too), in its
+    /// order.
+    fn places(
+        &self,
+        hash: u32,
+        key: &str,
+        top_level: bool,
+        task: bool,
+        done: bool,
+    ) -> Arc<[Place]> {
+        let files = &self.index.files;
+        let mut buffer = String::new();
+        let mut places: Vec<(&str, LineCol, Place)> = self
+            .index
+            .keys
+            .get(hash)
+            .filter_map(|p| {
+                let entry = files[p.file as usize].as_ref()?;
+                let record = &entry.index.records[p.position as usize];
+                let accepted = record.state.is_some() == task
+                    && (record.top_level() || top_level)
+                    && (!done || record.state == Some(State::Done));
+                if !accepted {
+                    return None;
+                }
+                // The hash narrowed the places down; the key itself decides.
+                normalize_into(entry.index.name(p.position as usize), &mut buffer);
+                (buffer == key).then_some((entry.name.as_str(), record.start, *p))
+            })
+            .collect();
+        places.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        places.into_iter().map(|(_, _, p)| p).collect()
     }
 }
 
@@ -1095,6 +1142,39 @@ mod tests {
             ws.others("a.md").done_item("nested", true).unwrap().file,
             "b.md"
         );
+    }
+
+    #[test]
+    fn every_file_sharing_a_key_gets_its_own_answer_from_one_lookup() {
+        // The items of a key are gathered once per change and shared by every file that
+        // asks; each still gets the first file other than itself, and each kind of question
+        // its own answer.
+        let mut ws = WorkspaceIndex::default();
+        for n in 0..40 {
+            let state = if n == 25 { 'x' } else { ' ' };
+            let text = format!("- [{state}] Shared\n- Area\n  - [ ] Shared\n");
+            let name = format!("{n:02}.md");
+            ws.update(&name, &name, index(&text));
+        }
+        for n in 0..40 {
+            let name = format!("{n:02}.md");
+            let others = ws.others(&name);
+            let first = if n == 0 { "01.md" } else { "00.md" };
+            assert_eq!(others.same_item("shared", true, true).unwrap().file, first);
+            let nested = others.same_item("shared", true, true).unwrap();
+            assert_eq!((nested.file.as_str(), nested.start.line), (first, 0));
+            assert_eq!(
+                others.same_item("shared", false, true).unwrap().start.line,
+                0
+            );
+            let done = others.done_item("shared", true).map(|hit| hit.file);
+            assert_eq!(done.as_deref(), (n != 25).then_some("25.md"));
+        }
+        // A change is seen at once by every file.
+        ws.update("25.md", "25.md", index("- [ ] Shared\n"));
+        ws.update("30.md", "30.md", index("- [x] Shared\n"));
+        let done = ws.others("00.md").done_item("shared", true).unwrap();
+        assert_eq!(done.file, "30.md");
     }
 
     #[test]
