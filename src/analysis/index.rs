@@ -439,6 +439,11 @@ struct Place {
 #[derive(Default)]
 struct KeyTable {
     sorted: Vec<Place>,
+    /// Where each run of hashes sharing their top [`Self::bits`] bits starts in `sorted`
+    /// (one more entry than there are runs), so that a lookup searches a few places rather
+    /// than the whole array: the array outgrows the caches, a lookup is made for every item.
+    starts: Vec<u32>,
+    bits: u32,
     /// Recent places, each with the index of the previous recent place of its hash
     /// ([`NONE`] for the first).
     recent: Vec<(Place, u32)>,
@@ -451,8 +456,9 @@ struct KeyTable {
 impl KeyTable {
     /// The places filed under `hash`, removed files' included.
     fn get(&self, hash: u32) -> impl Iterator<Item = &Place> + '_ {
-        let start = self.sorted.partition_point(|p| p.hash < hash);
-        let end = start + self.sorted[start..].partition_point(|p| p.hash == hash);
+        let run = self.run(hash);
+        let start = run.start + self.sorted[run.clone()].partition_point(|p| p.hash < hash);
+        let end = start + self.sorted[start..run.end].partition_point(|p| p.hash == hash);
         let mut next = self.recent_last.get(&hash).copied().unwrap_or(NONE);
         let chained = std::iter::from_fn(move || {
             let (place, previous) = self.recent.get(next as usize)?;
@@ -500,6 +506,41 @@ impl KeyTable {
         }
         self.sorted.shrink_to_fit();
         self.dead = 0;
+        self.split_into_runs();
+    }
+
+    /// The part of `sorted` that holds the places of `hash`, if any.
+    fn run(&self, hash: u32) -> std::ops::Range<usize> {
+        if self.starts.is_empty() {
+            return 0..self.sorted.len();
+        }
+        let bucket = (u64::from(hash) >> (32 - self.bits)) as usize;
+        self.starts[bucket] as usize..self.starts[bucket + 1] as usize
+    }
+
+    /// Fills [`Self::starts`] for the sorted array: about four places per run, at most
+    /// 2^16 runs (256 KiB).
+    fn split_into_runs(&mut self) {
+        let runs = (self.sorted.len() / 4)
+            .next_power_of_two()
+            .clamp(1, 1 << 16);
+        self.bits = runs.trailing_zeros();
+        self.starts.clear();
+        if self.bits == 0 {
+            self.starts.shrink_to_fit();
+            return;
+        }
+        self.starts.reserve_exact(runs + 1);
+        let mut at = 0;
+        for bucket in 0..runs as u64 {
+            while at < self.sorted.len()
+                && u64::from(self.sorted[at].hash) >> (32 - self.bits) < bucket
+            {
+                at += 1;
+            }
+            self.starts.push(offset(at));
+        }
+        self.starts.push(offset(self.sorted.len()));
     }
 }
 
