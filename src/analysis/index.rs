@@ -679,20 +679,35 @@ impl Others<'_> {
     fn first_match(&self, key: &str, top_level: bool, task: bool, done: bool) -> Option<Elsewhere> {
         let hash = key_hash(key);
         let asked = u8::from(top_level) | (u8::from(task) << 1) | (u8::from(done) << 2);
-        let places = {
-            let mut matches = self
-                .index
+        let lock = || {
+            self.index
                 .matches
                 .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            let known = matches.entry((hash, asked)).or_default();
-            if let Some((_, places)) = known.iter().find(|(k, _)| &**k == key) {
-                Arc::clone(places)
-            } else {
-                let places = self.places(hash, key, top_level, task, done);
-                known.push((key.into(), Arc::clone(&places)));
-                places
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        };
+        let find = |known: &Vec<Matches>| {
+            let (_, places) = known.iter().find(|(k, _)| &**k == key)?;
+            Some(Arc::clone(places))
+        };
+        let known = lock().get(&(hash, asked)).and_then(find);
+        let places = if let Some(places) = known {
+            places
+        } else {
+            // Most items are alone under their hash: if it is this file's, there is nothing
+            // elsewhere, and nothing worth keeping.
+            let mut filed = self.index.keys.get(hash);
+            match (filed.next(), filed.next()) {
+                (None, _) => return None,
+                (Some(p), None) if Some(p.file as usize) == self.this => return None,
+                _ => {}
             }
+            let places = self.places(hash, key, top_level, task, done);
+            let mut matches = lock();
+            let known = matches.entry((hash, asked)).or_default();
+            if find(known).is_none() {
+                known.push((key.into(), Arc::clone(&places)));
+            }
+            places
         };
         let place = places.iter().find(|p| Some(p.file as usize) != self.this)?;
         let entry = self.index.files[place.file as usize].as_ref()?;
@@ -1211,6 +1226,19 @@ mod tests {
             let done = others.done_item("shared", true).map(|hit| hit.file);
             assert_eq!(done.as_deref(), (n != 25).then_some("25.md"));
         }
+        // A key held by one file alone, once or twice, is nowhere else.
+        ws.update(
+            "solo.md",
+            "solo.md",
+            index("- [x] Once\n- [x] Twice\n- [x] Twice\n"),
+        );
+        let solo = ws.others("solo.md");
+        assert_eq!(solo.same_item("once", true, true), None);
+        assert_eq!(solo.done_item("twice", true), None);
+        assert_eq!(
+            ws.others("00.md").done_item("twice", true).unwrap().file,
+            "solo.md"
+        );
         // A change is seen at once by every file.
         ws.update("25.md", "25.md", index("- [ ] Shared\n"));
         ws.update("30.md", "30.md", index("- [x] Shared\n"));
