@@ -34,7 +34,7 @@ pub const SIMILAR_WORDS: f64 = 0.5;
 pub const IN_PLACE_MAX_LINES: usize = 4;
 /// Out of place, how much more of its words a new item must share with the old item it
 /// continues than with any other old item of its hunk.
-pub const WORDS_MARGIN: f64 = 0.1;
+pub const WORDS_MARGIN: f64 = 0.05;
 /// Pass 4 scores every remaining pair up to this many, else only pairs within one hunk.
 const MAX_SCORED_PAIRS: usize = 20_000;
 
@@ -1715,5 +1715,32 @@ mod tests {
         assert!(similarity(merge, dp) >= SIMILAR_TEXT);
         assert!(word_similarity(merge, dp) < SIMILAR_WORDS);
         assert!(word_similarity("add dark mode", "support dark mode in settings") >= SIMILAR_WORDS);
+    }
+
+    #[test]
+    fn words_margin() {
+        // A lecture renamed continues it: it shares clearly more words with it than with the
+        // next lecture of the list.
+        let new = "cse373 2020 - lecture 23 - np-completeness (video";
+        let was = word_similarity(
+            new,
+            "cse373 2012 - lecture 23 - introduction to np-completeness (video",
+        );
+        let next = word_similarity(
+            new,
+            "cse373 2012 - lecture 25 - np-completeness challenge (video",
+        );
+        assert!(was >= next + WORDS_MARGIN);
+        // A summary line as like two removed items continues neither.
+        let new = "housing system (decoration, room unlocking";
+        let first = word_similarity(
+            new,
+            "housing system: drag-and-drop furniture arrangement (\"decoration mode",
+        );
+        let second = word_similarity(
+            new,
+            "housing system ii: wallpapers, flooring, and room expansions",
+        );
+        assert!(second < first + WORDS_MARGIN);
     }
 }
