@@ -4,11 +4,11 @@
 //! `.git/tickmark/history-<hash of the path>.json` (never in the work tree). It holds the
 //! history of the HEAD it was built for; a process whose HEAD is that one uses it as is, one
 //! whose HEAD moved forward catches up from it, and one on another line of history builds
-//! anew. The file starts with a header line (format version, length and checksum of the
-//! body); a file of another version, cut short, altered, naming another path or holding an
-//! index out of range is ignored and later replaced. Writes go to a temporary file renamed
-//! into place, so a reader never sees half a file. A git dir that cannot be written to
-//! simply has no cache.
+//! anew. The file starts with a header line (format version, revision of the pairing rules,
+//! length and checksum of the body); a file of another version or rules, cut short,
+//! altered, naming another path or holding an index out of range is ignored and later
+//! replaced. Writes go to a temporary file renamed into place, so a reader never sees half a
+//! file. A git dir that cannot be written to simply has no cache.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -21,6 +21,10 @@ use crate::analysis::{Level, State};
 
 /// Changes whenever the layout below changes: a file of another version is ignored.
 const FORMAT: &str = "tickmark-history 2";
+/// Changes whenever pairing may read a history differently (a new rule, a threshold): a file
+/// kept by other rules is ignored and built anew, so a new rule shows on histories kept
+/// before it.
+pub const RULES: u32 = 2;
 
 /// Where the history of `path` (in the repository whose common git dir is `git_dir`) is kept.
 pub fn cache_file(git_dir: &Path, path: &str) -> PathBuf {
@@ -244,7 +248,12 @@ fn encode(history: &FileHistory) -> Vec<u8> {
             .collect(),
     };
     let body = serde_json::to_vec(&disk).unwrap_or_default();
-    let mut out = format!("{FORMAT} {} {:016x}\n", body.len(), checksum(&body)).into_bytes();
+    let mut out = format!(
+        "{FORMAT} rules {RULES} {} {:016x}\n",
+        body.len(),
+        checksum(&body)
+    )
+    .into_bytes();
     out.extend_from_slice(&body);
     out
 }
@@ -303,7 +312,11 @@ fn decode(bytes: &[u8], git_dir: &Path, path: &str) -> Option<FileHistory> {
     let newline = bytes.iter().position(|&b| b == b'\n')?;
     let header = std::str::from_utf8(&bytes[..newline]).ok()?;
     let body = &bytes[newline + 1..];
-    let rest = header.strip_prefix(FORMAT)?.strip_prefix(' ')?;
+    let rest = header.strip_prefix(FORMAT)?.strip_prefix(" rules ")?;
+    let (rules, rest) = rest.split_once(' ')?;
+    if rules.parse::<u32>().ok()? != RULES {
+        return None;
+    }
     let (length, sum) = rest.split_once(' ')?;
     if length.parse::<usize>().ok()? != body.len()
         || u64::from_str_radix(sum, 16).ok()? != checksum(body)

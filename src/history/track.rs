@@ -32,6 +32,9 @@ pub const SIMILAR_TEXT: f64 = 0.5;
 pub const SIMILAR_WORDS: f64 = 0.5;
 /// Hunks larger than this are not paired in place.
 pub const IN_PLACE_MAX_LINES: usize = 4;
+/// Out of place, how much more of its words a new item must share with the old item it
+/// continues than with any other old item of its hunk.
+pub const WORDS_MARGIN: f64 = 0.05;
 /// Pass 4 scores every remaining pair up to this many, else only pairs within one hunk.
 const MAX_SCORED_PAIRS: usize = 20_000;
 
@@ -1056,6 +1059,9 @@ pub fn pair(
         .map(|(j, snap)| new_to_old[j].is_none() && !snap.field && !reserved(snap.norm))
         .collect();
     let mut similar = Scorer::default();
+    // Of each new item in a hunk rewritten out of place, the old items of its hunk that share
+    // most of its words.
+    let mut rivals = vec![Rival::none(); new.len()];
 
     // Pass 3: within each hunk, the assignment with the best total similarity.
     for hunk in &hunks {
@@ -1080,16 +1086,46 @@ pub fn pair(
         } else {
             SIMILAR_TEXT
         };
+        // Word similarities out of place; `None` where a side is a bare URL (no words to
+        // weigh: its URL decides).
+        let words: Vec<Vec<Option<f64>>> = if in_place {
+            Vec::new()
+        } else {
+            olds.iter()
+                .map(|&k| {
+                    news.iter()
+                        .map(|&j| similar.worded(interner, &old.items[k].0, &new[j]))
+                        .collect()
+                })
+                .collect()
+        };
+        if !in_place {
+            for (column, &j) in news.iter().enumerate() {
+                let mut best = Rival::default();
+                for (row, &k) in olds.iter().enumerate() {
+                    if let Some(words) = words[row][column] {
+                        best.offer(words, k);
+                    }
+                }
+                rivals[j] = best;
+            }
+        }
         let matrix: Vec<Vec<f64>> = olds
             .iter()
-            .map(|&k| {
+            .enumerate()
+            .map(|(row, &k)| {
                 news.iter()
-                    .map(|&j| {
+                    .enumerate()
+                    .map(|(column, &j)| {
                         let (a, b) = (&old.items[k].0, &new[j]);
                         let score = similar.score(interner, a, b);
                         // Out of place, two texts with no word in common are two items
-                        // ("xdebug" and "debugger" share letters, not a word).
-                        if score >= threshold && (in_place || similar.words(interner, a, b) > 0.0) {
+                        // ("xdebug" and "debugger" share letters, not a word), and a new
+                        // text about as like another old item of its hunk continues neither.
+                        let distinct = in_place
+                            || rivals[j].clear(k, words[row][column])
+                            || shares_url(interner, a, b);
+                        if score >= threshold && distinct {
                             score
                         } else {
                             0.0
@@ -1161,8 +1197,12 @@ pub fn pair(
                 } else {
                     f64::MIN_POSITIVE
                 };
+                let (a, b) = (&old.items[k].0, &new[j]);
                 if score >= SIMILAR_TEXT
-                    && similar.words(interner, &old.items[k].0, &new[j]) >= needed
+                    && similar.words(interner, a, b) >= needed
+                    && (across
+                        || rivals[j].clear(k, similar.worded(interner, a, b))
+                        || shares_url(interner, a, b))
                 {
                     candidates.push((score, k, j));
                 }
@@ -1178,6 +1218,59 @@ pub fn pair(
     }
 
     Pairing { new_to_old }
+}
+
+/// The two old items sharing most words with a new item rewritten out of place: a new text
+/// that shares about as much with two old items ("Housing System (Decoration, Room
+/// Unlocking)" after "Housing System: … (Decoration Mode)" and "Housing System II: …
+/// room expansions") cannot say which it continues, and is a new item, unless it links
+/// where one of them did.
+#[derive(Clone, Copy)]
+struct Rival {
+    /// The best word similarity and its old item; `None` when the hunk is in place (no
+    /// rivalry is weighed).
+    best: Option<(f64, usize)>,
+    /// The second best word similarity.
+    second: f64,
+}
+
+impl Default for Rival {
+    fn default() -> Self {
+        Self {
+            best: Some((0.0, usize::MAX)),
+            second: 0.0,
+        }
+    }
+}
+
+impl Rival {
+    const fn none() -> Self {
+        Self {
+            best: None,
+            second: 0.0,
+        }
+    }
+
+    fn offer(&mut self, words: f64, k: usize) {
+        match self.best {
+            Some((best, _)) if words > best => {
+                self.second = best;
+                self.best = Some((words, k));
+            }
+            _ => self.second = self.second.max(words),
+        }
+    }
+
+    /// Whether old item `k`, sharing `words` with the new item (`None` when either is a
+    /// bare URL), is clearly the one it continues: it shares words, and [`WORDS_MARGIN`]
+    /// more than any other old item does.
+    fn clear(&self, k: usize, words: Option<f64>) -> bool {
+        let (Some((best, at)), Some(words)) = (self.best, words) else {
+            return true;
+        };
+        let other = if at == k { self.second } else { best };
+        words > 0.0 && words >= other + WORDS_MARGIN
+    }
 }
 
 /// Bigrams and words of normalised texts with bare URLs left out, computed once per text.
@@ -1203,6 +1296,15 @@ impl Scorer {
         let first = self.word_set(interner, a.norm).to_vec();
         let second = self.word_set(interner, b.norm);
         word_dice(&first, second)
+    }
+
+    /// [`Self::words`], or `None` when either item has no word (a bare URL).
+    fn worded(&mut self, interner: &Interner, a: &Snap, b: &Snap) -> Option<f64> {
+        if self.word_set(interner, a.norm).is_empty() || self.word_set(interner, b.norm).is_empty()
+        {
+            return None;
+        }
+        Some(self.words(interner, a, b))
     }
 
     fn word_set(&mut self, interner: &Interner, norm: u32) -> &[Box<str>] {
@@ -1234,6 +1336,13 @@ impl Scorer {
         }
         score
     }
+}
+
+/// Whether two items link to the same URL (two "Radix Sort" links to different pages are
+/// told apart by where they lead).
+fn shares_url(interner: &Interner, a: &Snap, b: &Snap) -> bool {
+    let (a, b) = (interner.get(a.text), interner.get(b.text));
+    urls(a).any(|url| urls(b).any(|other| other == url))
 }
 
 /// Whether one of two normalised texts starts with the whole other, at a word boundary, the
@@ -1606,5 +1715,32 @@ mod tests {
         assert!(similarity(merge, dp) >= SIMILAR_TEXT);
         assert!(word_similarity(merge, dp) < SIMILAR_WORDS);
         assert!(word_similarity("add dark mode", "support dark mode in settings") >= SIMILAR_WORDS);
+    }
+
+    #[test]
+    fn words_margin() {
+        // A lecture renamed continues it: it shares clearly more words with it than with the
+        // next lecture of the list.
+        let new = "cse373 2020 - lecture 23 - np-completeness (video";
+        let was = word_similarity(
+            new,
+            "cse373 2012 - lecture 23 - introduction to np-completeness (video",
+        );
+        let next = word_similarity(
+            new,
+            "cse373 2012 - lecture 25 - np-completeness challenge (video",
+        );
+        assert!(was >= next + WORDS_MARGIN);
+        // A summary line as like two removed items continues neither.
+        let new = "housing system (decoration, room unlocking";
+        let first = word_similarity(
+            new,
+            "housing system: drag-and-drop furniture arrangement (\"decoration mode",
+        );
+        let second = word_similarity(
+            new,
+            "housing system ii: wallpapers, flooring, and room expansions",
+        );
+        assert!(second < first + WORDS_MARGIN);
     }
 }

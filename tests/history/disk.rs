@@ -80,6 +80,17 @@ fn a_corrupt_or_foreign_kept_history_is_ignored_and_replaced() {
             format!("{}\n{body}", header.replace("history 1", "history 999")).into_bytes(),
         ),
         (
+            "kept by other rules",
+            format!(
+                "{}\n{body}",
+                header.replace(
+                    &format!("rules {}", disk::RULES),
+                    &format!("rules {}", disk::RULES + 1)
+                )
+            )
+            .into_bytes(),
+        ),
+        (
             "a byte changed",
             format!(
                 "{header}\n{}",

@@ -523,3 +523,125 @@ fn a_bare_url_given_a_title_beside_new_items_is_the_same_item() {
         ]
     );
 }
+
+#[test]
+fn a_new_lecture_in_a_rewritten_list_of_lectures_is_a_new_item() {
+    let repo = TestRepo::new();
+    let lecture = |year: &str, title: &str| {
+        format!("- [ ] [CSE373 {year} - {title} (video)](https://example.com/{year})\n")
+    };
+    let before: String = [
+        "Lecture 11 - Graph Data Structures",
+        "Lecture 12 - Breadth-First Search",
+        "Lecture 13 - Graph Algorithms",
+        "Lecture 14 - Graph Algorithms (con't)",
+        "Lecture 15 - Graph Algorithms (con't 2)",
+        "Lecture 16 - Graph Algorithms (con't 3)",
+    ]
+    .iter()
+    .map(|title| lecture("2012", title))
+    .collect();
+    repo.commit_file(
+        "ROADMAP.md",
+        &format!("# Graphs\n\n- [ ] keep\n{before}"),
+        "2025-01-02",
+        "Ada Lovelace",
+        "Plan",
+    );
+    let after: String = [
+        "Lecture 11 - Graph Data Structures",
+        "Lecture 12 - Graph Traversal",
+        "Lecture 12 - Depth First Search",
+        "Lecture 13 - Minimum Spanning Trees",
+        "Lecture 14 - Minimum Spanning Trees (con't)",
+        "Lecture 15 - Graph Algorithms (con't 2)",
+    ]
+    .iter()
+    .map(|title| lecture("2020", title))
+    .collect();
+    let last = format!("# Graphs\n\n- [ ] keep\n{after}");
+    repo.commit_file(
+        "ROADMAP.md",
+        &last,
+        "2025-01-04",
+        "Grace Hopper",
+        "New videos",
+    );
+    let history = repo.history("ROADMAP.md").expect("history");
+    // "Graph Traversal" shares as many words with four of the old lectures: it replaced one.
+    assert_eq!(
+        events(&history, &last, 5),
+        ["2025-01-04 Grace Hopper: added (open) in “Graphs”"]
+    );
+    // The lectures that stayed continue.
+    for line in [4, 9] {
+        let events = events(&history, &last, line);
+        assert_eq!(events.len(), 2, "{events:?}");
+        assert!(
+            events[1].starts_with("2025-01-04 Grace Hopper: reworded"),
+            "{events:?}"
+        );
+    }
+}
+
+#[test]
+fn a_new_item_as_like_two_old_ones_continues_neither() {
+    let repo = TestRepo::new();
+    repo.commit_file(
+        "ROADMAP.md",
+        "# Roadmap\n\n## Phase 3: Meta-Game\n\
+         - [x] **Housing System:** Drag-and-drop furniture arrangement (\"Decoration Mode\").\n\
+         - [ ] **Housing System II:** Wallpapers, flooring, and room expansions.\n\
+         - [ ] **Social Features:** Asynchronous pet visits via QR codes.\n\
+         - [ ] **Localization:** Support for Spanish, French, and Japanese.\n",
+        "2025-01-02",
+        "Ada Lovelace",
+        "Plan",
+    );
+    let last = "# Roadmap\n\n## Phase 1: Core Foundation\n\
+                - [x] Basic Pet Stats (Hunger, Energy, Happiness)\n\
+                - [x] Housing System (Decoration, Room Unlocking)\n\
+                - [x] Career System (Minigames, Progression)\n";
+    repo.commit_file("ROADMAP.md", last, "2025-01-04", "Grace Hopper", "Rewrite");
+    let history = repo.history("ROADMAP.md").expect("history");
+    assert_eq!(
+        events(&history, last, 5),
+        ["2025-01-04 Grace Hopper: added (done) in “Phase 1: Core Foundation”"]
+    );
+}
+
+#[test]
+fn items_alike_in_words_are_told_apart_by_their_links() {
+    let repo = TestRepo::new();
+    repo.commit_file(
+        "ROADMAP.md",
+        "# Sorting\n\n- [x] keep\n\
+         - [x] Radix Sort: http://www.cs.yale.edu/notes.html#radixSort\n\
+         - [x] Radix Sort: https://www.youtube.com/watch?v=xhr26ia4k38\n\
+         - [x] Counting Sort: https://www.youtube.com/watch?v=Nz1KZXbghj8\n",
+        "2025-01-02",
+        "Ada Lovelace",
+        "Plan",
+    );
+    let last = "# Sorting\n\n- [x] keep\n\
+                - [x] [Radix Sort (video)](https://www.youtube.com/watch?v=xhr26ia4k38)\n\
+                - [x] [Radix Sort](http://www.cs.yale.edu/notes.html#radixSort)\n\
+                - [x] [Counting Sort (video)](https://www.youtube.com/watch?v=Nz1KZXbghj8)\n\
+                - [ ] [Bucket Sort](https://example.com/bucket)\n";
+    repo.commit_file("ROADMAP.md", last, "2025-01-04", "Grace Hopper", "Links");
+    let history = repo.history("ROADMAP.md").expect("history");
+    assert_eq!(
+        events(&history, last, 4),
+        [
+            "2025-01-02 Ada Lovelace: added (done) in “Sorting”",
+            "2025-01-04 Grace Hopper: reworded (was “Radix Sort: https://www.youtube.com/watch?v=xhr26ia4k38”)",
+        ]
+    );
+    assert_eq!(
+        events(&history, last, 5),
+        [
+            "2025-01-02 Ada Lovelace: added (done) in “Sorting”",
+            "2025-01-04 Grace Hopper: reworded (was “Radix Sort: http://www.cs.yale.edu/notes.html#radixSort”)",
+        ]
+    );
+}
