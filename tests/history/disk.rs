@@ -77,7 +77,11 @@ fn a_corrupt_or_foreign_kept_history_is_ignored_and_replaced() {
         ("cut short", good[..good.len() / 2].to_vec()),
         (
             "another version",
-            format!("{}\n{body}", header.replace("history 1", "history 999")).into_bytes(),
+            format!(
+                "{}\n{body}",
+                header.replacen("tickmark-history ", "tickmark-history 99", 1)
+            )
+            .into_bytes(),
         ),
         (
             "kept by other rules",
@@ -100,6 +104,7 @@ fn a_corrupt_or_foreign_kept_history_is_ignored_and_replaced() {
         ),
     ];
     for (what, bytes) in cases {
+        assert_ne!(bytes, good, "{what}: the case alters the kept file");
         std::fs::write(&file, bytes).unwrap();
         assert_eq!(history_json(repo.path(), "ROADMAP.md:6"), first, "{what}");
         assert_eq!(std::fs::read(&file).unwrap(), good, "{what}: replaced");
