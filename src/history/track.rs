@@ -1320,6 +1320,11 @@ impl Scorer {
         if a.norm == b.norm {
             return 1.0;
         }
+        // A table of contents entry is a way to a heading, not a task: it continues only
+        // another entry, whatever words it shares with an item that left for that heading.
+        if toc_entry(interner.get(a.text)) != toc_entry(interner.get(b.text)) {
+            return 0.0;
+        }
         let first = self.grams(interner, a.norm).to_vec();
         let second = self.grams(interner, b.norm);
         if first.is_empty() || second.is_empty() {
@@ -1336,6 +1341,22 @@ impl Scorer {
         }
         score
     }
+}
+
+/// Whether an item starts with a link to a heading of the document
+/// (`[Floating Point Numbers](#floating-point-numbers)`, perhaps followed by a remark), as a
+/// table of contents lists them.
+fn toc_entry(text: &str) -> bool {
+    let Some(rest) = text.trim().strip_prefix('[') else {
+        return false;
+    };
+    let Some((label, target)) = rest.split_once("](#") else {
+        return false;
+    };
+    !label.contains(']')
+        && target
+            .split_once(')')
+            .is_some_and(|(anchor, _)| !anchor.is_empty() && !anchor.contains(['(', ' ']))
 }
 
 /// Whether two items link to the same URL (two "Radix Sort" links to different pages are
@@ -1715,6 +1736,23 @@ mod tests {
         assert!(similarity(merge, dp) >= SIMILAR_TEXT);
         assert!(word_similarity(merge, dp) < SIMILAR_WORDS);
         assert!(word_similarity("add dark mode", "support dark mode in settings") >= SIMILAR_WORDS);
+    }
+
+    #[test]
+    fn a_toc_entry_is_a_link_to_a_heading_alone() {
+        assert!(toc_entry(
+            "[Floating Point Numbers](#floating-point-numbers)"
+        ));
+        assert!(toc_entry(" [C++](#c-1) "));
+        assert!(!toc_entry("**How floating point numbers are stored:**"));
+        assert!(!toc_entry("[Docs](https://example.com/#intro)"));
+        assert!(toc_entry(
+            "[System Design](#system-design) (if you have 4+ years)"
+        ));
+        assert!(!toc_entry(
+            "[Docs](https://example.com) and [Intro](#intro)"
+        ));
+        assert!(!toc_entry("[Empty](#)"));
     }
 
     #[test]

@@ -645,3 +645,41 @@ fn items_alike_in_words_are_told_apart_by_their_links() {
         ]
     );
 }
+
+#[test]
+fn a_table_of_contents_entry_never_continues_an_item_that_became_its_heading() {
+    let repo = TestRepo::new();
+    repo.commit_file(
+        "ROADMAP.md",
+        "# Plan\n\n## Table of Contents\n\n- [Prerequisites](#prerequisites)\n\n## Prerequisites\n\n- [x] **How floating point numbers are stored:**\n- [ ] keep\n",
+        "2025-01-02",
+        "Ada Lovelace",
+        "Plan",
+    );
+    // The item becomes a heading of its own; the contents list a link to it.
+    let last = "# Plan\n\n## Table of Contents\n\n- [Prerequisites](#prerequisites)\n- [Floating Point Numbers](#floating-point-numbers)\n\n## Prerequisites\n\n- [ ] keep\n\n### Floating Point Numbers\n\n- [ ] [Floating point video](https://example.com/fp)\n";
+    repo.commit_file("ROADMAP.md", last, "2025-01-04", "Grace Hopper", "Headings");
+    let history = repo.history("ROADMAP.md").expect("history");
+    assert_eq!(
+        events(&history, last, 6),
+        ["2025-01-04 Grace Hopper: added (plain item) in “Table of Contents”"]
+    );
+    // Entries still continue entries.
+    let renamed = last.replace(
+        "[Prerequisites](#prerequisites)",
+        "[Prerequisite knowledge](#prerequisite-knowledge)",
+    );
+    repo.commit_file(
+        "ROADMAP.md",
+        &renamed,
+        "2025-01-06",
+        "Ada Lovelace",
+        "Rename",
+    );
+    let history = repo.history("ROADMAP.md").expect("history");
+    let events = events(&history, &renamed, 5);
+    assert_eq!(
+        events[0], "2025-01-02 Ada Lovelace: added (plain item) in “Table of Contents”",
+        "{events:?}"
+    );
+}
