@@ -1328,9 +1328,7 @@ impl Scorer {
         let first = self.grams(interner, a.norm).to_vec();
         let second = self.grams(interner, b.norm);
         if first.is_empty() || second.is_empty() {
-            let (a, b) = (interner.get(a.text), interner.get(b.text));
-            let shared = urls(a).any(|url| urls(b).any(|other| other == url));
-            return if shared { 1.0 } else { 0.0 };
+            return if shares_url(interner, a, b) { 1.0 } else { 0.0 };
         }
         let score = dice(&first, second);
         // One text continuing the other ("Parallel parser" and "Parallel parser (and maybe
@@ -1739,7 +1737,7 @@ mod tests {
     }
 
     #[test]
-    fn a_toc_entry_is_a_link_to_a_heading_alone() {
+    fn a_toc_entry_starts_with_a_link_to_a_heading() {
         assert!(toc_entry(
             "[Floating Point Numbers](#floating-point-numbers)"
         ));
