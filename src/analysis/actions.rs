@@ -177,6 +177,24 @@ pub fn actions(
     range: TextRange,
     default_priorities: &[Level],
 ) -> Vec<Action> {
+    actions_with(
+        text,
+        doc,
+        range,
+        &doc.allowed_levels(default_priorities),
+        move_done_items(text, doc),
+    )
+}
+
+/// [`actions`] of a part of a document (`text` and `doc`), given what depends on the whole
+/// of it: the priority levels it allows and its [`move_done_items`] action.
+pub fn actions_with(
+    text: &str,
+    doc: &Document,
+    range: TextRange,
+    allowed: &[Level],
+    move_done: Option<Action>,
+) -> Vec<Action> {
     let first = doc.line_index.line_of(range.start);
     let mut last = doc.line_index.line_of(range.end);
     if last > first && doc.line_index.line_start(last) == Some(range.end) {
@@ -192,7 +210,7 @@ pub fn actions(
                 .map(|&id| &doc.items[id])
                 .filter(|_| first != last)
         }) {
-            item_actions(text, doc, item.id, default_priorities, &mut out);
+            item_actions(text, doc, item.id, allowed, &mut out);
         }
     } else {
         let any_open = tasks
@@ -216,9 +234,7 @@ pub fn actions(
             ));
         }
     }
-    if let Some(action) = move_done_items(text, doc) {
-        out.push(action);
-    }
+    out.extend(move_done);
     if let Some(id) = doc.item_at_line(first).map(|i| i.id) {
         if let Some(action) = sort_by_priority(text, doc, id) {
             out.push(action);
@@ -234,13 +250,7 @@ fn set_all(text: &str, doc: &Document, ids: &[ItemId], ch: char) -> Vec<Edit> {
         .collect()
 }
 
-fn item_actions(
-    text: &str,
-    doc: &Document,
-    id: ItemId,
-    default_priorities: &[Level],
-    out: &mut Vec<Action>,
-) {
+fn item_actions(text: &str, doc: &Document, id: ItemId, allowed: &[Level], out: &mut Vec<Action>) {
     let item = &doc.items[id];
     match (item.kind, item.checkbox) {
         (ItemKind::Task(state), Some(checkbox)) => {
@@ -285,7 +295,7 @@ fn item_actions(
         return;
     }
     let current = doc.tags_of(item).first();
-    for level in doc.allowed_levels(default_priorities) {
+    for &level in allowed {
         if current.is_some_and(|t| t.level == level) {
             continue;
         }
@@ -381,30 +391,43 @@ fn done_section(doc: &Document) -> Option<usize> {
         .map(|s| s.id)
 }
 
-/// `Move done items to the done section`: top-level done tasks (with everything below them
-/// closed) outside the done section move, subtrees whole, to the end of its list.
-pub fn move_done_items(text: &str, doc: &Document) -> Option<Action> {
-    let target = done_section(doc)?;
-    let section = &doc.sections[target];
-    let movable: Vec<ItemId> = doc
-        .items
+/// The range of the section done items move to, when `doc` has one.
+pub fn done_target(doc: &Document) -> Option<TextRange> {
+    done_section(doc).map(|id| doc.sections[id].range)
+}
+
+/// The items [`move_done_items`] moves: top-level done tasks with everything below them
+/// closed, outside any done section and outside `target` (the range of the section they move
+/// to, when it is in `doc`).
+pub fn movable_done(doc: &Document, target: Option<TextRange>) -> Vec<ItemId> {
+    doc.items
         .iter()
         .filter(|i| {
             i.parent().is_none()
                 && !i.is_legend
                 && i.state() == Some(State::Done)
                 && !i.section().is_some_and(|s| doc.sections[s].done)
-                && !section.range.contains(i.range.start)
-                // An item holding the done heading (`- [x] a` then an indented `# Done`)
-                // would be moved into itself.
-                && !i.range.contains(section.range.start)
+                && target.is_none_or(|t| {
+                    !t.contains(i.range.start)
+                    // An item holding the done heading (`- [x] a` then an indented `# Done`)
+                    // would be moved into itself.
+                    && !i.range.contains(t.start)
+                })
                 && doc
                     .descendants(i.id)
                     .iter()
                     .all(|&d| doc.items[d].state().is_none_or(State::is_closed))
         })
         .map(|i| i.id)
-        .collect();
+        .collect()
+}
+
+/// `Move done items to the done section`: top-level done tasks (with everything below them
+/// closed) outside the done section move, subtrees whole, to the end of its list.
+pub fn move_done_items(text: &str, doc: &Document) -> Option<Action> {
+    let target = done_section(doc)?;
+    let section = &doc.sections[target];
+    let movable = movable_done(doc, Some(section.range));
     if movable.is_empty() {
         return None;
     }

@@ -26,8 +26,10 @@ use super::front_matter;
 use super::index::Elsewhere;
 use super::limits;
 use super::model::{Document, ItemId, Level, Section, SectionId, Suppression};
+use super::outline::{self, Fold};
 use super::parse::{self, markdown_options};
 use super::rules::{self, duplicate_item, progress_claim, unknown_priority};
+use super::stats::Counts;
 use super::stitch;
 use super::text::{self, TextRange};
 use super::{Inputs, Settings};
@@ -89,9 +91,14 @@ struct Analysed {
     revision: u64,
     /// The items `duplicate-item` compares and their keys.
     keys: Vec<(String, ItemId)>,
+    /// The progress of each section within the shard, once asked for.
+    counts: std::sync::OnceLock<Vec<Counts>>,
+    /// The shard's folds, in its own lines, once asked for.
+    folds: std::sync::OnceLock<Vec<Fold>>,
 }
 
 /// One shard of an [`Incremental`], as [`Incremental::shards`] shows it.
+#[derive(Clone, Copy)]
 pub struct ShardView<'a> {
     /// Changes whenever the shard's diagnostics do, and differs between shards.
     pub revision: u64,
@@ -105,6 +112,25 @@ pub struct ShardView<'a> {
     pub doc: &'a Document,
     /// Every rule's diagnostics but `duplicate-item`'s, in offsets of `text`, sorted.
     pub diagnostics: &'a [Diagnostic],
+    analysed: &'a Analysed,
+}
+
+impl<'a> ShardView<'a> {
+    /// The progress of each of the shard's sections within the shard
+    /// ([`outline::section_counts`] of its model), made once per analysis of the shard.
+    pub fn section_counts(&self) -> &'a [Counts] {
+        self.analysed
+            .counts
+            .get_or_init(|| outline::section_counts(self.doc))
+    }
+
+    /// The shard's folds in its own lines ([`outline::folding_ranges`] of its model), made
+    /// once per analysis of the shard.
+    pub fn folds(&self) -> &'a [Fold] {
+        self.analysed
+            .folds
+            .get_or_init(|| outline::folding_ranges(self.text, self.doc))
+    }
 }
 
 /// An item of a shard.
@@ -298,6 +324,49 @@ impl Incremental {
         out
     }
 
+    /// Whether any diagnostic of the whole text (of [`Self::diagnostics`]) passes `f`.
+    pub fn any_diagnostic(&self, f: impl Fn(&Diagnostic) -> bool) -> bool {
+        let costly_skipped = self.exceeded().is_some_and(|e| e.skips_costly());
+        self.shards
+            .iter()
+            .filter_map(|shard| shard.analysed.as_ref())
+            .flat_map(|a| &a.own)
+            .any(|d| !(costly_skipped && d.code == Code::ProgressClaim) && f(d))
+            || self.document_wide().iter().any(f)
+    }
+
+    /// The diagnostics of the whole text (of [`Self::diagnostics`]) that start in `shard`,
+    /// sorted, each twice: in the shard's offsets without its related places, and as it is
+    /// in the whole text. `None` when one of them, or a fix of it, reaches out of the shard.
+    pub fn diagnostics_in(&self, shard: &ShardView<'_>) -> Option<Vec<(Diagnostic, Diagnostic)>> {
+        let costly_skipped = self.exceeded().is_some_and(|e| e.skips_costly());
+        let end = shard.start + shard.text.len();
+        let mut out = Vec::new();
+        for d in shard
+            .diagnostics
+            .iter()
+            .filter(|d| !(costly_skipped && d.code == Code::ProgressClaim))
+        {
+            let whole = shifted(d, shard.start);
+            out.push((localized(&whole, shard.start, end)?, whole));
+        }
+        for d in self.document_wide() {
+            if d.range.start >= shard.start && d.range.start < end {
+                out.push((localized(&d, shard.start, end)?, d));
+            }
+        }
+        out.sort_by(|(a, _), (b, _)| {
+            (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code))
+        });
+        Some(out)
+    }
+
+    /// The priority levels the whole document allows: its legend's, else the default ones
+    /// ([`Document::allowed_levels`] of the whole text).
+    pub fn allowed_levels(&self) -> &[Level] {
+        &self.allowed
+    }
+
     /// The model of the whole text, stitched from the shards' own: what [`super::parse`]
     /// gives for the whole text, without parsing it again. Call [`Self::refresh`] after
     /// editing first.
@@ -344,6 +413,7 @@ impl Incremental {
                 line_index: &a.doc.line_index,
                 doc: &a.doc,
                 diagnostics: &a.own,
+                analysed: a,
             })
         })
     }
@@ -1001,6 +1071,8 @@ fn analysed(text: &str, doc: Document, inputs: &Inputs<'_>, settings: &Settings)
         own: Vec::new(),
         revision: 0,
         keys,
+        counts: std::sync::OnceLock::new(),
+        folds: std::sync::OnceLock::new(),
     }
 }
 
@@ -1105,6 +1177,25 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
         i -= 1;
     }
     i
+}
+
+/// `d`, of the whole text, in the offsets of the part `start..end` of it, without its related
+/// places; `None` when it or a fix of it reaches out of the part.
+pub fn localized(d: &Diagnostic, start: usize, end: usize) -> Option<Diagnostic> {
+    let local = |r: TextRange| {
+        (r.start >= start && r.end <= end).then(|| TextRange::new(r.start - start, r.end - start))
+    };
+    let mut out = Diagnostic {
+        related: Vec::new(),
+        ..d.clone()
+    };
+    out.range = local(d.range)?;
+    for fix in &mut out.fixes {
+        for edit in &mut fix.edits {
+            edit.range = local(edit.range)?;
+        }
+    }
+    Some(out)
 }
 
 /// `d` moved `by` bytes later.

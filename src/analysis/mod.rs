@@ -23,6 +23,7 @@ pub mod normalize;
 pub mod outline;
 pub mod parse;
 pub mod rules;
+pub mod sharded;
 pub mod stats;
 pub mod stitch;
 pub mod text;

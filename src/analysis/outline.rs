@@ -226,7 +226,11 @@ pub struct Lens {
 
 /// `3/7 done · 43%` over each section that has tasks.
 pub fn lenses(text: &str, doc: &Document) -> Vec<Lens> {
-    let counts = section_counts(doc);
+    lenses_with(text, doc, &section_counts(doc))
+}
+
+/// [`lenses`] with each section's progress given (by section id).
+pub fn lenses_with(text: &str, doc: &Document, counts: &[Counts]) -> Vec<Lens> {
     doc.sections
         .iter()
         .filter(|s| counts[s.id].total + counts[s.id].cancelled > 0)
@@ -259,6 +263,19 @@ pub fn inlay_hints(text: &str, doc: &Document) -> Vec<Hint> {
 /// The hints of [`inlay_hints`] on `lines` alone (an editor asks for the visible ones): the
 /// items of other lines are not counted.
 pub fn inlay_hints_on(text: &str, doc: &Document, lines: std::ops::Range<usize>) -> Vec<Hint> {
+    inlay_hints_with(text, doc, lines, || {
+        std::borrow::Cow::Owned(section_counts(doc))
+    })
+}
+
+/// [`inlay_hints_on`] with each section's progress given (by section id), asked for only
+/// when a heading is on `lines`.
+pub fn inlay_hints_with<'c>(
+    text: &str,
+    doc: &Document,
+    lines: std::ops::Range<usize>,
+    counts: impl FnOnce() -> std::borrow::Cow<'c, [Counts]>,
+) -> Vec<Hint> {
     let mut out = Vec::new();
     let sections: Vec<&super::model::Section> = doc
         .sections
@@ -266,7 +283,7 @@ pub fn inlay_hints_on(text: &str, doc: &Document, lines: std::ops::Range<usize>)
         .filter(|s| lines.contains(&s.line))
         .collect();
     if !sections.is_empty() {
-        let counts = section_counts(doc);
+        let counts = counts();
         for s in sections {
             let c = counts[s.id];
             if c.total > 0 {
