@@ -11,6 +11,7 @@ use tower_lsp::lsp_types::{
     TextDocumentEdit, TextEdit, Url, WorkspaceEdit,
 };
 
+use crate::analysis::incremental::ShardView;
 use crate::analysis::{
     Code, Diagnostic, Edit, Encoding, LineCol, LineIndex, Place, Severity, TextRange,
 };
@@ -24,6 +25,17 @@ pub struct LineMap<'a> {
     /// The line `text` starts on in the document: 0 for a whole document, more for a part
     /// of one (an incremental analysis shard).
     pub line_base: u32,
+}
+
+/// The line map of one shard of an incremental analysis: its offsets to positions of the
+/// whole document.
+pub fn shard_map<'a>(shard: &ShardView<'a>, encoding: Encoding) -> LineMap<'a> {
+    LineMap {
+        text: shard.text,
+        index: shard.line_index,
+        encoding,
+        line_base: shard.line as u32,
+    }
 }
 
 /// A position the engine already counted in the negotiated encoding.
@@ -84,9 +96,61 @@ pub fn severity(severity: Severity) -> DiagnosticSeverity {
     }
 }
 
+/// Converts byte offsets of a document into LSP positions.
+pub trait Positions {
+    fn position(&self, offset: usize) -> Position;
+
+    fn range(&self, range: TextRange) -> lsp::Range {
+        lsp::Range::new(self.position(range.start), self.position(range.end))
+    }
+
+    fn text_edits(&self, edits: &[Edit]) -> Vec<TextEdit> {
+        edits
+            .iter()
+            .map(|e| TextEdit::new(self.range(e.range), e.insert.to_string()))
+            .collect()
+    }
+}
+
+impl Positions for LineMap<'_> {
+    fn position(&self, offset: usize) -> Position {
+        LineMap::position(self, offset)
+    }
+}
+
+/// Positions of a whole document from the line maps of its parts (an incremental
+/// analysis's shards): an offset is converted in the part that holds it, without a line
+/// index of the whole text.
+pub struct PartsMap<'a> {
+    /// Where each part starts in the document, ascending, the first at 0.
+    starts: Vec<usize>,
+    maps: Vec<LineMap<'a>>,
+}
+
+impl<'a> PartsMap<'a> {
+    /// From each part's start (ascending, the first at 0) and map.
+    pub fn new(parts: impl IntoIterator<Item = (usize, LineMap<'a>)>) -> Self {
+        let (starts, maps) = parts.into_iter().unzip();
+        Self { starts, maps }
+    }
+}
+
+impl Positions for PartsMap<'_> {
+    fn position(&self, offset: usize) -> Position {
+        let i = self
+            .starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1);
+        match self.maps.get(i) {
+            Some(map) => map.position(offset - self.starts[i]),
+            None => Position::default(),
+        }
+    }
+}
+
 /// An engine diagnostic as LSP: code, `codeDescription.href`, source `tickmark`, related
 /// information, and every fix in `data` (`{ "fixes": [{ "title", "safe", "edits" }] }`).
-pub fn diagnostic(map: &LineMap<'_>, uri: &Url, d: &Diagnostic) -> lsp::Diagnostic {
+pub fn diagnostic(map: &impl Positions, uri: &Url, d: &Diagnostic) -> lsp::Diagnostic {
     let related: Vec<DiagnosticRelatedInformation> = d
         .related
         .iter()

@@ -47,6 +47,41 @@ pub struct Live {
     pub wire: WireCache,
     /// The outline as last answered from it.
     pub outline: OutlineCache,
+    /// Answers already serialised for one version, by method (see
+    /// [`super::handlers::direct`]).
+    pub answers: Kept,
+}
+
+/// Serialised results of requests whose answer depends on the version alone (and the
+/// configuration): asked again, they are written as they are.
+#[derive(Debug, Default)]
+pub struct Kept {
+    /// The version and configuration generation the answers are of.
+    of: Option<(i32, u64)>,
+    answers: Vec<Answer>,
+}
+
+impl Kept {
+    /// The answer to `method` kept for `of` (a version and a configuration generation).
+    pub fn get(&self, of: (i32, u64), method: &str) -> Option<Arc<[u8]>> {
+        if self.of != Some(of) {
+            return None;
+        }
+        self.answers
+            .iter()
+            .find(|(m, _)| *m == method)
+            .map(|(_, a)| Arc::clone(a))
+    }
+
+    /// Keeps `answer` to `method` for `of`, forgetting what was kept for another.
+    pub fn put(&mut self, of: (i32, u64), method: &'static str, answer: Arc<[u8]>) {
+        if self.of != Some(of) {
+            self.of = Some(of);
+            self.answers.clear();
+        }
+        self.answers.retain(|(m, _)| *m != method);
+        self.answers.push((method, answer));
+    }
 }
 
 /// A document's incremental analysis, taken out to be refreshed (see
@@ -65,9 +100,6 @@ pub struct Snapshot {
     pub generation: Generation,
     pub text: String,
     pub analysis: Analysis,
-    /// Answers already serialised for this version, by method (see
-    /// [`super::handlers::direct`]): asked again, they are written as they are.
-    pub answers: Answers,
     /// The version's items as the workspace index reads them, made once (for
     /// `workspace/symbol` and the index itself).
     pub items: std::sync::OnceLock<Arc<FileIndex>>,
@@ -87,30 +119,8 @@ impl Snapshot {
     }
 }
 
-/// Serialised results of requests whose answer depends on the version alone.
-#[derive(Debug, Default)]
-pub struct Answers(std::sync::Mutex<Vec<Answer>>);
-
 /// A method and its serialised result.
 type Answer = (&'static str, Arc<[u8]>);
-
-impl Answers {
-    pub fn get(&self, method: &str) -> Option<Arc<[u8]>> {
-        let answers = self.0.lock().ok()?;
-        answers
-            .iter()
-            .find(|(m, _)| *m == method)
-            .map(|(_, a)| Arc::clone(a))
-    }
-
-    pub fn put(&self, method: &'static str, answer: Arc<[u8]>) {
-        if let Ok(mut answers) = self.0.lock() {
-            if !answers.iter().any(|(m, _)| *m == method) {
-                answers.push((method, answer));
-            }
-        }
-    }
-}
 
 /// What an analysis depends on besides the text: the configuration and the workspace index
 /// (another file's items decide the cross-file `duplicate-item`). Each grows on every change.
@@ -369,7 +379,7 @@ pub fn byte_offset(rope: &Rope, pos: Position, encoding: Encoding) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::{Answers, Documents, Generation, Snapshot};
+    use super::{Documents, Generation, Snapshot};
     use crate::analysis::{analyze, Inputs, Settings};
     use std::sync::Arc;
     use tower_lsp::lsp_types::Url;
@@ -384,7 +394,6 @@ mod tests {
             },
             analysis: analyze(&text, &Inputs::default(), &Settings::default()),
             text,
-            answers: Answers::default(),
             items: std::sync::OnceLock::new(),
         })
     }
@@ -410,6 +419,7 @@ mod tests {
             workspace: 0,
             wire: WireCache::default(),
             outline: OutlineCache::default(),
+            answers: super::Kept::default(),
         };
         // Typed while the analysis of version 1 was being made.
         let at = |line, character| Position::new(line, character);

@@ -429,7 +429,6 @@ impl Backend {
                 },
                 text,
                 analysis,
-                answers: documents::Answers::default(),
                 items: std::sync::OnceLock::new(),
             }
         })?;
@@ -451,7 +450,6 @@ impl Backend {
                     diagnostics: Vec::new(),
                 },
                 text,
-                answers: documents::Answers::default(),
                 items: std::sync::OnceLock::new(),
             }
         });

@@ -19,7 +19,7 @@ use crate::analysis::incremental::{Incremental, ShardView};
 use crate::analysis::outline::{self, section_counts, SymbolKind};
 use crate::analysis::stats::Counts;
 use crate::analysis::Encoding;
-use crate::server::convert::LineMap;
+use crate::server::convert::shard_map;
 use crate::server::handlers::outline::symbol;
 
 /// The JSON of each shard's symbols as last written.
@@ -101,7 +101,7 @@ pub fn result(incremental: &Incremental, encoding: Encoding, cache: &mut Outline
     }
     if let Some((head, counts, children)) = open {
         let end = shards.last().map_or(Position::default(), |last| {
-            map_of(last, encoding).position(last.text.len())
+            shard_map(last, encoding).position(last.text.len())
         });
         out.top(head, &counts, &children, end);
     }
@@ -157,18 +157,9 @@ impl Writer {
     }
 }
 
-fn map_of<'a>(shard: &ShardView<'a>, encoding: Encoding) -> LineMap<'a> {
-    LineMap {
-        text: shard.text,
-        index: shard.line_index,
-        encoding,
-        line_base: shard.line as u32,
-    }
-}
-
 /// The symbols of one shard, cut as [`Fragment`] keeps them.
 fn fragment(shard: &ShardView<'_>, encoding: Encoding) -> Fragment {
-    let map = map_of(shard, encoding);
+    let map = shard_map(shard, encoding);
     let doc = shard.doc;
     let counts = section_counts(doc);
     let mut roots = doc.sections.iter().filter(|s| s.parent.is_none());

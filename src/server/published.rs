@@ -132,9 +132,11 @@ pub fn write_list_with(
     }
     let mut wide_json: Vec<(usize, usize, Code, Vec<u8>)> = Vec::with_capacity(wide.len());
     if !wide.is_empty() {
-        let text = incremental.text();
-        let index = LineIndex::new(&text);
-        let map = whole(&text, &index, encoding);
+        let map = convert::PartsMap::new(
+            incremental
+                .shards()
+                .map(|shard| (shard.start, convert::shard_map(&shard, encoding))),
+        );
         for d in &wide {
             let json = serde_json::to_vec(&convert::diagnostic(&map, uri, d)).unwrap_or_default();
             wide_json.push((d.range.start, d.range.end, d.code, json));

@@ -14,7 +14,7 @@ use tower_lsp::lsp_types::{
 use std::sync::Arc;
 
 use crate::analysis::incremental::Incremental;
-use crate::server::documents::Live;
+use crate::server::documents::{Kept, Live};
 use crate::server::outline_wire::OutlineCache;
 use crate::server::published::{self, WireCache};
 use crate::server::{guarded, Backend, MAX_ANALYZED_BYTES};
@@ -74,6 +74,7 @@ fn with_version<T>(
                     workspace,
                     wire: WireCache::default(),
                     outline: OutlineCache::default(),
+                    answers: Kept::default(),
                 })
             })?
         }

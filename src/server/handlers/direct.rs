@@ -13,6 +13,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tower_lsp::jsonrpc::{Error, Result};
 
+use tower_lsp::lsp_types::Url;
+
+use super::diagnostics::with_current;
+use crate::server::documents::Live;
 use crate::server::Backend;
 
 /// The notification that carries a request to be answered directly (see the module docs).
@@ -83,36 +87,37 @@ pub async fn answer(backend: &Backend, request: DirectRequest) {
 
 /// The whole response to `request`.
 fn body(backend: &Backend, request: &DirectRequest) -> Vec<u8> {
-    if let Some((method, snapshot)) = kept(backend, request) {
-        if let Some(result) = snapshot.answers.get(method) {
-            envelope(&request.id, &result)
-        } else {
-            let body = compute(backend, request);
-            if let Some(result) = result_of(&body, &request.id) {
-                snapshot.answers.put(method, result.into());
+    let Some((method, uri)) = kept(request) else {
+        return compute(backend, request);
+    };
+    let config = backend.effective().generation;
+    let get =
+        |live: &mut Live, version: i32| (version, live.answers.get((version, config), method));
+    let version = match with_current(backend, &uri, get) {
+        Ok(Some((_, Some(result)))) => return envelope(&request.id, &result),
+        Ok(Some((version, None))) => version,
+        _ => return compute(backend, request),
+    };
+    let body = compute(backend, request);
+    if let Some(result) = result_of(&body, &request.id) {
+        // Kept only when no edit came since the version was read: the answer is of it.
+        let _ = with_current(backend, &uri, |live, now| {
+            if now == version {
+                live.answers.put((version, config), method, result.into());
             }
-            body
-        }
-    } else {
-        compute(backend, request)
+        });
     }
+    body
 }
 
-/// The method (as a static name) and the current snapshot, for a request whose answer is
-/// kept with the version.
-fn kept(
-    backend: &Backend,
-    request: &DirectRequest,
-) -> Option<(
-    &'static str,
-    std::sync::Arc<crate::server::documents::Snapshot>,
-)> {
+/// The method (as a static name) and the document of a request whose answer is kept with
+/// the version.
+fn kept(request: &DirectRequest) -> Option<(&'static str, Url)> {
     let method = WHOLE_DOCUMENT
         .iter()
         .find(|m| **m == request.method.as_str())?;
     let uri = request.params.get("textDocument")?.get("uri")?.as_str()?;
-    let uri = tower_lsp::lsp_types::Url::parse(uri).ok()?;
-    Some((method, backend.snapshot(&uri).ok()?))
+    Some((method, Url::parse(uri).ok()?))
 }
 
 fn compute(backend: &Backend, request: &DirectRequest) -> Vec<u8> {

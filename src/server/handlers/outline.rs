@@ -5,7 +5,7 @@ use tower_lsp::jsonrpc::Result;
 use tower_lsp::lsp_types::{
     CodeLens, CodeLensParams, Command, DocumentLink, DocumentLinkParams, DocumentSymbol,
     DocumentSymbolParams, DocumentSymbolResponse, FoldingRange, FoldingRangeKind,
-    FoldingRangeParams, InlayHint, InlayHintLabel, InlayHintParams, Location, Range,
+    FoldingRangeParams, InlayHint, InlayHintLabel, InlayHintParams, Location, Position, Range,
     SymbolInformation, SymbolKind, Url, WorkspaceSymbolParams,
 };
 
@@ -13,6 +13,8 @@ use std::sync::Arc;
 
 use crate::analysis::index::{self, FileIndex};
 use crate::analysis::outline::{self, Symbol};
+use crate::analysis::sharded::Tops;
+use crate::analysis::{Encoding, TextRange};
 use crate::server::convert::{self, LineMap};
 use crate::server::outline_wire;
 use crate::server::{document_folder, guarded, Backend};
@@ -137,87 +139,27 @@ pub fn folding_range(
     backend: &Backend,
     params: FoldingRangeParams,
 ) -> Result<Option<Vec<FoldingRange>>> {
-    let snapshot = backend.snapshot(&params.text_document.uri)?;
-    let mut folds = guarded("folding", || {
-        outline::folding_ranges(&snapshot.text, &snapshot.analysis.document)
+    let limit = backend.features().folding_limit;
+    let folds = with_shards(backend, &params.text_document.uri, |tops| {
+        folding_ranges(tops, limit)
     })?;
-    // The client keeps the first ranges up to its limit and drops the rest: do not send them.
-    if let Some(limit) = backend.features().folding_limit {
-        folds.truncate(limit as usize);
-    }
-    Ok(Some(
-        folds
-            .into_iter()
-            .map(|f| FoldingRange {
-                start_line: f.start_line as u32,
-                start_character: None,
-                end_line: f.end_line as u32,
-                end_character: None,
-                kind: Some(FoldingRangeKind::Region),
-                collapsed_text: None,
-            })
-            .collect(),
-    ))
+    Ok(Some(folds))
 }
 
 pub fn code_lens(backend: &Backend, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
-    let snapshot = backend.snapshot(&params.text_document.uri)?;
-    let text = snapshot.text.as_str();
-    let doc = &snapshot.analysis.document;
-    let map = LineMap {
-        text,
-        index: &doc.line_index,
-        encoding: backend.features().encoding,
-        line_base: 0,
-    };
-    let lenses = guarded("code lens", || outline::lenses(text, doc))?;
-    Ok(Some(
-        lenses
-            .into_iter()
-            .map(|l| CodeLens {
-                range: map.range(l.range),
-                command: Some(Command {
-                    title: l.title,
-                    command: String::new(),
-                    arguments: None,
-                }),
-                data: None,
-            })
-            .collect(),
-    ))
+    let encoding = backend.features().encoding;
+    let lenses = with_shards(backend, &params.text_document.uri, |tops| {
+        code_lenses(tops, encoding)
+    })?;
+    Ok(Some(lenses))
 }
 
 pub fn inlay_hint(backend: &Backend, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
-    let snapshot = backend.snapshot(&params.text_document.uri)?;
-    let text = snapshot.text.as_str();
-    let doc = &snapshot.analysis.document;
-    let map = LineMap {
-        text,
-        index: &doc.line_index,
-        encoding: backend.features().encoding,
-        line_base: 0,
-    };
-    let wanted = map.text_range(params.range);
-    // Only the lines asked for (the visible ones) are counted; the range test below keeps the
-    // hints at their ends exactly.
-    let lines = doc.line_index.line_of(wanted.start)..doc.line_index.line_of(wanted.end) + 1;
-    let hints = guarded("inlay hints", || outline::inlay_hints_on(text, doc, lines))?;
-    Ok(Some(
-        hints
-            .into_iter()
-            .filter(|h| wanted.touches(h.offset))
-            .map(|h| InlayHint {
-                position: map.position(h.offset),
-                label: InlayHintLabel::String(h.label),
-                kind: None,
-                text_edits: None,
-                tooltip: None,
-                padding_left: Some(true),
-                padding_right: None,
-                data: None,
-            })
-            .collect(),
-    ))
+    let encoding = backend.features().encoding;
+    let hints = with_shards(backend, &params.text_document.uri, |tops| {
+        inlay_hints(tops, encoding, params.range)
+    })?;
+    Ok(Some(hints))
 }
 
 pub fn document_link(
@@ -225,31 +167,126 @@ pub fn document_link(
     params: DocumentLinkParams,
 ) -> Result<Option<Vec<DocumentLink>>> {
     let uri = params.text_document.uri;
-    let snapshot = backend.snapshot(&uri)?;
     let Some(folder) = document_folder(&uri) else {
         return Ok(Some(Vec::new()));
     };
-    let text = snapshot.text.as_str();
-    let doc = &snapshot.analysis.document;
-    let map = LineMap {
-        text,
-        index: &doc.line_index,
-        encoding: backend.features().encoding,
-        line_base: 0,
+    let encoding = backend.features().encoding;
+    let links = with_shards(backend, &uri, |tops| {
+        document_links(tops, encoding, &folder)
+    })?;
+    Ok(Some(links))
+}
+
+/// Runs `f` on the shards of the current analysis of `uri` (brought up to date); nothing
+/// for a document too large to analyse.
+fn with_shards<T: Default>(
+    backend: &Backend,
+    uri: &Url,
+    f: impl FnOnce(&Tops<'_>) -> T,
+) -> Result<T> {
+    let answer =
+        super::diagnostics::with_current(backend, uri, |live, _| f(&Tops::new(&live.incremental)))?;
+    Ok(answer.unwrap_or_default())
+}
+
+/// The folds of the whole document, up to the client's limit: it keeps the first ranges up
+/// to its limit and drops the rest, so they are not sent.
+pub(crate) fn folding_ranges(tops: &Tops<'_>, limit: Option<u32>) -> Vec<FoldingRange> {
+    let mut folds = tops.folding_ranges();
+    if let Some(limit) = limit {
+        folds.truncate(limit as usize);
+    }
+    folds
+        .into_iter()
+        .map(|f| FoldingRange {
+            start_line: f.start_line as u32,
+            start_character: None,
+            end_line: f.end_line as u32,
+            end_character: None,
+            kind: Some(FoldingRangeKind::Region),
+            collapsed_text: None,
+        })
+        .collect()
+}
+
+/// A progress lens over each section that has tasks.
+pub(crate) fn code_lenses(tops: &Tops<'_>, encoding: Encoding) -> Vec<CodeLens> {
+    let mut out = Vec::new();
+    for (shard, lenses) in tops.lenses() {
+        let map = convert::shard_map(&shard, encoding);
+        out.extend(lenses.into_iter().map(|l| CodeLens {
+            range: map.range(l.range),
+            command: Some(Command {
+                title: l.title,
+                command: String::new(),
+                arguments: None,
+            }),
+            data: None,
+        }));
+    }
+    out
+}
+
+/// The hints within `range` (the visible lines): only the items of its lines are counted,
+/// and the hints at its ends are kept exactly.
+fn inlay_hints(tops: &Tops<'_>, encoding: Encoding, range: Range) -> Vec<InlayHint> {
+    let (from, to) = if range.start <= range.end {
+        (range.start, range.end)
+    } else {
+        (range.end, range.start)
     };
-    Ok(Some(
-        doc.links
-            .iter()
-            .filter_map(|link| {
-                let path = link.relative_path.as_ref()?;
-                let target = Url::from_file_path(folder.join(path)).ok()?;
-                Some(DocumentLink {
-                    range: map.range(link.destination),
-                    target: Some(target),
+    let lines = from.line as usize..to.line as usize + 1;
+    let mut out = Vec::new();
+    for (shard, hints) in tops.inlay_hints_on(lines) {
+        let map = convert::shard_map(&shard, encoding);
+        // The range in the shard's offsets, clamped to the text as the whole document's
+        // would be.
+        let local = |p: Position| {
+            if (p.line as usize) < shard.line {
+                0
+            } else {
+                map.offset(p)
+            }
+        };
+        let wanted = TextRange::new(local(from), local(to));
+        out.extend(
+            hints
+                .into_iter()
+                .filter(|h| wanted.touches(h.offset))
+                .map(|h| InlayHint {
+                    position: map.position(h.offset),
+                    label: InlayHintLabel::String(h.label),
+                    kind: None,
+                    text_edits: None,
                     tooltip: None,
+                    padding_left: Some(true),
+                    padding_right: None,
                     data: None,
-                })
+                }),
+        );
+    }
+    out
+}
+
+/// A link to each relative file the document links to, resolved against its folder.
+pub(crate) fn document_links(
+    tops: &Tops<'_>,
+    encoding: Encoding,
+    folder: &std::path::Path,
+) -> Vec<DocumentLink> {
+    let mut out = Vec::new();
+    for shard in &tops.shards {
+        let map = convert::shard_map(shard, encoding);
+        out.extend(shard.doc.links.iter().filter_map(|link| {
+            let path = link.relative_path.as_ref()?;
+            let target = Url::from_file_path(folder.join(path)).ok()?;
+            Some(DocumentLink {
+                range: map.range(link.destination),
+                target: Some(target),
+                tooltip: None,
+                data: None,
             })
-            .collect(),
-    ))
+        }));
+    }
+    out
 }
