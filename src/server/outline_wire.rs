@@ -11,6 +11,7 @@
 //! them equal).
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use tower_lsp::lsp_types::{DocumentSymbol, Position};
 
@@ -27,7 +28,7 @@ use crate::server::handlers::outline::symbol;
 pub struct OutlineCache {
     encoding: Option<Encoding>,
     /// By shard revision.
-    shards: HashMap<u64, Fragment>,
+    shards: HashMap<u64, Arc<Fragment>>,
 }
 
 /// One shard's symbols.
@@ -44,6 +45,18 @@ struct Fragment {
     tops: Vec<Top>,
 }
 
+impl Fragment {
+    /// About how many bytes it writes.
+    fn len(&self) -> usize {
+        self.before.len()
+            + self
+                .tops
+                .iter()
+                .map(|t| t.children.len() + 256)
+                .sum::<usize>()
+    }
+}
+
 /// A `#` section of a shard, with its range's end and progress left open.
 #[derive(Debug)]
 struct Top {
@@ -58,55 +71,78 @@ struct Top {
 /// The `documentSymbol` result (a JSON array) for the current analysis of `incremental`,
 /// reusing what `cache` holds of earlier ones.
 pub fn result(incremental: &Incremental, encoding: Encoding, cache: &mut OutlineCache) -> Vec<u8> {
+    prepare(incremental, encoding, cache).write()
+}
+
+/// The parts of an outline, ready to be written out (by [`Prepared::write`]) without the
+/// analysis they came from: each shard's symbols, shared with the cache.
+pub struct Prepared {
+    fragments: Vec<Arc<Fragment>>,
+    /// Where the document ends.
+    end: Position,
+}
+
+/// Brings `cache` up to date with the current analysis of `incremental` (only the shards
+/// that changed are written again) and takes what the outline is written from.
+pub fn prepare(incremental: &Incremental, encoding: Encoding, cache: &mut OutlineCache) -> Prepared {
     if cache.encoding != Some(encoding) {
         cache.shards.clear();
         cache.encoding = Some(encoding);
     }
     let shards: Vec<ShardView<'_>> = incremental.shards().collect();
     let mut kept = HashMap::with_capacity(shards.len());
+    let mut fragments = Vec::with_capacity(shards.len());
     for shard in &shards {
         let fragment = match cache.shards.remove(&shard.revision) {
             Some(f) if f.line == shard.line => f,
-            _ => fragment(shard, encoding),
+            _ => Arc::new(fragment(shard, encoding)),
         };
+        fragments.push(Arc::clone(&fragment));
         kept.insert(shard.revision, fragment);
     }
     cache.shards = kept;
+    let end = shards.last().map_or(Position::default(), |last| {
+        shard_map(last, encoding).position(last.text.len())
+    });
+    Prepared { fragments, end }
+}
 
-    let mut out = Writer::default();
-    out.body.push(b'[');
-    // The `#` section still open: its symbol, progress and children so far.
-    let mut open: Option<(&Top, Counts, Vec<&[u8]>)> = None;
-    for shard in &shards {
-        let f = &cache.shards[&shard.revision];
-        if !f.before.is_empty() {
-            match &mut open {
-                Some((_, counts, children)) => {
-                    counts.add(&f.before_counts);
-                    children.push(&f.before);
+impl Prepared {
+    /// The JSON array of the outline.
+    pub fn write(&self) -> Vec<u8> {
+        let mut out = Writer::default();
+        out.body
+            .reserve(16 + self.fragments.iter().map(|f| f.len()).sum::<usize>());
+        out.body.push(b'[');
+        // The `#` section still open: its symbol, progress and children so far.
+        let mut open: Option<(&Top, Counts, Vec<&[u8]>)> = None;
+        for f in &self.fragments {
+            if !f.before.is_empty() {
+                match &mut open {
+                    Some((_, counts, children)) => {
+                        counts.add(&f.before_counts);
+                        children.push(&f.before);
+                    }
+                    None => out.element(&f.before),
                 }
-                None => out.element(&f.before),
+            }
+            for (i, top) in f.tops.iter().enumerate() {
+                if let Some((head, counts, children)) = open.take() {
+                    out.top(head, &counts, &children, top.head.range.start);
+                }
+                if i + 1 < f.tops.len() {
+                    out.top(top, &top.counts, &[&top.children], top.head.range.end);
+                } else {
+                    open = Some((top, top.counts, vec![&top.children]));
+                }
             }
         }
-        for (i, top) in f.tops.iter().enumerate() {
-            if let Some((head, counts, children)) = open.take() {
-                out.top(head, &counts, &children, top.head.range.start);
-            }
-            if i + 1 < f.tops.len() {
-                out.top(top, &top.counts, &[&top.children], top.head.range.end);
-            } else {
-                open = Some((top, top.counts, vec![&top.children]));
-            }
+        if let Some((head, counts, children)) = open {
+            out.top(head, &counts, &children, self.end);
         }
+        out.body.push(b']');
+        out.body
     }
-    if let Some((head, counts, children)) = open {
-        let end = shards.last().map_or(Position::default(), |last| {
-            shard_map(last, encoding).position(last.text.len())
-        });
-        out.top(head, &counts, &children, end);
-    }
-    out.body.push(b']');
-    out.body
 }
 
 /// The answer being written.

@@ -44,11 +44,13 @@ pub fn document_symbol(
 pub fn document_symbol_json(backend: &Backend, params: DocumentSymbolParams) -> Result<Vec<u8>> {
     let uri = &params.text_document.uri;
     let encoding = backend.features().encoding;
-    let written = super::diagnostics::with_current(backend, uri, |live, _| {
-        outline_wire::result(&live.incremental, encoding, &mut live.outline)
+    // Only the shards' symbols are brought up to date while the analysis is held; the
+    // answer is put together after, so that the requests behind this one need not wait.
+    let prepared = super::diagnostics::with_current(backend, uri, |live, _| {
+        outline_wire::prepare(&live.incremental, encoding, &mut live.outline)
     })?;
-    match written {
-        Some(json) => Ok(json),
+    match prepared {
+        Some(prepared) => Ok(prepared.write()),
         // Not analysed incrementally (too large): as the request through tower-lsp answers.
         None => serde_json::to_vec(&document_symbol(backend, params)?)
             .map_err(|e| tower_lsp::jsonrpc::Error::invalid_params(e.to_string())),
