@@ -84,7 +84,11 @@ pub struct Prepared {
 
 /// Brings `cache` up to date with the current analysis of `incremental` (only the shards
 /// that changed are written again) and takes what the outline is written from.
-pub fn prepare(incremental: &Incremental, encoding: Encoding, cache: &mut OutlineCache) -> Prepared {
+pub fn prepare(
+    incremental: &Incremental,
+    encoding: Encoding,
+    cache: &mut OutlineCache,
+) -> Prepared {
     if cache.encoding != Some(encoding) {
         cache.shards.clear();
         cache.encoding = Some(encoding);

@@ -39,6 +39,26 @@ async fn reindex(backend: &Backend, uri: &Url) {
         return;
     }
     tokio::task::yield_now().await;
+    // An editor asks for the outline right after opening (outline view, breadcrumbs): its
+    // symbols are written now, while the user reads, so that the first outline after an edit
+    // writes only the shards the edit touched.
+    {
+        let uri = uri.clone();
+        let encoding = backend.features().encoding;
+        let _ = backend
+            .blocking("outline", move |b| {
+                super::diagnostics::with_current(b, &uri, |live, _| {
+                    crate::server::outline_wire::prepare(
+                        &live.incremental,
+                        encoding,
+                        &mut live.outline,
+                    );
+                })
+                .map(|_| ())
+            })
+            .await;
+    }
+    tokio::task::yield_now().await;
     let snapshot = {
         let uri = uri.clone();
         backend
