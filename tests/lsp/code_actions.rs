@@ -117,6 +117,44 @@ async fn fix_all_is_resolved_when_chosen() {
     assert_eq!(resolved.data, None);
 }
 
+/// Moving done items reads the whole document, while a code action at a cursor reads only
+/// the part of it around the cursor: a client that resolves actions is offered the move
+/// without its edit, filled in when chosen; another gets the edit at once. Both edits are
+/// the same.
+#[tokio::test]
+async fn moving_done_items_is_resolved_when_chosen() {
+    let mut resolving = TestServer::builder().resolve_edits().start().await;
+    let doc = uri("ROADMAP.md");
+    resolving.open(&doc, ROADMAP).await;
+    let offered = resolving
+        .code_actions(&doc, range(5, 3, 5, 3))
+        .await
+        .into_iter()
+        .find(|a| a.title == "Move done items to the done section")
+        .expect("offered at a task");
+    assert_eq!(offered.kind, Some(CodeActionKind::REFACTOR_REWRITE));
+    assert_eq!(offered.edit, None);
+    let resolved = resolving
+        .request::<tower_lsp::lsp_types::request::CodeActionResolveRequest>(offered)
+        .await;
+    assert_eq!(resolved.data, None);
+
+    let (mut plain, doc) = open().await;
+    let direct = plain
+        .code_actions(&doc, range(5, 3, 5, 3))
+        .await
+        .into_iter()
+        .find(|a| a.title == "Move done items to the done section")
+        .expect("offered with its edit");
+    assert_eq!(resolved.edit, direct.edit);
+    assert_eq!(
+        apply(ROADMAP, &edits_of(resolved.edit.as_ref().unwrap())),
+        ROADMAP
+            .replace("- [x] Shipped thing\n", "")
+            .replace("- [x] Old\n", "- [x] Old\n- [x] Shipped thing\n")
+    );
+}
+
 #[tokio::test]
 async fn a_done_task_unchecks_and_a_plain_item_converts() {
     let (mut server, doc) = open().await;
