@@ -82,7 +82,9 @@ struct Shard {
 }
 
 struct Analysed {
-    doc: Document,
+    /// Shared with a stitch of the whole document made without the analysis (see
+    /// [`Incremental::for_stitch`]).
+    doc: std::sync::Arc<Document>,
     /// Every rule but the two that read the whole document; shard offsets.
     local: Vec<Diagnostic>,
     /// `local` and `unknown-priority` (with the whole document's legend), sorted.
@@ -130,6 +132,34 @@ impl<'a> ShardView<'a> {
         self.analysed
             .folds
             .get_or_init(|| outline::folding_ranges(self.text, self.doc))
+    }
+}
+
+/// The whole text, the shards' models and the diagnostics of an [`Incremental`], to stitch
+/// into the [`Incremental::analysis`] elsewhere (see [`Incremental::for_stitch`]).
+pub struct Pieces {
+    pub text: String,
+    /// Each shard's start, line and model.
+    parts: Vec<(usize, usize, std::sync::Arc<Document>)>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Pieces {
+    /// The whole text and its analysis, as [`Incremental::analysis`] gives them.
+    pub fn analysis(self) -> (String, super::Analysis) {
+        let document = stitch::stitch(
+            &self.text,
+            self.parts.iter().map(|(start, line, doc)| stitch::Part {
+                start: *start,
+                line: *line,
+                doc: doc.as_ref(),
+            }),
+        );
+        let analysis = super::Analysis {
+            document,
+            diagnostics: self.diagnostics,
+        };
+        (self.text, analysis)
     }
 }
 
@@ -376,12 +406,24 @@ impl Incremental {
 
     /// The whole text, and its document and diagnostics as [`super::analyze`] gives them.
     pub fn analysis(&self) -> (String, super::Analysis) {
-        let text = self.text();
-        let analysis = super::Analysis {
-            document: self.document_of(&text),
+        self.for_stitch().analysis()
+    }
+
+    /// What [`Self::analysis`] is made of, taken so that the whole document can be stitched
+    /// without holding the analysis (the shards' models are shared, not copied).
+    pub fn for_stitch(&self) -> Pieces {
+        Pieces {
+            text: self.text(),
+            parts: self
+                .shards
+                .iter()
+                .filter_map(|shard| {
+                    let a = shard.analysed.as_ref()?;
+                    Some((shard.start, shard.line, std::sync::Arc::clone(&a.doc)))
+                })
+                .collect(),
             diagnostics: self.diagnostics(),
-        };
-        (text, analysis)
+        }
     }
 
     /// The stitched document; `text` is the whole text.
@@ -393,7 +435,7 @@ impl Incremental {
                 Some(stitch::Part {
                     start: shard.start,
                     line: shard.line,
-                    doc: &a.doc,
+                    doc: a.doc.as_ref(),
                 })
             }),
         )
@@ -411,7 +453,7 @@ impl Incremental {
                 line: shard.line,
                 text: shard.text.as_str(),
                 line_index: &a.doc.line_index,
-                doc: &a.doc,
+                doc: a.doc.as_ref(),
                 diagnostics: &a.own,
                 analysed: a,
             })
@@ -838,7 +880,7 @@ impl Incremental {
         let mut out = Vec::new();
         unknown_priority::check_with(
             shard.text.as_str(),
-            &a.doc,
+            a.doc.as_ref(),
             &self.allowed,
             self.from_legend,
             &mut out,
@@ -846,13 +888,16 @@ impl Incremental {
         for d in &mut out {
             rules::grade(d, severity);
         }
-        rules::retain_unsuppressed(&a.doc, &mut out);
+        rules::retain_unsuppressed(a.doc.as_ref(), &mut out);
         out
     }
 
     fn doc_of(&self, uid: u32) -> (&Shard, &Document) {
         let shard = &self.shards[self.position[&uid]];
-        (shard, &shard.analysed.as_ref().expect("analysed").doc)
+        (
+            shard,
+            shard.analysed.as_ref().expect("analysed").doc.as_ref(),
+        )
     }
 
     fn order(&self, o: Occurrence) -> (usize, ItemId) {
@@ -1066,7 +1111,7 @@ fn analysed(text: &str, doc: Document, inputs: &Inputs<'_>, settings: &Settings)
         .filter_map(|i| duplicate_item::item_key(text, i).map(|key| (key, i.id)))
         .collect();
     Analysed {
-        doc,
+        doc: std::sync::Arc::new(doc),
         local,
         own: Vec::new(),
         revision: 0,

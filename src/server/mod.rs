@@ -419,19 +419,24 @@ impl Backend {
         if let Some(snapshot) = self.documents.cached(uri, generation) {
             return Ok(snapshot);
         }
+        // The pieces are taken while the analysis is held, and stitched after: requests on
+        // the document need not wait for the stitch.
         let current = handlers::diagnostics::with_current(self, uri, |live, version| {
-            let (text, analysis) = live.incremental.analysis();
-            Snapshot {
-                version,
-                generation: documents::Generation {
-                    config,
-                    workspace: live.workspace,
-                },
-                text,
-                analysis,
-                items: std::sync::OnceLock::new(),
-            }
+            (version, live.workspace, live.incremental.for_stitch())
         })?;
+        let current = match current {
+            Some((version, workspace, pieces)) => {
+                let (text, analysis) = guarded("analysis", || pieces.analysis())?;
+                Some(Snapshot {
+                    version,
+                    generation: documents::Generation { config, workspace },
+                    text,
+                    analysis,
+                    items: std::sync::OnceLock::new(),
+                })
+            }
+            None => None,
+        };
         // Too large to analyse: a document with its lines and nothing else.
         let snapshot = Arc::new(if let Some(snapshot) = current {
             snapshot

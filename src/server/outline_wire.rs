@@ -111,6 +111,39 @@ pub fn prepare(
     Prepared { fragments, end }
 }
 
+/// Writes the symbols of at most `budget` shards that `cache` does not hold yet (see
+/// [`prepare`]); true once it holds every shard's. Run a little at a time, between other
+/// requests, it readies the outline without holding the analysis for long.
+pub fn warm(
+    incremental: &Incremental,
+    encoding: Encoding,
+    cache: &mut OutlineCache,
+    budget: usize,
+) -> bool {
+    if cache.encoding != Some(encoding) {
+        cache.shards.clear();
+        cache.encoding = Some(encoding);
+    }
+    let mut written = 0;
+    for shard in incremental.shards() {
+        if cache
+            .shards
+            .get(&shard.revision)
+            .is_some_and(|f| f.line == shard.line)
+        {
+            continue;
+        }
+        if written == budget {
+            return false;
+        }
+        cache
+            .shards
+            .insert(shard.revision, Arc::new(fragment(&shard, encoding)));
+        written += 1;
+    }
+    true
+}
+
 impl Prepared {
     /// The JSON array of the outline.
     pub fn write(&self) -> Vec<u8> {
@@ -306,6 +339,38 @@ mod tests {
         cache: &mut OutlineCache,
     ) -> serde_json::Value {
         serde_json::from_slice(&result(inc, encoding, cache)).expect("valid JSON")
+    }
+
+    /// Warming writes a few shards at a time until it holds them all; the outline written
+    /// from the warmed cache is the whole text's, and writing it writes no shard again.
+    #[test]
+    fn a_warmed_cache_holds_every_shard() {
+        use std::fmt::Write as _;
+        let text = (0..10).fold(String::new(), |mut text, i| {
+            let _ = write!(text, "## Area {i}\n- [ ] Task {i}\n  - [x] Sub\n\n");
+            text
+        });
+        let inc = Incremental::new(text.clone(), &Inputs::default(), &Settings::default());
+        assert!(inc.shard_count() >= 10);
+        let mut cache = OutlineCache::default();
+        let mut rounds = 1;
+        while !super::warm(&inc, Encoding::Utf16, &mut cache, 3) {
+            rounds += 1;
+        }
+        assert_eq!(rounds, inc.shard_count().div_ceil(3));
+        assert_eq!(cache.shards.len(), inc.shard_count());
+        let kept: Vec<*const super::Fragment> =
+            cache.shards.values().map(std::sync::Arc::as_ptr).collect();
+        assert_eq!(
+            written(&inc, Encoding::Utf16, &mut cache),
+            whole(&text, Encoding::Utf16)
+        );
+        for f in cache.shards.values() {
+            assert!(
+                kept.contains(&std::sync::Arc::as_ptr(f)),
+                "a shard written again"
+            );
+        }
     }
 
     proptest! {

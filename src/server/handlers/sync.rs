@@ -22,6 +22,9 @@ pub async fn did_open(backend: &Backend, params: DidOpenTextDocumentParams) {
     backend.recheck_after_history(&doc.uri, history).await;
 }
 
+/// How many shards' outline symbols are written at a time after opening.
+const OUTLINE_BATCH: usize = 32;
+
 /// Puts an open document's items in the workspace index; when that changes what other
 /// documents see, their diagnostics are redone.
 async fn reindex(backend: &Backend, uri: &Url) {
@@ -40,25 +43,29 @@ async fn reindex(backend: &Backend, uri: &Url) {
     }
     tokio::task::yield_now().await;
     // An editor asks for the outline right after opening (outline view, breadcrumbs): its
-    // symbols are written now, while the user reads, so that the first outline after an edit
-    // writes only the shards the edit touched.
-    {
+    // symbols are written now, while the user reads, a few shards at a time so that a
+    // request or an edit meanwhile waits for one batch at most; the first outline after an
+    // edit then writes only the shards the edit touched.
+    let encoding = backend.features().encoding;
+    loop {
         let uri = uri.clone();
-        let encoding = backend.features().encoding;
-        let _ = backend
+        let done = backend
             .blocking("outline", move |b| {
                 super::diagnostics::with_current(b, &uri, |live, _| {
-                    crate::server::outline_wire::prepare(
+                    crate::server::outline_wire::warm(
                         &live.incremental,
                         encoding,
                         &mut live.outline,
-                    );
+                        OUTLINE_BATCH,
+                    )
                 })
-                .map(|_| ())
             })
             .await;
+        tokio::task::yield_now().await;
+        if !matches!(done, Ok(Some(false))) {
+            break;
+        }
     }
-    tokio::task::yield_now().await;
     let snapshot = {
         let uri = uri.clone();
         backend
