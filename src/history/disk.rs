@@ -24,7 +24,7 @@ const FORMAT: &str = "tickmark-history 2";
 /// Changes whenever pairing may read a history differently (a new rule, a threshold): a file
 /// kept by other rules is ignored and built anew, so a new rule shows on histories kept
 /// before it.
-pub const RULES: u32 = 3;
+pub const RULES: u32 = 4;
 
 /// Where the history of `path` (in the repository whose common git dir is `git_dir`) is kept.
 pub fn cache_file(git_dir: &Path, path: &str) -> PathBuf {
@@ -432,6 +432,8 @@ fn rebuild(disk: Disk, git_dir: &Path) -> Result<FileHistory, ()> {
                 Ok((snap(s)?, id))
             })
             .collect::<Result<_, ()>>()?,
+        // Every event of a lineage kept is the HEAD version's.
+        views: Vec::new(),
     };
     if disk
         .dead

@@ -609,9 +609,14 @@ pub fn track(
     cancel: &AtomicBool,
 ) -> Result<(Tracker, Vec<CommitInfo>, VersionState, Option<usize>), HistoryError> {
     let (mut tracker, mut commits, stop_state) = match seed {
-        Some(seed) => (seed.tracker, seed.commits, Some(seed.state)),
+        // The stop version's view of its items is fixed before other versions add events.
+        Some(seed) => {
+            let state = seed.state.with_views(&seed.tracker.lineages);
+            (seed.tracker, seed.commits, Some(state))
+        }
         None => (Tracker::default(), Vec::new(), None),
     };
+    let stop_state = stop_state.as_ref();
     let empty = VersionState::default();
     let count = walk.versions.len();
     // Kahn's order over versions: parents first, older first among the ready ones.
@@ -698,6 +703,7 @@ pub fn track(
             }
         }
     }
+    tracker.settle(&mut newest_state);
     Ok((tracker, commits, newest_state, last))
 }
 

@@ -423,6 +423,57 @@ pub struct Snap {
 #[derive(Debug, Clone, Default)]
 pub struct VersionState {
     pub items: Vec<(Snap, LineageId)>,
+    /// Of each item, which events of its lineage this version's history holds (indexes into
+    /// [`Lineage::events`], in order): a lineage's events are those of every branch read so
+    /// far, a version's view of it only those of its own ancestors. An item without one
+    /// (a state read back from disk) sees every event of its lineage.
+    pub views: Vec<View>,
+}
+
+/// Indexes into a lineage's events, in order.
+pub type View = Arc<[u32]>;
+
+impl VersionState {
+    /// The view of item `k`.
+    fn view(&self, k: usize, lineages: &[Lineage]) -> View {
+        self.views
+            .get(k)
+            .cloned()
+            .unwrap_or_else(|| full_view(&lineages[self.items[k].1]))
+    }
+
+    /// This state with every item's view given, those missing seeing every event now held.
+    #[must_use]
+    pub fn with_views(&self, lineages: &[Lineage]) -> Self {
+        Self {
+            items: self.items.clone(),
+            views: (0..self.items.len())
+                .map(|k| self.view(k, lineages))
+                .collect(),
+        }
+    }
+
+    /// Item index by lineage.
+    fn positions(&self) -> HashMap<LineageId, usize> {
+        let mut out = HashMap::with_capacity(self.items.len());
+        for (k, (_, id)) in self.items.iter().enumerate() {
+            out.entry(*id).or_insert(k);
+        }
+        out
+    }
+}
+
+/// Every event of a lineage.
+fn full_view(lineage: &Lineage) -> View {
+    (0..lineage.events.len() as u32).collect()
+}
+
+/// The events of two views, each once, in order.
+fn union(a: &[u32], b: &[u32]) -> View {
+    let mut out: Vec<u32> = a.iter().chain(b).copied().collect();
+    out.sort_unstable();
+    out.dedup();
+    out.into()
 }
 
 /// One item's life: every event, in the order the versions were read.
@@ -505,6 +556,7 @@ impl Tracker {
     pub fn start(&mut self, new: &[Snap], origin: Origin, start: Start) -> VersionState {
         let mut state = VersionState {
             items: Vec::with_capacity(new.len()),
+            views: Vec::with_capacity(new.len()),
         };
         for snap in new {
             let id = self.lineages.len();
@@ -518,6 +570,7 @@ impl Tracker {
                 }
                 Start::Base => {}
             }
+            state.views.push((0..events.len() as u32).collect());
             self.lineages.push(Lineage {
                 events,
                 alive: true,
@@ -531,7 +584,10 @@ impl Tracker {
     /// Moves from `old` to the version `new`, recording events under `origin`. `others` are
     /// the states of a merge's other parents: an item exactly as one of them holds it keeps
     /// that lineage with no event, and a change that a parent already holds is not the
-    /// merge's.
+    /// merge's. An item a merge leaves as its first parent (`old`) has it keeps the first
+    /// parent's view of its history: what happened to it only on a merged side branch
+    /// (removed and re-added, changed and changed back) is not in it, as `git log
+    /// --first-parent` never shows it; any other item sees what every parent saw.
     pub fn step(
         &mut self,
         old: &VersionState,
@@ -610,9 +666,36 @@ impl Tracker {
         }
         let mut state = VersionState {
             items: Vec::with_capacity(new.len()),
+            views: Vec::with_capacity(new.len()),
         };
+        let old_at = old.positions();
+        let others_at: Vec<HashMap<LineageId, usize>> =
+            others.iter().map(|other| other.positions()).collect();
         for (index, snap) in new.iter().enumerate() {
+            let events_before;
+            let mut view: Option<View> = None;
             let id = if let Some((before, id)) = chosen[index] {
+                events_before = self.lineages[id].events.len();
+                let first = old_at.get(&id).map(|&k| (k, old.items[k].0));
+                let same_as_first = first.is_some_and(|(_, held)| {
+                    held.text == snap.text
+                        && held.section == snap.section
+                        && held.state == snap.state
+                        && held.priority == snap.priority
+                });
+                let mut seen: Option<View> = first.map(|(k, _)| old.view(k, &self.lineages));
+                if !same_as_first {
+                    for (other, at) in others.iter().zip(&others_at) {
+                        if let Some(&k) = at.get(&id) {
+                            let theirs = other.view(k, &self.lineages);
+                            seen = Some(match seen {
+                                Some(ours) => union(&ours, &theirs),
+                                None => theirs,
+                            });
+                        }
+                    }
+                }
+                view = seen;
                 let moved = sections.is_move(before.section, snap.section);
                 let mut changes = changes(&self.interner, &before, snap, moved);
                 // A change one of the parents already holds was made there, not here.
@@ -635,6 +718,7 @@ impl Tracker {
                 .filter(|id| !taken.contains(id))
             {
                 taken.insert(id);
+                events_before = 0;
                 let event = self.event(
                     origin,
                     Change::Readded {
@@ -649,6 +733,7 @@ impl Tracker {
                 lineage.alive = true;
                 id
             } else {
+                events_before = 0;
                 let id = self.lineages.len();
                 let event = self.event(origin, added(&self.interner, snap, false));
                 self.lineages.push(Lineage {
@@ -660,9 +745,52 @@ impl Tracker {
             };
             self.lineages[id].last = *snap;
             self.lineages[id].alive = true;
+            let events_now = self.lineages[id].events.len() as u32;
+            let view = match view {
+                Some(view) if events_now as usize == events_before => view,
+                Some(view) => view
+                    .iter()
+                    .copied()
+                    .chain(events_before as u32..events_now)
+                    .collect(),
+                None => (0..events_now).collect(),
+            };
             state.items.push((*snap, id));
+            state.views.push(view);
+        }
+        if !others.is_empty() {
+            // A lineage a side removed that the merge keeps is no longer free to re-add.
+            let kept: std::collections::HashSet<LineageId> =
+                state.items.iter().map(|(_, id)| *id).collect();
+            self.dead.retain(|_, held| !kept.contains(held));
         }
         state
+    }
+
+    /// Makes each lineage of `state` hold only the events its view holds: what the history
+    /// shows once `state` is the newest version read.
+    pub fn settle(&mut self, state: &mut VersionState) {
+        let mut done = std::collections::HashSet::new();
+        for k in 0..state.items.len() {
+            let id = state.items[k].1;
+            if !done.insert(id) {
+                continue;
+            }
+            let view = state.view(k, &self.lineages);
+            let lineage = &mut self.lineages[id];
+            if view.len() != lineage.events.len() {
+                lineage.events = view
+                    .iter()
+                    .filter_map(|&i| lineage.events.get(i as usize).cloned())
+                    .collect();
+            }
+        }
+        // Indexes of the events as they now stand.
+        state.views = state
+            .items
+            .iter()
+            .map(|(_, id)| full_view(&self.lineages[*id]))
+            .collect();
     }
 
     /// What a step to `new` would do to each new item, without recording anything: its

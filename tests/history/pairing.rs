@@ -166,6 +166,82 @@ fn a_merge_of_main_into_a_branch_keeps_what_main_already_did() {
 }
 
 #[test]
+fn what_a_merged_branch_undid_is_not_in_the_history() {
+    let repo = TestRepo::new();
+    let later = "\n## Later\n\n- [ ] Docs\n";
+    let plan = format!("# R\n\n- [ ] Network flows\n- [ ] Graph colouring\n- [ ] Tries\n{later}");
+    repo.commit_file("ROADMAP.md", &plan, "2025-01-02", "Ada Lovelace", "Plan");
+    // A branch drops an entry and checks another, then puts both back as they were (and
+    // adds an item, so that its merge changes the file).
+    repo.git(&["checkout", "-q", "-b", "toc"]);
+    repo.commit_file(
+        "ROADMAP.md",
+        &format!("# R\n\n- [ ] Graph colouring\n- [x] Tries\n{later}"),
+        "2025-01-03",
+        "Grace Hopper",
+        "Reorder",
+    );
+    repo.commit_file(
+        "ROADMAP.md",
+        &format!(
+            "# R\n\n- [ ] Network flows\n- [ ] Graph colouring\n- [ ] Tries\n- [ ] Matching\n{later}"
+        ),
+        "2025-01-04",
+        "Grace Hopper",
+        "Fix order, add matching",
+    );
+    // Another branch, read meanwhile, makes a change that stays.
+    repo.git(&["checkout", "-q", "-b", "typo", "main"]);
+    repo.commit_file(
+        "ROADMAP.md",
+        &format!("# R\n\n- [ ] Network flows\n- [ ] Graph coloring\n- [ ] Tries\n{later}"),
+        "2025-01-05",
+        "Linus T",
+        "Spelling",
+    );
+    repo.git(&["checkout", "-q", "main"]);
+    repo.commit_file(
+        "ROADMAP.md",
+        &format!("{plan}- [ ] Heaps\n"),
+        "2025-01-06",
+        "Ada Lovelace",
+        "Heaps",
+    );
+    for (date, branch) in [("2025-01-07", "toc"), ("2025-01-08", "typo")] {
+        repo.git_at(
+            date,
+            "Ada Lovelace",
+            &["merge", "-q", "--no-ff", "--no-edit", branch],
+        );
+    }
+    let last = std::fs::read_to_string(repo.file("ROADMAP.md")).expect("read");
+    assert_eq!(
+        last,
+        format!(
+            "# R\n\n- [ ] Network flows\n- [ ] Graph coloring\n- [ ] Tries\n- [ ] Matching\n{later}- [ ] Heaps\n"
+        )
+    );
+    let history = repo.history("ROADMAP.md").expect("history");
+    for line in [3, 5] {
+        assert_eq!(
+            events(&history, &last, line),
+            ["2025-01-02 Ada Lovelace: added (open) in “R”"]
+        );
+    }
+    assert_eq!(
+        events(&history, &last, 4),
+        [
+            "2025-01-02 Ada Lovelace: added (open) in “R”",
+            "2025-01-05 Linus T: reworded (was “Graph colouring”)",
+        ]
+    );
+    assert_eq!(
+        events(&history, &last, 6),
+        ["2025-01-04 Grace Hopper: added (open) in “R”"]
+    );
+}
+
+#[test]
 fn a_renamed_heading_is_no_move_in_history_or_diff() {
     let repo = TestRepo::new();
     repo.commit_file(
