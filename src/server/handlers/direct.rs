@@ -58,8 +58,10 @@ struct Failure<'a> {
 
 /// Requests whose answer depends on the document's version alone (and the session's
 /// settings): the serialised result is kept with the version and written again as it is.
-/// (The outline keeps its own JSON, shard by shard: see [`crate::server::outline_wire`].)
+/// (The outline is also kept shard by shard, for the next version: see
+/// [`crate::server::outline_wire`].)
 const WHOLE_DOCUMENT: &[&str] = &[
+    "textDocument/documentSymbol",
     "textDocument/foldingRange",
     "textDocument/codeLens",
     "textDocument/documentLink",
