@@ -9,6 +9,8 @@ pub mod actions;
 pub mod complete;
 mod dates;
 pub mod diagnostic;
+#[cfg(test)]
+pub(crate) mod edits_for_tests;
 pub mod estimate;
 pub mod fix;
 pub mod front_matter;

@@ -182,38 +182,11 @@ impl<'a> Tops<'a> {
 #[cfg(test)]
 mod tests {
     use super::Tops;
+    use crate::analysis::edits_for_tests::{apply, INSERTS, LINES};
     use crate::analysis::incremental::Incremental;
     use crate::analysis::outline::{self, Hint, Lens};
     use crate::analysis::{analyze, Inputs, Settings, TextRange};
     use proptest::prelude::*;
-
-    const LINES: &[&str] = &[
-        "# Roadmap",
-        "# 🔴 Critical",
-        "# Done ✅",
-        "## Area",
-        "## ✅ Completed",
-        "## Progress: 3/4 done",
-        "### Sub",
-        "Title",
-        "=====",
-        "",
-        "",
-        "   ",
-        "- [ ] Task A",
-        "- [x] Task B é",
-        "  - [ ] Sub a",
-        "  - [x] Sub b",
-        "    - [ ] deeper",
-        "- [~] Cancelled",
-        "- Plain item",
-        "  - **Time:** 2 hours",
-        "```",
-        "<!-- tickmark-disable-next-line -->",
-        "1. [ ] Numbered",
-        "- [ ] ",
-        "text",
-    ];
 
     /// The shards' answers, in offsets of the whole text.
     fn sharded(inc: &Incremental, lines: std::ops::Range<usize>) -> (Vec<Lens>, Vec<Hint>) {
@@ -275,7 +248,7 @@ mod tests {
         fn the_shards_answer_as_the_whole_text(
             lines in prop::collection::vec(prop::sample::select(LINES), 0..60),
             edits in prop::collection::vec(
-                (0..=1000usize, 0..8usize, prop::sample::select(&["", "x", "\n", "## New\n", "# Top\n", "- [x] Done\n", "  - [ ] Sub\n", "é", "\n\n  \n"][..])),
+                (0..=1000usize, 0..8usize, prop::sample::select(INSERTS)),
                 1..8,
             ),
             visible in (0..70usize, 0..70usize),
@@ -288,18 +261,8 @@ mod tests {
             let visible = a.min(b)..a.max(b) + 1;
             let mut inc = Incremental::new(text.clone(), &inputs, &settings);
             check(&inc, &text, visible.clone())?;
-            for (at, remove, insert) in edits {
-                let mut start = text.len() * at / 1000;
-                while !text.is_char_boundary(start) {
-                    start -= 1;
-                }
-                let mut end = (start + remove).min(text.len());
-                while !text.is_char_boundary(end) {
-                    end -= 1;
-                }
-                text.replace_range(start..end, insert);
-                inc.edit(TextRange::new(start, end), insert);
-                inc.refresh(&inputs, &settings);
+            for edit in edits {
+                apply(&mut text, &mut inc, edit, &inputs, &settings);
                 check(&inc, &text, visible.clone())?;
             }
         }

@@ -285,36 +285,12 @@ fn fragment(shard: &ShardView<'_>, encoding: Encoding) -> Fragment {
 #[cfg(test)]
 mod tests {
     use super::{result, OutlineCache};
+    use crate::analysis::edits_for_tests::{apply, INSERTS, LINES};
     use crate::analysis::incremental::Incremental;
-    use crate::analysis::{analyze, outline, Encoding, Inputs, LineIndex, Settings, TextRange};
+    use crate::analysis::{analyze, outline, Encoding, Inputs, LineIndex, Settings};
     use crate::server::convert::LineMap;
     use crate::server::handlers::outline::symbol;
     use proptest::prelude::*;
-
-    const LINES: &[&str] = &[
-        "# Roadmap",
-        "# 🔴 Critical",
-        "# Done ✅",
-        "## Area",
-        "## ✅ Completed",
-        "### Sub",
-        "Title",
-        "=====",
-        "",
-        "",
-        "- [ ] Task A",
-        "- [x] Task B é",
-        "  - [ ] Sub a",
-        "  - [x] Sub b",
-        "    - [ ] deeper",
-        "- [~] Cancelled",
-        "- Plain item",
-        "  - **Time:** 2 hours",
-        "```",
-        "<!-- tickmark-disable-next-line -->",
-        "1. [ ] Numbered",
-        "- [ ] ",
-    ];
 
     /// What the request through tower-lsp answers: the outline of the whole text.
     fn whole(text: &str, encoding: Encoding) -> serde_json::Value {
@@ -382,7 +358,7 @@ mod tests {
         fn the_outline_written_by_shard_equals_the_whole_ones(
             lines in prop::collection::vec(prop::sample::select(LINES), 0..60),
             edits in prop::collection::vec(
-                (0..=1000usize, 0..8usize, prop::sample::select(&["", "x", "\n", "## New\n", "# Top\n", "- [x] Done\n", "  - [ ] Sub\n", "é"][..])),
+                (0..=1000usize, 0..8usize, prop::sample::select(INSERTS)),
                 1..8,
             ),
             utf16 in any::<bool>(),
@@ -395,18 +371,8 @@ mod tests {
             let mut inc = Incremental::new(text.clone(), &inputs, &settings);
             let mut cache = OutlineCache::default();
             prop_assert_eq!(written(&inc, encoding, &mut cache), whole(&text, encoding));
-            for (at, remove, insert) in edits {
-                let mut start = text.len() * at / 1000;
-                while !text.is_char_boundary(start) {
-                    start -= 1;
-                }
-                let mut end = (start + remove).min(text.len());
-                while !text.is_char_boundary(end) {
-                    end -= 1;
-                }
-                text.replace_range(start..end, insert);
-                inc.edit(TextRange::new(start, end), insert);
-                inc.refresh(&inputs, &settings);
+            for edit in edits {
+                apply(&mut text, &mut inc, edit, &inputs, &settings);
                 prop_assert_eq!(
                     written(&inc, encoding, &mut cache),
                     whole(&text, encoding),
