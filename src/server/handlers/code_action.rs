@@ -88,14 +88,17 @@ fn in_shard(
     {
         return None;
     }
-    let move_done = match movable_done(&shards) {
-        Movable::Nothing => None,
-        Movable::Some if features.resolve_edits => Some(Action {
+    let move_done = if !any_done_to_move(&shards) {
+        None
+    } else if features.resolve_edits {
+        // Its edit is read from the whole document when chosen (`resolve`).
+        Some(Action {
             title: MOVE_DONE_TITLE.to_owned(),
             kind: ActionKind::Rewrite,
             edits: Vec::new(),
-        }),
-        Movable::Some => return None,
+        })
+    } else {
+        return None;
     };
     let end = shard.start + shard.text.len();
     let mut pairs = incremental.diagnostics_in(shard)?;
@@ -130,32 +133,21 @@ fn in_shard(
     Some(answer(backend, params, &source, || Ok(None)))
 }
 
-/// Whether the whole document has done items to move to its done section.
-enum Movable {
-    Nothing,
-    Some,
-}
-
-/// [`actions::move_done_items`] of the whole document, told from its shards: the done section
-/// is the first one (a done `#` section is never cut, so it lies in one shard), and an item
-/// moves as its own shard sees it.
-fn movable_done(shards: &[ShardView<'_>]) -> Movable {
+/// Whether [`actions::move_done_items`] of the whole document moves anything, told from its
+/// shards: the done section is the first one (a done `#` section is never cut, so it lies in
+/// one shard), and an item moves as its own shard sees it.
+fn any_done_to_move(shards: &[ShardView<'_>]) -> bool {
     let Some((k, target)) = shards
         .iter()
         .enumerate()
         .find_map(|(k, s)| actions::done_target(s.doc).map(|t| (k, t)))
     else {
-        return Movable::Nothing;
+        return false;
     };
-    let any = shards
+    shards
         .iter()
         .enumerate()
-        .any(|(i, s)| !actions::movable_done(s.doc, (i == k).then_some(target)).is_empty());
-    if any {
-        Movable::Some
-    } else {
-        Movable::Nothing
-    }
+        .any(|(i, s)| !actions::movable_done(s.doc, (i == k).then_some(target)).is_empty())
 }
 
 /// The actions at the range from the whole document's snapshot.
