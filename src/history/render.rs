@@ -109,6 +109,8 @@ pub fn open_time(
     let mut at_least = false;
     let mut seen = false;
     let mut ever_open = false;
+    // Whether the last time the item stopped being open, it was checked.
+    let mut done = false;
     for event in events {
         let date = history.commit(event).map_or(today, CommitInfo::date);
         let was_open = open_since.is_some();
@@ -129,16 +131,24 @@ pub fn open_time(
         if was_open && !now_open {
             days += i64::from((date - open_since.unwrap_or(date)).get_days());
             open_since = None;
+            done = matches!(
+                event.change,
+                Change::State {
+                    to: Some(State::Done),
+                    ..
+                }
+            );
         } else if !was_open && now_open {
             open_since = Some(date);
             ever_open = true;
         }
     }
-    // A plain item, or a task that was never open, took no time to do: say nothing.
-    if !seen || !ever_open {
+    // A plain item, or a task that was never open, took no time to do, and one that was made
+    // a plain item or cancelled was never done: say nothing.
+    let still_open = open_since.is_some();
+    if !seen || !ever_open || (!still_open && !done) {
         return None;
     }
-    let still_open = open_since.is_some();
     if let Some(since) = open_since {
         days += i64::from((today - since).get_days().max(0));
     }

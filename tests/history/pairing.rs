@@ -335,6 +335,26 @@ fn a_plain_item_has_no_time_to_done() {
     }
 }
 
+/// A task made a plain item (or cancelled) while open was never done: no "took N days".
+#[test]
+fn a_task_made_plain_or_cancelled_took_no_time_to_done() {
+    let repo = TestRepo::new();
+    let first = "# R\n\n- [ ] Becomes a note\n- [ ] Dropped\n- [ ] Finished\n";
+    repo.commit_file("ROADMAP.md", first, "2025-01-02", "Ada Lovelace", "Plan");
+    let last = "# R\n\n- Becomes a note\n- [~] Dropped\n- [x] Finished\n";
+    repo.commit_file("ROADMAP.md", last, "2025-01-12", "Grace Hopper", "Tidy");
+    let history = repo.history("ROADMAP.md").expect("history");
+    for line in [3, 4] {
+        let timeline = history.timeline(last, line - 1).expect("item");
+        assert!(timeline.events.len() >= 2, "{:?}", timeline.events);
+        let hover = render::hover_markdown(&history, &timeline, today());
+        assert!(!hover.to_lowercase().contains("took"), "{hover}");
+    }
+    let finished = history.timeline(last, 4).expect("item");
+    let open = render::open_time(&history, &finished.events, today()).expect("done");
+    assert_eq!((open.days, open.still_open), (10, false));
+}
+
 #[test]
 fn a_bare_url_given_a_title_is_the_same_item() {
     let repo = TestRepo::new();
