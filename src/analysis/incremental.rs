@@ -409,6 +409,18 @@ impl Incremental {
         self.for_stitch().analysis()
     }
 
+    /// Each shard's start, line and model, in order: the document in parts, for a reader that
+    /// needs no model of the whole text.
+    pub fn parts(&self) -> Vec<stitch::Part<'_>> {
+        self.shards()
+            .map(|shard| stitch::Part {
+                start: shard.start,
+                line: shard.line,
+                doc: shard.doc,
+            })
+            .collect()
+    }
+
     /// What [`Self::analysis`] is made of, taken so that the whole document can be stitched
     /// without holding the analysis (the shards' models are shared, not copied).
     pub fn for_stitch(&self) -> Pieces {

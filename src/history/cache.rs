@@ -14,7 +14,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use super::git::{self, Repo};
 use super::{facts, render, FileHistory, HistoryError};
-use crate::analysis::{Diagnostic, Document, Settings};
+use crate::analysis::stitch::Part;
+use crate::analysis::{Diagnostic, Settings};
 
 /// Histories kept per (repository, path) for earlier HEADs.
 const KEPT_HEADS: usize = 3;
@@ -286,14 +287,14 @@ impl HistoryCache {
     }
 
     /// The diagnostics only history tells (`reopened-item`, `stale-open`) of `text`, the
-    /// editor's current text of the file at `path`, whose document `doc` gives (asked only
-    /// when the text is not the one last asked about); empty until its history is built.
-    /// Never reads git.
-    pub fn diagnostics(
+    /// editor's current text of the file at `path`, whose models `parts` gives (the whole
+    /// document, or its shards in order; asked only when the text is not the one last asked
+    /// about); empty until its history is built. Never reads git.
+    pub fn diagnostics<'p>(
         &self,
         path: &Path,
         text: &str,
-        doc: impl FnOnce() -> Document,
+        parts: impl FnOnce() -> Vec<Part<'p>>,
         settings: &Settings,
         today: jiff::civil::Date,
     ) -> Arc<[Diagnostic]> {
@@ -312,9 +313,8 @@ impl HistoryCache {
                 return memo.diagnostics.clone();
             }
         }
-        let doc = doc();
         let diagnostics: Arc<[Diagnostic]> =
-            facts::diagnostics(&history, text, &doc, settings, today).into();
+            facts::diagnostics_in_parts(&history, text, &parts(), settings, today).into();
         self.facts
             .lock()
             .unwrap_or_else(PoisonError::into_inner)

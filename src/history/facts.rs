@@ -12,6 +12,7 @@ use crate::analysis::diagnostic::{Code, Diagnostic};
 use crate::analysis::fix::Fix;
 use crate::analysis::model::{Document, ItemKind, State};
 use crate::analysis::rules::{self, quote};
+use crate::analysis::stitch::Part;
 use crate::analysis::text::TextRange;
 use crate::analysis::Settings;
 
@@ -32,6 +33,23 @@ pub fn diagnostics(
     settings: &Settings,
     today: jiff::civil::Date,
 ) -> Vec<Diagnostic> {
+    let whole = Part {
+        start: 0,
+        line: 0,
+        doc,
+    };
+    diagnostics_in_parts(history, text, &[whole], settings, today)
+}
+
+/// [`diagnostics`] of `text` analysed in parts (the shards of an incremental analysis, in
+/// order, each with its own model), without a model of the whole text.
+pub fn diagnostics_in_parts(
+    history: &FileHistory,
+    text: &str,
+    parts: &[Part<'_>],
+    settings: &Settings,
+    today: jiff::civil::Date,
+) -> Vec<Diagnostic> {
     let reopened = settings.severity(Code::ReopenedItem);
     let stale = settings.severity(Code::StaleOpen);
     if reopened.is_none() && stale.is_none() {
@@ -43,38 +61,73 @@ pub fn diagnostics(
         .map(|timeline| (timeline.line, timeline))
         .collect();
     let mut out = Vec::new();
-    for (id, item) in doc.items.iter().enumerate() {
-        let ItemKind::Task(open @ (State::Open | State::InProgress)) = item.kind else {
-            continue;
-        };
-        let (Some(checkbox), Some(timeline)) = (item.checkbox, timelines.get(&item.line)) else {
-            continue;
-        };
-        if timeline.state != Some(open) {
-            continue;
-        }
-        let range = TextRange::new(checkbox.start, item.text.end.max(checkbox.end));
-        if let Some(severity) = reopened {
-            if let Some(mut d) = reopened_item(history, text, timeline, range, checkbox) {
-                rules::grade(&mut d, severity);
-                out.push(d);
+    for part in parts {
+        let doc = part.doc;
+        // The part's own, in its offsets: its suppression comments are read in them.
+        let mut own = Vec::new();
+        for (id, item) in doc.items.iter().enumerate() {
+            let ItemKind::Task(open @ (State::Open | State::InProgress)) = item.kind else {
+                continue;
+            };
+            let Some(checkbox) = item.checkbox else {
+                continue;
+            };
+            let Some(timeline) = timelines.get(&(part.line + item.line)) else {
+                continue;
+            };
+            if timeline.state != Some(open) {
+                continue;
             }
-        }
-        if let Some(severity) = stale {
-            let urgent = doc
-                .priority(id)
-                .is_some_and(|level| level <= STALE_OPEN_LEVELS);
-            if urgent {
-                if let Some(mut d) = stale_open(history, timeline, range, settings, today) {
+            let range = TextRange::new(checkbox.start, item.text.end.max(checkbox.end));
+            if let Some(severity) = reopened {
+                let whole = |r: TextRange| r.shift(part.start);
+                if let Some(mut d) =
+                    reopened_item(history, text, timeline, whole(range), whole(checkbox))
+                {
                     rules::grade(&mut d, severity);
-                    out.push(d);
+                    own.push(local(d, part.start));
+                }
+            }
+            if let Some(severity) = stale {
+                let urgent = doc
+                    .priority(id)
+                    .is_some_and(|level| level <= STALE_OPEN_LEVELS);
+                if urgent {
+                    if let Some(mut d) = stale_open(history, timeline, range, settings, today) {
+                        rules::grade(&mut d, severity);
+                        own.push(d);
+                    }
                 }
             }
         }
+        rules::retain_unsuppressed(doc, &mut own);
+        out.extend(own.into_iter().map(|d| shifted(d, part.start)));
     }
-    rules::retain_unsuppressed(doc, &mut out);
     rules::sort(&mut out);
     out
+}
+
+/// `d`, made in the whole text's offsets, in those of the part starting at `start`.
+fn local(mut d: Diagnostic, start: usize) -> Diagnostic {
+    let back = |r: TextRange| TextRange::new(r.start - start, r.end - start);
+    d.range = back(d.range);
+    for fix in &mut d.fixes {
+        for edit in &mut fix.edits {
+            edit.range = back(edit.range);
+        }
+    }
+    d
+}
+
+/// `d`, made in a part's offsets, in the whole text's.
+fn shifted(mut d: Diagnostic, start: usize) -> Diagnostic {
+    d.range = d.range.shift(start);
+    for fix in &mut d.fixes {
+        for edit in &mut fix.edits {
+            edit.range = edit.range.shift(start);
+        }
+    }
+    d
 }
 
 /// Where an item was last unchecked, when it is open now after being done.

@@ -10,7 +10,8 @@ use tokio::task::JoinHandle;
 
 use tower_lsp::lsp_types::Url;
 
-use crate::analysis::{Code, Diagnostic, Document};
+use crate::analysis::stitch::Part;
+use crate::analysis::{Code, Diagnostic};
 use crate::history::{HistoryCache, HoverHistory};
 use crate::server::Backend;
 
@@ -164,21 +165,26 @@ impl Backend {
     }
 
     /// The diagnostics only history tells (`reopened-item`, `stale-open`) of `text`, the
-    /// current text of `uri`, whose document `doc` gives when the text is new, from the
-    /// cache; with the settings of the folder that holds `uri`.
-    pub fn history_diagnostics(
+    /// current text of `uri`, whose models `parts` gives when the text is new (the whole
+    /// document, or its shards), from the cache; with the settings of the folder that holds
+    /// `uri`.
+    pub fn history_diagnostics<'p>(
         &self,
         uri: &Url,
         text: &str,
-        doc: impl FnOnce() -> Document,
+        parts: impl FnOnce() -> Vec<Part<'p>>,
     ) -> Arc<[Diagnostic]> {
         let Some(path) = file_path(uri) else {
             return Arc::from([]);
         };
         let today = jiff::Zoned::now().date();
-        self.shared
-            .history
-            .diagnostics(&path, text, doc, &self.effective_for(uri).settings, today)
+        self.shared.history.diagnostics(
+            &path,
+            text,
+            parts,
+            &self.effective_for(uri).settings,
+            today,
+        )
     }
 
     /// The heading hover's history line for the section on `lines` (zero-based, end

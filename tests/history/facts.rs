@@ -208,3 +208,44 @@ fn check_reports_history_diagnostics_only_with_the_flag() {
     assert_eq!((code, err.as_str()), (0, ""), "{out}");
     assert!(!out.contains("reopened-item"), "{out}");
 }
+
+/// Read from the shards of an incremental analysis (as the language server reads them after
+/// an edit), the history's diagnostics are those of the whole document: positions, fixes and
+/// suppression comments included.
+#[test]
+fn history_diagnostics_from_the_shards_equal_the_whole_documents() {
+    use tickmark::analysis::incremental::Incremental;
+    use tickmark::analysis::Inputs;
+    let repo = TestRepo::new();
+    let committed = "# Plan\n\n## Export\n- [x] Export to CSV\n- [ ] [P0] Urgent thing\n\n## Import\n- [x] Import\n- [x] Import again\n- [ ] [P1] Other urgent\n";
+    repo.commit_file(
+        "ROADMAP.md",
+        committed,
+        "2024-01-02",
+        "Ada Lovelace",
+        "Plan",
+    );
+    let now = "# Plan\n\n## Export\n- [ ] Export to CSV\n- [ ] [P0] Urgent thing\n\n## Import\n- [ ] Import\n<!-- tickmark-disable-next-line reopened-item -->\n- [ ] Import again\n- [ ] [P1] Other urgent\n";
+    let settings = Settings::default();
+    let history = repo.history("ROADMAP.md").expect("history");
+    let today = date(2025, 2, 2);
+    let whole = parse::parse(now, &settings.states);
+    let expected = facts::diagnostics(&history, now, &whole, &settings, today);
+    let inc = Incremental::new(now.to_owned(), &Inputs::default(), &settings);
+    assert!(inc.shard_count() >= 3, "cut at each heading");
+    let found = facts::diagnostics_in_parts(&history, now, &inc.parts(), &settings, today);
+    assert_eq!(found, expected);
+    let codes: Vec<(Code, &str)> = found
+        .iter()
+        .map(|d| (d.code, &now[d.range.as_range()]))
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            (Code::ReopenedItem, "[ ] Export to CSV"),
+            (Code::StaleOpen, "[ ] [P0] Urgent thing"),
+            (Code::ReopenedItem, "[ ] Import"),
+            (Code::StaleOpen, "[ ] [P1] Other urgent"),
+        ]
+    );
+}

@@ -19,6 +19,7 @@ use tower_lsp::lsp_types::{
 use crate::analysis::actions::{self, Action, ActionKind};
 use crate::analysis::incremental::{localized, Incremental, ShardView};
 use crate::analysis::model::{Document, Level};
+use crate::analysis::stitch::Part;
 use crate::analysis::{Diagnostic, Edit};
 use crate::server::capabilities::FIX_ALL_KIND;
 use crate::server::convert::{self, LineMap};
@@ -104,7 +105,7 @@ fn in_shard(
     let mut pairs = incremental.diagnostics_in(shard)?;
     if backend.history_diagnostics_ready(uri) {
         let text = incremental.text();
-        let history = backend.history_diagnostics(uri, &text, || incremental.document());
+        let history = backend.history_diagnostics(uri, &text, || incremental.parts());
         for d in history.iter() {
             if (shard.start..end).contains(&d.range.start) {
                 pairs.push((localized(d, shard.start, end)?, d.clone()));
@@ -166,7 +167,13 @@ fn in_whole(backend: &Backend, params: CodeActionParams) -> Result<CodeActionRes
     };
     // With the diagnostics only history tells, once the file's history is built.
     let history: std::sync::Arc<[Diagnostic]> = if backend.history_diagnostics_ready(uri) {
-        backend.history_diagnostics(uri, text, || doc.clone())
+        backend.history_diagnostics(uri, text, || {
+            vec![Part {
+                start: 0,
+                line: 0,
+                doc,
+            }]
+        })
     } else {
         std::sync::Arc::from([])
     };

@@ -271,10 +271,9 @@ fn history_of(backend: &Backend, uri: &Url, live: &Live) -> Arc<[crate::analysis
     if !backend.history_diagnostics_ready(uri) {
         return Arc::from([]);
     }
-    // On a new text, the document stitched from the shards: not parsed again.
-    backend.history_diagnostics(uri, &live.incremental.text(), || {
-        live.incremental.document()
-    })
+    // On a new text, read from the shards' own models: neither parsed nor stitched again.
+    let incremental = &live.incremental;
+    backend.history_diagnostics(uri, &incremental.text(), || incremental.parts())
 }
 
 /// Asks a pulling client to pull again, without waiting for its answer (a handler that
