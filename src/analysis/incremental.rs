@@ -385,9 +385,7 @@ impl Incremental {
                 out.push((localized(&d, shard.start, end)?, d));
             }
         }
-        out.sort_by(|(a, _), (b, _)| {
-            (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code))
-        });
+        out.sort_by(|(a, _), (b, _)| rules::order(a, b));
         Some(out)
     }
 
@@ -440,17 +438,7 @@ impl Incremental {
 
     /// The stitched document; `text` is the whole text.
     fn document_of(&self, text: &str) -> Document {
-        stitch::stitch(
-            text,
-            self.shards.iter().filter_map(|shard| {
-                let a = shard.analysed.as_ref()?;
-                Some(stitch::Part {
-                    start: shard.start,
-                    line: shard.line,
-                    doc: a.doc.as_ref(),
-                })
-            }),
-        )
+        stitch::stitch(text, self.parts())
     }
 
     /// Each shard with the diagnostics of every rule but `duplicate-item`, for a caller that
@@ -1256,7 +1244,7 @@ pub fn localized(d: &Diagnostic, start: usize, end: usize) -> Option<Diagnostic>
 }
 
 /// `d` moved `by` bytes later.
-fn shifted(d: &Diagnostic, by: usize) -> Diagnostic {
+pub fn shifted(d: &Diagnostic, by: usize) -> Diagnostic {
     let mut d = d.clone();
     if by == 0 {
         return d;

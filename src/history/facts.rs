@@ -10,6 +10,7 @@ use std::fmt::Write as _;
 
 use crate::analysis::diagnostic::{Code, Diagnostic};
 use crate::analysis::fix::Fix;
+use crate::analysis::incremental::{localized, shifted};
 use crate::analysis::model::{Document, ItemKind, State};
 use crate::analysis::rules::{self, quote};
 use crate::analysis::stitch::Part;
@@ -85,7 +86,8 @@ pub fn diagnostics_in_parts(
                     reopened_item(history, text, timeline, whole(range), whole(checkbox))
                 {
                     rules::grade(&mut d, severity);
-                    own.push(local(d, part.start));
+                    // Made in the part's lines, so always within it.
+                    own.extend(localized(&d, part.start, text.len()));
                 }
             }
             if let Some(severity) = stale {
@@ -101,33 +103,10 @@ pub fn diagnostics_in_parts(
             }
         }
         rules::retain_unsuppressed(doc, &mut own);
-        out.extend(own.into_iter().map(|d| shifted(d, part.start)));
+        out.extend(own.iter().map(|d| shifted(d, part.start)));
     }
     rules::sort(&mut out);
     out
-}
-
-/// `d`, made in the whole text's offsets, in those of the part starting at `start`.
-fn local(mut d: Diagnostic, start: usize) -> Diagnostic {
-    let back = |r: TextRange| TextRange::new(r.start - start, r.end - start);
-    d.range = back(d.range);
-    for fix in &mut d.fixes {
-        for edit in &mut fix.edits {
-            edit.range = back(edit.range);
-        }
-    }
-    d
-}
-
-/// `d`, made in a part's offsets, in the whole text's.
-fn shifted(mut d: Diagnostic, start: usize) -> Diagnostic {
-    d.range = d.range.shift(start);
-    for fix in &mut d.fixes {
-        for edit in &mut fix.edits {
-            edit.range = edit.range.shift(start);
-        }
-    }
-    d
 }
 
 /// Where an item was last unchecked, when it is open now after being done.

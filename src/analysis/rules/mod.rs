@@ -173,9 +173,12 @@ pub fn grade(d: &mut Diagnostic, severity: Severity) {
 
 /// The order diagnostics are reported in: by position, then code.
 pub fn sort(diagnostics: &mut [Diagnostic]) {
-    diagnostics.sort_by(|a, b| {
-        (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code))
-    });
+    diagnostics.sort_by(order);
+}
+
+/// The order [`sort`] puts diagnostics in: by position, then code.
+pub fn order(a: &Diagnostic, b: &Diagnostic) -> std::cmp::Ordering {
+    (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code))
 }
 
 /// True when a `tickmark-disable…` comment of `doc` silences `d`.

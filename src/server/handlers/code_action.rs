@@ -48,7 +48,7 @@ struct Source<'a> {
     doc: &'a Document,
     map: LineMap<'a>,
     /// Every diagnostic of `text` (the history's last), in its offsets.
-    diagnostics: Vec<Diagnostic>,
+    diagnostics: &'a [Diagnostic],
     /// The LSP form of the diagnostic at an index of `diagnostics`.
     to_lsp: &'a dyn Fn(usize) -> lsp::Diagnostic,
     /// The priority levels of the whole document.
@@ -124,7 +124,7 @@ fn in_shard(
         text: shard.text,
         doc: shard.doc,
         map: convert::shard_map(shard, features.encoding),
-        diagnostics,
+        diagnostics: &diagnostics,
         to_lsp: &to_lsp,
         allowed: incremental.allowed_levels(),
         move_done,
@@ -191,7 +191,7 @@ fn in_whole(backend: &Backend, params: CodeActionParams) -> Result<CodeActionRes
         text,
         doc,
         map,
-        diagnostics: diagnostics.clone(),
+        diagnostics: &diagnostics,
         to_lsp: &to_lsp,
         allowed: &allowed,
         move_done: actions::move_done_items(text, doc),
