@@ -248,7 +248,14 @@ try {
   // 7. hover a task: the server's hover (markdown) appears
   const taskSpan = page.locator('.editor-instance .view-line span', { hasText: 'Add rate limiting' }).first();
   const hoverTask = async () => {
-    const box = await taskSpan.boundingBox(); // code lenses may have moved the line since
+    // Code lenses may have moved the line since, and a line re-rendered meanwhile has no box
+    // until it is drawn again: wait for it.
+    await taskSpan.waitFor({ state: 'visible', timeout: 15_000 });
+    let box = await taskSpan.boundingBox();
+    for (let i = 0; !box && i < 20; i++) {
+      await sleep(250);
+      box = await taskSpan.boundingBox();
+    }
     await page.mouse.move(box.x + Math.min(box.width / 2, 60), box.y + box.height / 2);
     await page.waitForSelector('.monaco-hover .hover-contents, .monaco-hover .hover-row', { state: 'visible', timeout: 15_000 }).catch(() => {});
     await sleep(800);
