@@ -213,11 +213,9 @@ fn summarise(tracker: &Tracker, path: &str, base: &VersionState, head: &VersionS
             diff.reworded
                 .push((tracker.interner.get(before.text).clone(), now.clone()));
         }
-        if sections.is_move(before.section, snap.section) {
-            diff.moved.push((
-                before.section.map(|s| tracker.interner.get(s).clone()),
-                now.clone(),
-            ));
+        if let Some((from, _)) = sections.moved(before, snap) {
+            diff.moved
+                .push((from.map(|s| tracker.interner.get(s).clone()), now.clone()));
         }
     }
     for (snap, id) in base.items.iter().filter(|(s, _)| !s.field) {

@@ -20,11 +20,11 @@ use super::{Change, CommitInfo, Event, FileHistory};
 use crate::analysis::{Level, State};
 
 /// Changes whenever the layout below changes: a file of another version is ignored.
-const FORMAT: &str = "tickmark-history 2";
+const FORMAT: &str = "tickmark-history 3";
 /// Changes whenever pairing may read a history differently (a new rule, a threshold): a file
 /// kept by other rules is ignored and built anew, so a new rule shows on histories kept
 /// before it.
-pub const RULES: u32 = 4;
+pub const RULES: u32 = 5;
 
 /// Where the history of `path` (in the repository whose common git dir is `git_dir`) is kept.
 pub fn cache_file(git_dir: &Path, path: &str) -> PathBuf {
@@ -104,7 +104,7 @@ struct DiskLineage {
     last: DiskSnap,
 }
 
-/// line, raw, text, norm, state, priority, section, field.
+/// line, raw, text, norm, state, priority, section, outer, field.
 type DiskSnap = (
     usize,
     u32,
@@ -112,6 +112,7 @@ type DiskSnap = (
     u32,
     Option<u8>,
     Option<Level>,
+    Option<u32>,
     Option<u32>,
     bool,
 );
@@ -182,6 +183,7 @@ fn disk_snap(snap: &Snap) -> DiskSnap {
         state_code(snap.state),
         snap.priority,
         snap.section,
+        snap.outer,
         snap.field,
     )
 }
@@ -353,9 +355,10 @@ fn rebuild(disk: Disk, git_dir: &Path) -> Result<FileHistory, ()> {
     let string = |id: u32| strings.get(id as usize).cloned().ok_or(());
     let in_strings = |id: u32| (id as usize) < count;
     let snap = |s: DiskSnap| -> Result<Snap, ()> {
-        let (line, raw, text, norm, state, priority, section, field) = s;
+        let (line, raw, text, norm, state, priority, section, outer, field) = s;
         if !(in_strings(raw) && in_strings(text) && in_strings(norm))
             || section.is_some_and(|s| !in_strings(s))
+            || outer.is_some_and(|s| !in_strings(s))
         {
             return Err(());
         }
@@ -367,6 +370,7 @@ fn rebuild(disk: Disk, git_dir: &Path) -> Result<FileHistory, ()> {
             state: state_of(state)?,
             priority,
             section,
+            outer,
             field,
         })
     };

@@ -103,6 +103,10 @@ pub struct RawItem<'a> {
     pub state: Option<State>,
     pub priority: Option<Level>,
     pub section: Option<Cow<'a, str>>,
+    /// When the item's section is a heading inside a list (`- ### Tries`) or a setext
+    /// heading: the name of the nearest `#` heading at column 0 above it, the section that
+    /// holds that block. `None` when the item's section is itself such a heading.
+    pub outer: Option<Cow<'a, str>>,
     /// A field (`- Name: value`), not an item: followed only so that a field that becomes a
     /// task (`- Video: url` checked as `- [x] Video: url`) keeps the day its line appeared.
     pub field: bool,
@@ -112,6 +116,19 @@ pub struct RawItem<'a> {
 pub fn extract(text: &str) -> Vec<RawItem<'_>> {
     let document = analysis::parse::parse(text, &BoxStates::default());
     let mut items = Vec::with_capacity(document.items.len());
+    // The `#` headings at column 0 (where [`chunks`] cuts a version): (line, section).
+    let outers: Vec<(usize, usize)> = document
+        .sections
+        .iter()
+        .enumerate()
+        .filter(|(_, section)| {
+            document
+                .line_index
+                .line_range(text, section.line)
+                .is_some_and(|range| is_atx_heading(&text[range.as_range()]))
+        })
+        .map(|(id, section)| (section.line, id))
+        .collect();
     for item in &document.items {
         if item.is_legend {
             continue;
@@ -123,9 +140,34 @@ pub fn extract(text: &str) -> Vec<RawItem<'_>> {
                 .map(|range| (range.start, &text[range.as_range()]))
         };
         let raw = line_text(item.line).map_or("", |(_, line)| line).trim_end();
-        let section = item
-            .section()
-            .map(|id| section_name(&text[document.sections[id].title.as_range()]));
+        // The nearest `#` heading at column 0 above the item.
+        let top = outers[..outers.partition_point(|&(line, _)| line <= item.line)]
+            .last()
+            .map(|&(_, id)| id);
+        // A line that is a heading (`- ### Tries`) is in the section that holds that heading,
+        // not in the one before it; when that section starts above `top` (where [`chunks`]
+        // would cut), in `top`.
+        let own_heading = document
+            .sections
+            .get(item.section().map_or(0, |id| id + 1))
+            .filter(|heading| heading.line == item.line);
+        let section_id = match own_heading {
+            Some(heading) => heading
+                .parent
+                .filter(|&parent| {
+                    top.is_none_or(|top| {
+                        document.sections[parent].line >= document.sections[top].line
+                    })
+                })
+                .or(top),
+            None => item.section(),
+        };
+        let name = |id: usize| section_name(&text[document.sections[id].title.as_range()]);
+        let section = section_id.map(name);
+        let outer = match (section_id, top) {
+            (Some(own), Some(top)) if own != top => Some(name(top)),
+            _ => None,
+        };
         let mut own = Cow::Borrowed(text[item.text.as_range()].trim());
         let mut next = item.line + 1;
         while let Some((start, line)) = line_text(next) {
@@ -146,6 +188,7 @@ pub fn extract(text: &str) -> Vec<RawItem<'_>> {
             state: item.state(),
             priority: document.tags_of(item).first().map(|tag| tag.level),
             section,
+            outer,
             field: item.kind == ItemKind::Field,
         });
     }
@@ -414,6 +457,8 @@ pub struct Snap {
     pub state: Option<State>,
     pub priority: Option<Level>,
     pub section: Option<u32>,
+    /// See [`RawItem::outer`].
+    pub outer: Option<u32>,
     /// A field line (see [`RawItem::field`]): paired only with an unchanged line or an equal
     /// text, and never shown as an item.
     pub field: bool,
@@ -626,7 +671,10 @@ impl Tracker {
                 }
                 let found = candidates(j).into_iter().find(|(before, id)| {
                     !taken.contains(id)
-                        && (!exact || (before.raw == snap.raw && before.section == snap.section))
+                        && (!exact
+                            || (before.raw == snap.raw
+                                && before.section == snap.section
+                                && before.outer == snap.outer))
                 });
                 if let Some((before, id)) = found {
                     taken.insert(id);
@@ -680,6 +728,7 @@ impl Tracker {
                 let same_as_first = first.is_some_and(|(_, held)| {
                     held.text == snap.text
                         && held.section == snap.section
+                        && held.outer == snap.outer
                         && held.state == snap.state
                         && held.priority == snap.priority
                 });
@@ -696,7 +745,7 @@ impl Tracker {
                     }
                 }
                 view = seen;
-                let moved = sections.is_move(before.section, snap.section);
+                let moved = sections.moved(&before, snap);
                 let mut changes = changes(&self.interner, &before, snap, moved);
                 // A change one of the parents already holds was made there, not here.
                 if !others.is_empty() && !changes.is_empty() {
@@ -809,7 +858,7 @@ impl Tracker {
             .map(|(index, snap)| {
                 if let Some(old_index) = pairing.new_to_old[index] {
                     let (before, id) = old.items[old_index];
-                    let moved = sections.is_move(before.section, snap.section);
+                    let moved = sections.moved(&before, snap);
                     (Some(id), changes(interner, &before, snap, moved))
                 } else if let Some(&id) = self.dead.get(&snap.norm) {
                     let change = Change::Readded {
@@ -840,7 +889,12 @@ pub fn snaps(interner: &mut Interner, items: &[RawItem<'_>]) -> Vec<Snap> {
     items.iter().map(|item| snap(interner, item)).collect()
 }
 
-fn changes(interner: &Interner, before: &Snap, after: &Snap, moved: bool) -> Vec<Change> {
+fn changes(
+    interner: &Interner,
+    before: &Snap,
+    after: &Snap,
+    moved: Option<(Option<u32>, Option<u32>)>,
+) -> Vec<Change> {
     let mut changes = Vec::new();
     if before.norm != after.norm {
         changes.push(Change::Reworded {
@@ -848,10 +902,10 @@ fn changes(interner: &Interner, before: &Snap, after: &Snap, moved: bool) -> Vec
             to: interner.get(after.text).clone(),
         });
     }
-    if moved {
+    if let Some((from, to)) = moved {
         changes.push(Change::Moved {
-            from: before.section.map(|s| interner.get(s).clone()),
-            to: after.section.map(|s| interner.get(s).clone()),
+            from: from.map(|s| interner.get(s).clone()),
+            to: to.map(|s| interner.get(s).clone()),
         });
     }
     if before.priority != after.priority {
@@ -901,6 +955,7 @@ fn snap(interner: &mut Interner, item: &RawItem<'_>) -> Snap {
         state: item.state,
         priority: item.priority,
         section: item.section.as_deref().map(|s| interner.intern(s)),
+        outer: item.outer.as_deref().map(|s| interner.intern(s)),
         field: item.field,
     }
 }
@@ -909,7 +964,7 @@ fn snap(interner: &mut Interner, item: &RawItem<'_>) -> Snap {
 fn holds(held: &Snap, now: &Snap, change: &Change) -> bool {
     match change {
         Change::Reworded { .. } => held.norm == now.norm,
-        Change::Moved { .. } => held.section == now.section,
+        Change::Moved { .. } => held.section == now.section && held.outer == now.outer,
         Change::Priority { .. } => held.priority == now.priority,
         Change::State { .. } => held.state == now.state,
         _ => false,
@@ -925,48 +980,59 @@ fn holds(held: &Snap, now: &Snap, change: &Change) -> bool {
 /// A list line that becomes a heading (`- [x] **Tries**` rewritten as `- ### Tries` or
 /// `## Tries`) starts a section over the lines that followed it in its old section: those did
 /// not move either. So a change from section A to a new section B is no move when an item of
-/// A whose text is B's title is gone.
+/// A whose text is B's title is gone, or when its successor is B's own heading line; a
+/// heading inside a list must then also stand where the line stood, under the same `#`
+/// heading.
+///
+/// An item under a heading inside a list (`- ### Tries`) also moved when that whole block
+/// went under another `#` heading at column 0 (its [`Snap::outer`]), unless that heading was
+/// renamed.
 #[derive(Debug, Clone, Default)]
 pub struct Sections {
     renamed: HashMap<Option<u32>, Option<u32>>,
+    outer_renamed: HashMap<Option<u32>, Option<u32>>,
     promoted: std::collections::HashSet<(Option<u32>, Option<u32>)>,
 }
 
-impl Sections {
-    /// `pairs`: (section before, section after) of every item found in both versions;
-    /// `before` and `after`: the sections of every item of each version.
-    pub fn new(
-        pairs: impl Iterator<Item = (Option<u32>, Option<u32>)>,
-        before: impl Iterator<Item = Option<u32>>,
-        after: impl Iterator<Item = Option<u32>>,
-    ) -> Self {
-        let before: std::collections::HashSet<Option<u32>> = before.collect();
-        let after: std::collections::HashSet<Option<u32>> = after.collect();
-        let mut from_total: HashMap<Option<u32>, usize> = HashMap::new();
-        let mut to_total: HashMap<Option<u32>, usize> = HashMap::new();
-        let mut both: HashMap<(Option<u32>, Option<u32>), usize> = HashMap::new();
-        for (from, to) in pairs {
-            *from_total.entry(from).or_default() += 1;
-            *to_total.entry(to).or_default() += 1;
-            *both.entry((from, to)).or_default() += 1;
-        }
-        let mut renamed = HashMap::new();
-        for ((from, to), count) in both {
-            if from != to
-                && !after.contains(&from)
-                && !before.contains(&to)
-                && 2 * count > from_total[&from]
-                && 2 * count > to_total[&to]
-            {
-                renamed.insert(from, to);
-            }
-        }
-        Self {
-            renamed,
-            promoted: std::collections::HashSet::new(),
+/// The renames among `pairs` (see [`Sections`]): `pairs` are (name before, name after) of
+/// every item found in both versions, `before` and `after` the names of every item of each
+/// version.
+fn renames(
+    pairs: impl Iterator<Item = (Option<u32>, Option<u32>)>,
+    before: impl Iterator<Item = Option<u32>>,
+    after: impl Iterator<Item = Option<u32>>,
+) -> HashMap<Option<u32>, Option<u32>> {
+    let before: std::collections::HashSet<Option<u32>> = before.collect();
+    let after: std::collections::HashSet<Option<u32>> = after.collect();
+    let mut from_total: HashMap<Option<u32>, usize> = HashMap::new();
+    let mut to_total: HashMap<Option<u32>, usize> = HashMap::new();
+    let mut both: HashMap<(Option<u32>, Option<u32>), usize> = HashMap::new();
+    for (from, to) in pairs {
+        *from_total.entry(from).or_default() += 1;
+        *to_total.entry(to).or_default() += 1;
+        *both.entry((from, to)).or_default() += 1;
+    }
+    let mut renamed = HashMap::new();
+    for ((from, to), count) in both {
+        if from != to
+            && !after.contains(&from)
+            && !before.contains(&to)
+            && 2 * count > from_total[&from]
+            && 2 * count > to_total[&to]
+        {
+            renamed.insert(from, to);
         }
     }
+    renamed
+}
 
+/// The `#` heading at column 0 that holds an item: its [`Snap::outer`], else its own
+/// section.
+fn top(snap: &Snap) -> Option<u32> {
+    snap.outer.or(snap.section)
+}
+
+impl Sections {
     /// The sections of a step from `old` to `new` paired by `pairing`.
     pub fn of_pairing(
         interner: &Interner,
@@ -982,12 +1048,13 @@ impl Sections {
         }
         let before: std::collections::HashSet<Option<u32>> =
             old.items.iter().map(|(s, _)| s.section).collect();
-        let mut titles: Vec<u32> = new
+        // The sections new in this version, each with the `#` heading that holds it.
+        let mut titles: Vec<(u32, Option<u32>)> = new
             .iter()
-            .filter_map(|s| s.section)
-            .filter(|t| !before.contains(&Some(*t)))
+            .filter_map(|s| Some((s.section?, s.outer)))
+            .filter(|(t, _)| !before.contains(&Some(*t)))
             .collect();
-        titles.dedup();
+        titles.dedup_by_key(|(t, _)| *t);
         let after: std::collections::HashSet<Option<u32>> = new.iter().map(|s| s.section).collect();
         let mut gone_titles: Vec<u32> = old
             .items
@@ -996,44 +1063,56 @@ impl Sections {
             .filter(|t| !after.contains(&Some(*t)))
             .collect();
         gone_titles.dedup();
-        Self::new(
-            new.iter().enumerate().filter_map(|(j, snap)| {
-                Some((old.items[pairing.new_to_old[j]?].0.section, snap.section))
-            }),
-            old.items.iter().map(|(s, _)| s.section),
-            new.iter().map(|s| s.section),
-        )
-        .with_promoted(
+        let paired = || {
+            new.iter()
+                .enumerate()
+                .filter_map(|(j, snap)| Some((old.items[pairing.new_to_old[j]?].0, *snap)))
+        };
+        let outer_renamed = renames(
+            paired().map(|(before, after)| (top(&before), top(&after))),
+            old.items.iter().map(|(s, _)| top(s)),
+            new.iter().map(top),
+        );
+        let mut sections = Self {
+            renamed: renames(
+                paired().map(|(before, after)| (before.section, after.section)),
+                old.items.iter().map(|(s, _)| s.section),
+                new.iter().map(|s| s.section),
+            ),
+            outer_renamed,
+            promoted: std::collections::HashSet::new(),
+        };
+        sections.add_promoted(
             interner,
             old.items
                 .iter()
                 .zip(successor)
-                .map(|((s, _), next)| (s.section, s.text, next)),
+                .map(|((s, _), next)| (*s, next)),
             titles.into_iter(),
-        )
-        .with_demoted(
+        );
+        sections.add_demoted(
             interner,
             new.iter()
                 .zip(&pairing.new_to_old)
                 .map(|(s, k)| (s.section, s.text, k.map(|k| old.items[k].0.text))),
             gone_titles.into_iter(),
-        )
+        );
+        sections
     }
 
     /// Adds the headings that became items (`### [x] Endianness` written as
     /// `- [x] ### Endianness`): `new` are (section, text, text of its predecessor if any) of
     /// the items of the new version, `titles` the sections gone in this version. Leaving a
     /// gone section A for the section of a new item whose text is A's title is no move.
-    #[must_use]
-    pub fn with_demoted(
-        mut self,
+    fn add_demoted(
+        &mut self,
         interner: &Interner,
         new: impl Iterator<Item = (Option<u32>, u32, Option<u32>)>,
         titles: impl Iterator<Item = u32>,
-    ) -> Self {
+    ) {
         let titles: HashMap<String, u32> = titles.map(|t| (heading_key(interner, t), t)).collect();
         if titles.is_empty() {
-            return self;
+            return;
         }
         for (section, text, before) in new {
             let text = heading_key(interner, text);
@@ -1043,39 +1122,61 @@ impl Sections {
                 }
             }
         }
-        self
     }
 
-    /// Adds the headings that were items: `old` are (section, text, text of its successor if
-    /// any) of the items of the old version, `titles` the sections new in this version. An
-    /// item became a heading when its text is a new section's title and it is gone or its
-    /// successor is that heading's own line (`- ### Tries`).
-    #[must_use]
-    pub fn with_promoted(
-        mut self,
+    /// Adds the headings that were items: `old` are the items of the old version, each with
+    /// the text of its successor if any, `titles` the sections new in this version, each
+    /// with its [`Snap::outer`]. An item became a heading when its successor is that
+    /// heading's own line (`- ### Tries`, however reworded), or when its text is a new
+    /// section's title and it is gone. A heading inside a list must stand under the `#`
+    /// heading that held the item.
+    fn add_promoted(
+        &mut self,
         interner: &Interner,
-        old: impl Iterator<Item = (Option<u32>, u32, Option<u32>)>,
-        titles: impl Iterator<Item = u32>,
-    ) -> Self {
+        old: impl Iterator<Item = (Snap, Option<u32>)>,
+        titles: impl Iterator<Item = (u32, Option<u32>)>,
+    ) {
         let key = |id: u32| heading_key(interner, id);
-        let titles: HashMap<String, u32> = titles.map(|t| (key(t), t)).collect();
+        let titles: HashMap<String, (u32, Option<u32>)> =
+            titles.map(|(t, outer)| (key(t), (t, outer))).collect();
         if titles.is_empty() {
-            return self;
+            return;
         }
-        for (section, text, next) in old {
-            let text = key(text);
-            if let Some(&title) = titles.get(&text) {
-                if next.is_none_or(|next| key(next) == text) {
-                    self.promoted.insert((section, Some(title)));
-                }
+        for (snap, next) in old {
+            let text = key(snap.text);
+            let by_successor = next
+                .filter(|&next| interner.get(next).trim_start().starts_with('#'))
+                .and_then(|next| titles.get(&key(next)));
+            let by_text = titles
+                .get(&text)
+                .filter(|_| next.is_none_or(|next| key(next) == text));
+            let Some(&(title, outer)) = by_successor.or(by_text) else {
+                continue;
+            };
+            let in_place = outer.is_none_or(|outer| {
+                let held = top(&snap);
+                held == Some(outer) || self.outer_renamed.get(&held) == Some(&Some(outer))
+            });
+            if in_place {
+                self.promoted.insert((snap.section, Some(title)));
             }
         }
-        self
     }
 
-    /// Whether an item that was in `from` and is now in `to` moved.
-    pub fn is_move(&self, from: Option<u32>, to: Option<u32>) -> bool {
-        from != to && self.renamed.get(&from) != Some(&to) && !self.promoted.contains(&(from, to))
+    /// Where an item that was `before` and is now `after` moved from and to (section
+    /// names), or `None` when it did not move.
+    pub fn moved(&self, before: &Snap, after: &Snap) -> Option<(Option<u32>, Option<u32>)> {
+        let (from, to) = (before.section, after.section);
+        if from != to {
+            let kept = self.renamed.get(&from) == Some(&to) || self.promoted.contains(&(from, to));
+            return (!kept).then_some((from, to));
+        }
+        let (from, to) = (before.outer, after.outer);
+        let moved = from.is_some()
+            && to.is_some()
+            && from != to
+            && self.outer_renamed.get(&from) != Some(&to);
+        moved.then_some((from, to))
     }
 }
 
@@ -1788,6 +1889,8 @@ mod tests {
             "# R\n<pre>\n# pre\n\n# still pre\n</pre>\n# H\n- [ ] A\n",
             "- [ ] A\n  ```\n  code\n# H\n- [ ] B\n```\n# in fence\n```\n",
             "# R\n```\nunclosed\n# code\n- [ ] x\n",
+            "# R\n## A\n- ### L\n  - [ ] x\n#### Deep\n- ### M\n  - [ ] y\n- [ ] z\n## B\n- ### N\n  - [ ] w\n",
+            "- ### Before\n  - [ ] a\n# R\nSetext\n---\n- [ ] b\n- ## In list\n  - [ ] c\n",
         ];
         let mut corpus: Vec<String> = texts.iter().map(|t| (*t).to_owned()).collect();
         for dir in ["tests/corpus", "../shared/seeds", "../rw-cache"] {
@@ -1806,12 +1909,13 @@ mod tests {
                 list.iter()
                     .map(|s| {
                         format!(
-                            "{} {} {:?} {:?} {:?}",
+                            "{} {} {:?} {:?} {:?} {:?}",
                             s.line,
                             interner.get(s.raw),
                             s.state,
                             s.priority,
-                            s.section.map(|id| interner.get(id).clone())
+                            s.section.map(|id| interner.get(id).clone()),
+                            s.outer.map(|id| interner.get(id).clone())
                         )
                     })
                     .collect()

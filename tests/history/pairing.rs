@@ -482,6 +482,127 @@ fn a_list_line_that_becomes_a_heading_moves_nothing() {
 }
 
 #[test]
+fn a_block_under_a_list_heading_moved_to_another_section_in_history_and_diff() {
+    let repo = TestRepo::new();
+    let block =
+        "- ### Dynamic Programming\n    - [ ] Edit distance video\n    - [ ] Knapsack notes\n";
+    repo.commit_file(
+        "ROADMAP.md",
+        &format!("# R\n\n## Required\n\n- ### Recursion\n    - [ ] Tail calls\n{block}\n## Optional\n\n- ### Compilers\n    - [ ] Parsing video\n"),
+        "2025-01-02",
+        "Ada Lovelace",
+        "Plan",
+    );
+    let last = format!("# R\n\n## Required\n\n- ### Recursion\n    - [ ] Tail calls\n\n## Optional\n\n{block}- ### Compilers\n    - [ ] Parsing video\n");
+    repo.commit_file(
+        "ROADMAP.md",
+        &last,
+        "2025-01-04",
+        "Grace Hopper",
+        "DP is optional",
+    );
+    let history = repo.history("ROADMAP.md").expect("history");
+    assert_eq!(
+        events(&history, &last, 11),
+        [
+            "2025-01-02 Ada Lovelace: added (open) in “Dynamic Programming”",
+            "2025-01-04 Grace Hopper: moved from “Required” to “Optional”",
+        ]
+    );
+    // The block that stayed did not move.
+    assert_eq!(
+        events(&history, &last, 6),
+        ["2025-01-02 Ada Lovelace: added (open) in “Recursion”"]
+    );
+    let diff = roadmap_changes(&repo, ("HEAD~1", "HEAD"));
+    let moved: Vec<(Option<&str>, &str)> = diff
+        .moved
+        .iter()
+        .map(|(from, item)| (from.as_deref(), &*item.text))
+        .collect();
+    assert_eq!(
+        moved,
+        [
+            (Some("Required"), "### Dynamic Programming"),
+            (Some("Required"), "Edit distance video"),
+            (Some("Required"), "Knapsack notes")
+        ]
+    );
+}
+
+#[test]
+fn a_block_under_a_list_heading_kept_through_a_renamed_section_did_not_move() {
+    let repo = TestRepo::new();
+    let block =
+        "- ### Dynamic Programming\n    - [ ] Edit distance video\n    - [ ] Knapsack notes\n";
+    repo.commit_file(
+        "ROADMAP.md",
+        &format!("# R\n\n## Additional Learning\n\n{block}"),
+        "2025-01-02",
+        "Ada Lovelace",
+        "Plan",
+    );
+    let last = format!("# R\n\n## Additional Detail\n\n{block}");
+    repo.commit_file("ROADMAP.md", &last, "2025-01-04", "Grace Hopper", "Rename");
+    let history = repo.history("ROADMAP.md").expect("history");
+    assert_eq!(
+        events(&history, &last, 6),
+        ["2025-01-02 Ada Lovelace: added (open) in “Dynamic Programming”"]
+    );
+    assert!(roadmap_changes(&repo, ("HEAD~1", "HEAD")).is_empty());
+}
+
+#[test]
+fn a_reworded_list_line_that_becomes_a_heading_in_place_moves_nothing() {
+    let repo = TestRepo::new();
+    repo.commit_file(
+        "ROADMAP.md",
+        "# R\n\n## More\n\n- [ ] **Be able to use unix command line tools:**\n    - [ ] bash\n    - [ ] tcpdump\n",
+        "2025-01-02",
+        "Ada Lovelace",
+        "Plan",
+    );
+    let last =
+        "# R\n\n## More\n\n- ### Unix command line tools\n    - [ ] bash\n    - [ ] tcpdump\n";
+    repo.commit_file("ROADMAP.md", last, "2025-01-04", "Grace Hopper", "Headings");
+    let history = repo.history("ROADMAP.md").expect("history");
+    assert_eq!(
+        events(&history, last, 6),
+        ["2025-01-02 Ada Lovelace: added (open) in “More”"]
+    );
+    let diff = roadmap_changes(&repo, ("HEAD~1", "HEAD"));
+    assert!(diff.moved.is_empty(), "{:?}", diff.moved);
+}
+
+#[test]
+fn a_list_line_made_a_heading_under_another_section_moved_its_items() {
+    let repo = TestRepo::new();
+    repo.commit_file(
+        "ROADMAP.md",
+        "# R\n\n## Prerequisites\n\n- [ ] **How floating point numbers are stored:**\n    - [ ] 8-bit video\n\n## Additional\n\n- ### Unicode\n    - [ ] Unicode video\n",
+        "2025-01-02",
+        "Ada Lovelace",
+        "Plan",
+    );
+    let last = "# R\n\n## Prerequisites\n\n## Additional\n\n- ### Floating Point Numbers\n    - [ ] 8-bit video\n- ### Unicode\n    - [ ] Unicode video\n";
+    repo.commit_file(
+        "ROADMAP.md",
+        last,
+        "2025-01-04",
+        "Grace Hopper",
+        "Out of prerequisites",
+    );
+    let history = repo.history("ROADMAP.md").expect("history");
+    assert_eq!(
+        events(&history, last, 8),
+        [
+            "2025-01-02 Ada Lovelace: added (open) in “Prerequisites”",
+            "2025-01-04 Grace Hopper: moved from “Prerequisites” to “Floating Point Numbers”",
+        ]
+    );
+}
+
+#[test]
 fn a_weak_pair_in_place_yields_to_an_alike_item_in_another_hunk() {
     let repo = TestRepo::new();
     let filler = "- [x] one\n- [x] two\n- [x] three\n- [x] four\n";
