@@ -102,6 +102,9 @@ pub struct RawItem<'a> {
     pub text: Cow<'a, str>,
     pub state: Option<State>,
     pub priority: Option<Level>,
+    /// The name of the item's section: its nearest heading above, unless that heading is
+    /// inside a list item that does not hold the item (then the section holding it); for a
+    /// line that is a heading itself (`- ### Tries`), the section holding that heading.
     pub section: Option<Cow<'a, str>>,
     /// When the item's section is a heading inside a list (`- ### Tries`) or a setext
     /// heading: the name of the nearest `#` heading at column 0 above it, the section that
@@ -129,6 +132,19 @@ pub fn extract(text: &str) -> Vec<RawItem<'_>> {
         })
         .map(|(id, section)| (section.line, id))
         .collect();
+    // Where each heading inside a list item ends: the end of the innermost item on its line.
+    let scopes: Vec<Option<usize>> = document
+        .sections
+        .iter()
+        .map(|section| {
+            let at = document.items.partition_point(|i| i.line < section.line);
+            document.items[at..]
+                .iter()
+                .take_while(|i| i.line == section.line)
+                .last()
+                .map(|i| i.range.end)
+        })
+        .collect();
     for item in &document.items {
         if item.is_legend {
             continue;
@@ -144,24 +160,39 @@ pub fn extract(text: &str) -> Vec<RawItem<'_>> {
         let top = outers[..outers.partition_point(|&(line, _)| line <= item.line)]
             .last()
             .map(|&(_, id)| id);
-        // A line that is a heading (`- ### Tries`) is in the section that holds that heading,
-        // not in the one before it; when that section starts above `top` (where [`chunks`]
-        // would cut), in `top`.
-        let own_heading = document
-            .sections
-            .get(item.section().map_or(0, |id| id + 1))
-            .filter(|heading| heading.line == item.line);
-        let section_id = match own_heading {
-            Some(heading) => heading
+        // The section that holds section `id`: its parent, or `top` when that starts above
+        // `top` (where [`chunks`] would cut).
+        let holder = |id: usize| {
+            document.sections[id]
                 .parent
                 .filter(|&parent| {
                     top.is_none_or(|top| {
                         document.sections[parent].line >= document.sections[top].line
                     })
                 })
-                .or(top),
+                .or(top)
+                .filter(|&holder| holder != id)
+        };
+        // A line that is a heading (`- ### Tries`) is in the section that holds that heading,
+        // not in the one before it.
+        let next = item.section().map_or(0, |id| id + 1);
+        let own_heading = document
+            .sections
+            .get(next)
+            .is_some_and(|heading| heading.line == item.line)
+            .then_some(next);
+        let mut section_id = match own_heading {
+            Some(heading) => holder(heading),
             None => item.section(),
         };
+        // A heading inside a list item heads that item alone: a later item is in the section
+        // that holds it.
+        while let Some(id) = section_id {
+            match scopes[id] {
+                Some(end) if item.range.start >= end => section_id = holder(id),
+                _ => break,
+            }
+        }
         let name = |id: usize| section_name(&text[document.sections[id].title.as_range()]);
         let section = section_id.map(name);
         let outer = match (section_id, top) {
@@ -986,7 +1017,9 @@ fn holds(held: &Snap, now: &Snap, change: &Change) -> bool {
 ///
 /// An item under a heading inside a list (`- ### Tries`) also moved when that whole block
 /// went under another `#` heading at column 0 (its [`Snap::outer`]), unless that heading was
-/// renamed.
+/// renamed. A heading inside a list that is new or gone, or that was or became a `#` heading
+/// at column 0, groups items under the `#` heading that holds it: an item going between the
+/// two did not move.
 #[derive(Debug, Clone, Default)]
 pub struct Sections {
     renamed: HashMap<Option<u32>, Option<u32>>,
@@ -1063,6 +1096,25 @@ impl Sections {
             .filter(|t| !after.contains(&Some(*t)))
             .collect();
         gone_titles.dedup();
+        // A heading inside a list that is new, gone, or was or became a `#` heading at
+        // column 0 groups items under the `#` heading that holds it without moving them
+        // (`- [x] **Arrays**` written as `- ### Arrays`, `### Tries` as `- ### Tries`):
+        // (section, that `#` heading).
+        let nested = |snaps: &mut dyn Iterator<Item = &Snap>| -> HashMap<u32, u32> {
+            snaps.filter_map(|s| Some((s.section?, s.outer?))).collect()
+        };
+        let nested_before = nested(&mut old.items.iter().map(|(s, _)| s));
+        let nested_after = nested(&mut new.iter());
+        let grouped: Vec<(u32, u32)> = nested_after
+            .iter()
+            .filter(|(section, _)| !nested_before.contains_key(section))
+            .chain(
+                nested_before
+                    .iter()
+                    .filter(|(section, _)| !nested_after.contains_key(section)),
+            )
+            .map(|(&section, &outer)| (section, outer))
+            .collect();
         let paired = || {
             new.iter()
                 .enumerate()
@@ -1080,7 +1132,12 @@ impl Sections {
                 new.iter().map(|s| s.section),
             ),
             outer_renamed,
-            promoted: std::collections::HashSet::new(),
+            promoted: grouped
+                .into_iter()
+                .flat_map(|(section, outer)| {
+                    [(Some(outer), Some(section)), (Some(section), Some(outer))]
+                })
+                .collect(),
         };
         sections.add_promoted(
             interner,

@@ -603,6 +603,84 @@ fn a_list_line_made_a_heading_under_another_section_moved_its_items() {
 }
 
 #[test]
+fn a_heading_put_in_a_list_groups_its_items_without_moving_them() {
+    let repo = TestRepo::new();
+    repo.commit_file(
+        "ROADMAP.md",
+        "# R\n\n## Data Structures\n\n- [x] **Arrays: (Implement an automatically resizing vector)**\n    - [x] Arrays video\n    - [ ] push(item)\n",
+        "2025-01-02",
+        "Ada Lovelace",
+        "Plan",
+    );
+    let last = "# R\n\n## Data Structures\n\n- ### Arrays\n    - [ ] Implement an automatically resizing vector\n    - [x] Arrays video\n    - [ ] push(item)\n";
+    repo.commit_file("ROADMAP.md", last, "2025-01-04", "Grace Hopper", "Headings");
+    let history = repo.history("ROADMAP.md").expect("history");
+    assert_eq!(
+        events(&history, last, 8),
+        ["2025-01-02 Ada Lovelace: added (open) in “Data Structures”"]
+    );
+    let diff = roadmap_changes(&repo, ("HEAD~1", "HEAD"));
+    assert!(diff.moved.is_empty(), "{:?}", diff.moved);
+    // Taken out again, the heading moves nothing either.
+    let flat = "# R\n\n## Data Structures\n\n- [ ] Implement an automatically resizing vector\n- [x] Arrays video\n- [ ] push(item)\n";
+    repo.commit_file("ROADMAP.md", flat, "2025-01-06", "Grace Hopper", "Flat");
+    let diff = roadmap_changes(&repo, ("HEAD~1", "HEAD"));
+    assert!(diff.moved.is_empty(), "{:?}", diff.moved);
+}
+
+#[test]
+fn an_item_after_a_list_heading_block_is_in_the_section_that_holds_it() {
+    let repo = TestRepo::new();
+    repo.commit_file(
+        "ROADMAP.md",
+        "# R\n\n## More\n\n- ### Endianness [x]\n    - [x] Endian notes\n    - [ ] Endian video\n\n- [x] **Binary search:**\n    - [x] Binary search video\n    - [ ] Binary search notes\n",
+        "2025-01-02",
+        "Ada Lovelace",
+        "Plan",
+    );
+    let last = "# R\n\n## More\n\n- ### Endianness\n    - [x] Endian notes\n    - [ ] Endian video\n\n- ### Binary search\n    - [x] Binary search video\n    - [ ] Binary search notes\n";
+    repo.commit_file("ROADMAP.md", last, "2025-01-04", "Grace Hopper", "Headings");
+    let history = repo.history("ROADMAP.md").expect("history");
+    assert_eq!(
+        events(&history, last, 6),
+        ["2025-01-02 Ada Lovelace: added (done) in “Endianness [x]”"]
+    );
+    assert_eq!(
+        events(&history, last, 11),
+        ["2025-01-02 Ada Lovelace: added (open) in “More”"]
+    );
+    let diff = roadmap_changes(&repo, ("HEAD~1", "HEAD"));
+    assert!(diff.moved.is_empty(), "{:?}", diff.moved);
+}
+
+#[test]
+fn a_heading_written_into_a_list_moves_nothing_after_it() {
+    let repo = TestRepo::new();
+    repo.commit_file(
+        "ROADMAP.md",
+        "# R\n\n## More\n\n### Endianness\n\n- [x] Endian notes\n- [ ] Binary search\n",
+        "2025-01-02",
+        "Ada Lovelace",
+        "Plan",
+    );
+    let last = "# R\n\n## More\n\n- ### Endianness\n    - [x] Endian notes\n- [ ] Binary search\n";
+    repo.commit_file(
+        "ROADMAP.md",
+        last,
+        "2025-01-04",
+        "Grace Hopper",
+        "List headings",
+    );
+    let history = repo.history("ROADMAP.md").expect("history");
+    assert_eq!(
+        events(&history, last, 7),
+        ["2025-01-02 Ada Lovelace: added (open) in “Endianness”"]
+    );
+    let diff = roadmap_changes(&repo, ("HEAD~1", "HEAD"));
+    assert!(diff.moved.is_empty(), "{:?}", diff.moved);
+}
+
+#[test]
 fn a_weak_pair_in_place_yields_to_an_alike_item_in_another_hunk() {
     let repo = TestRepo::new();
     let filler = "- [x] one\n- [x] two\n- [x] three\n- [x] four\n";
