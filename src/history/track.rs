@@ -792,11 +792,7 @@ impl Tracker {
                     self.lineages[id].events.push(event);
                 }
                 id
-            } else if let Some(id) = self
-                .dead
-                .remove(&snap.norm)
-                .filter(|id| !taken.contains(id))
-            {
+            } else if let Some(id) = self.readd(snap, &taken) {
                 taken.insert(id);
                 events_before = 0;
                 let event = self.event(
@@ -891,7 +887,11 @@ impl Tracker {
                     let (before, id) = old.items[old_index];
                     let moved = sections.moved(&before, snap);
                     (Some(id), changes(interner, &before, snap, moved))
-                } else if let Some(&id) = self.dead.get(&snap.norm) {
+                } else if let Some(&id) = self
+                    .dead
+                    .get(&snap.norm)
+                    .filter(|&&id| self.same_kind(interner, id, snap))
+                {
                     let change = Change::Readded {
                         text: interner.get(snap.text).clone(),
                         section: snap.section.map(|s| interner.get(s).clone()),
@@ -904,6 +904,28 @@ impl Tracker {
                 }
             })
             .collect()
+    }
+
+    /// The removed lineage that `snap` re-adds (its exact text, of the same kind: a table of
+    /// contents entry re-adds only an entry), taken off the removed ones; `None` when there is
+    /// none or `taken` already holds it.
+    fn readd(
+        &mut self,
+        snap: &Snap,
+        taken: &std::collections::HashSet<LineageId>,
+    ) -> Option<LineageId> {
+        let &id = self.dead.get(&snap.norm)?;
+        if !taken.contains(&id) && !self.same_kind(&self.interner, id, snap) {
+            return None;
+        }
+        self.dead.remove(&snap.norm);
+        (!taken.contains(&id)).then_some(id)
+    }
+
+    /// Whether lineage `id` and `snap` are both table of contents entries or both not.
+    fn same_kind(&self, interner: &Interner, id: LineageId, snap: &Snap) -> bool {
+        let last = self.lineages[id].last.text;
+        toc_entry(interner.get(last)) == toc_entry(interner.get(snap.text))
     }
 
     #[allow(clippy::unused_self)]
@@ -1224,10 +1246,14 @@ impl Sections {
     /// names), or `None` when it did not move.
     pub fn moved(&self, before: &Snap, after: &Snap) -> Option<(Option<u32>, Option<u32>)> {
         let (from, to) = (before.section, after.section);
-        if from != to {
-            let kept = self.renamed.get(&from) == Some(&to) || self.promoted.contains(&(from, to));
-            return (!kept).then_some((from, to));
+        if from != to
+            && self.renamed.get(&from) != Some(&to)
+            && !self.promoted.contains(&(from, to))
+        {
+            return Some((from, to));
         }
+        // The same section, or one renamed or made from a line: did its block go under
+        // another `#` heading?
         let (from, to) = (before.outer, after.outer);
         let moved = from.is_some()
             && to.is_some()
@@ -1306,17 +1332,22 @@ pub fn pair(
         j += 1;
     }
 
-    // Pass 2: equal normalised text, same hunk first, then anywhere.
+    // Pass 2: equal normalised text, same hunk first, then anywhere. A table of contents
+    // entry continues only another entry (see [`toc_entry`]).
+    let is_entry: Vec<bool> = new
+        .iter()
+        .map(|snap| toc_entry(interner.get(snap.text)))
+        .collect();
     for (j, snap) in new.iter().enumerate() {
         if new_to_old[j].is_some() {
             continue;
         }
+        let same_kind = |old: &Snap| toc_entry(interner.get(old.text)) == is_entry[j];
         let h = new_hunk[j];
         if let Some(k) = hunks.get(h).and_then(|hunk| {
-            hunk.before
-                .clone()
-                .map(|k| k as usize)
-                .find(|&k| !old_used[k] && old.items[k].0.norm == snap.norm)
+            hunk.before.clone().map(|k| k as usize).find(|&k| {
+                !old_used[k] && old.items[k].0.norm == snap.norm && same_kind(&old.items[k].0)
+            })
         }) {
             new_to_old[j] = Some(k);
             old_used[k] = true;
@@ -1332,7 +1363,38 @@ pub fn pair(
         if new_to_old[j].is_some() {
             continue;
         }
-        if let Some(k) = by_norm.get_mut(&snap.norm).and_then(Vec::pop) {
+        let Some(candidates) = by_norm.get_mut(&snap.norm) else {
+            continue;
+        };
+        let same_kind = |&k: &usize| toc_entry(interner.get(old.items[k].0.text)) == is_entry[j];
+        if let Some(at) = candidates.iter().rposition(same_kind) {
+            let k = candidates.remove(at);
+            new_to_old[j] = Some(k);
+            old_used[k] = true;
+        }
+    }
+
+    // A field written as a link in its hunk (`- more flavor: https://…` as
+    // `- [more flavor](https://…)`): the same words around the same URL.
+    for (j, snap) in new.iter().enumerate() {
+        if new_to_old[j].is_some() || snap.field {
+            continue;
+        }
+        let Some(hunk) = hunks.get(new_hunk[j]) else {
+            continue;
+        };
+        let text = interner.get(snap.text);
+        if urls(text).next().is_none() {
+            continue;
+        }
+        let found = hunk.before.clone().map(|k| k as usize).find(|&k| {
+            let (field, _) = &old.items[k];
+            !old_used[k]
+                && field.field
+                && shares_url(interner, field, snap)
+                && link_words(interner.get(field.text)) == link_words(text)
+        });
+        if let Some(k) = found {
             new_to_old[j] = Some(k);
             old_used[k] = true;
         }
@@ -1657,6 +1719,21 @@ fn extends(a: &str, b: &str) -> bool {
     short.split_whitespace().nth(1).is_some()
         && long.starts_with(short)
         && !long[short.len()..].starts_with(char::is_alphanumeric)
+}
+
+/// The words of `text` once its URLs are cut out (`[more flavor](https://…)` and
+/// `more flavor: https://…` have the same).
+fn link_words(text: &str) -> Vec<Box<str>> {
+    let mut rest = String::with_capacity(text.len());
+    let mut last = 0;
+    for url in urls(text) {
+        // `url` is a slice of `text`: its offset.
+        let at = url.as_ptr() as usize - text.as_ptr() as usize;
+        rest.push_str(&text[last..at]);
+        last = at + url.len();
+    }
+    rest.push_str(&text[last..]);
+    words(&rest)
 }
 
 /// The `http://` and `https://` URLs in `text`, bare or as a link's destination.

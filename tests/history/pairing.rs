@@ -681,6 +681,34 @@ fn a_heading_written_into_a_list_moves_nothing_after_it() {
 }
 
 #[test]
+fn a_field_written_as_a_link_keeps_the_day_its_line_appeared() {
+    let repo = TestRepo::new();
+    repo.commit_file(
+        "ROADMAP.md",
+        "# R\n\n## S\n\n- [x] OCP\n    - more flavor: https://docs.example.com/v?id=AAA\n- [x] LSP\n    - more flavor: https://docs.example.com/v?id=BBB\n",
+        "2025-01-02",
+        "Ada Lovelace",
+        "Plan",
+    );
+    let last = "# R\n\n## S\n\n- [x] OCP\n    - [more flavor](https://docs.example.com/v?id=AAA)\n- [x] LSP\n    - [more flavor](https://docs.example.com/v?id=BBB)\n";
+    repo.commit_file("ROADMAP.md", last, "2025-01-04", "Grace Hopper", "Links");
+    let history = repo.history("ROADMAP.md").expect("history");
+    for (line, id) in [(6, "AAA"), (8, "BBB")] {
+        assert_eq!(
+            events(&history, last, line),
+            [
+                "2025-01-02 Ada Lovelace: added (plain item) in “S”".to_owned(),
+                format!(
+                    "2025-01-04 Grace Hopper: reworded (was “more flavor: https://docs.example.com/v?id={id}”)"
+                ),
+            ]
+        );
+    }
+    let diff = roadmap_changes(&repo, ("HEAD~1", "HEAD"));
+    assert!(diff.added.is_empty(), "{:?}", diff.added);
+}
+
+#[test]
 fn a_weak_pair_in_place_yields_to_an_alike_item_in_another_hunk() {
     let repo = TestRepo::new();
     let filler = "- [x] one\n- [x] two\n- [x] three\n- [x] four\n";
@@ -938,6 +966,26 @@ fn items_alike_in_words_are_told_apart_by_their_links() {
             "2025-01-02 Ada Lovelace: added (done) in “Sorting”",
             "2025-01-04 Grace Hopper: reworded (was “Radix Sort: http://www.cs.yale.edu/notes.html#radixSort”)",
         ]
+    );
+}
+
+#[test]
+fn a_table_of_contents_entry_of_the_same_words_is_not_the_item_it_links_to() {
+    let repo = TestRepo::new();
+    repo.commit_file(
+        "ROADMAP.md",
+        "# Plan\n\n## Table of Contents\n\n- [Prerequisites](#prerequisites)\n\n## Prerequisites\n\n- [x] **How computers process a program:**\n    - [ ] CPU video\n",
+        "2025-01-02",
+        "Ada Lovelace",
+        "Plan",
+    );
+    // The task becomes a heading; the contents link to it in the same words.
+    let last = "# Plan\n\n## Table of Contents\n\n- [Prerequisites](#prerequisites)\n- [How computers process a program](#how-computers-process-a-program)\n\n## Prerequisites\n\n- ### How computers process a program\n    - [ ] CPU video\n";
+    repo.commit_file("ROADMAP.md", last, "2025-01-04", "Grace Hopper", "Headings");
+    let history = repo.history("ROADMAP.md").expect("history");
+    assert_eq!(
+        events(&history, last, 6),
+        ["2025-01-04 Grace Hopper: added (plain item) in “Table of Contents”"]
     );
 }
 
