@@ -15,6 +15,22 @@ fn roadmap_changes(repo: &TestRepo, range: (&str, &str)) -> tickmark::history::d
     diff.files.remove(0)
 }
 
+/// A repository where Ada Lovelace committed `first` on 2025-01-02 and Grace Hopper `last` on
+/// 2025-01-04, and the history of its roadmap.
+fn two_versions(first: &str, last: &str) -> (TestRepo, tickmark::history::FileHistory) {
+    let repo = TestRepo::new();
+    repo.commit_file("ROADMAP.md", first, "2025-01-02", "Ada Lovelace", "Plan");
+    repo.commit_file("ROADMAP.md", last, "2025-01-04", "Grace Hopper", "Change");
+    let history = repo.history("ROADMAP.md").expect("history");
+    (repo, history)
+}
+
+/// Asserts that `diff` reads no move in the last commit.
+fn assert_no_move(repo: &TestRepo) {
+    let diff = roadmap_changes(repo, ("HEAD~1", "HEAD"));
+    assert!(diff.moved.is_empty(), "{:?}", diff.moved);
+}
+
 #[test]
 fn an_exact_re_add_wins_over_a_similar_removed_item() {
     let repo = TestRepo::new();
@@ -483,25 +499,13 @@ fn a_list_line_that_becomes_a_heading_moves_nothing() {
 
 #[test]
 fn a_block_under_a_list_heading_moved_to_another_section_in_history_and_diff() {
-    let repo = TestRepo::new();
     let block =
         "- ### Dynamic Programming\n    - [ ] Edit distance video\n    - [ ] Knapsack notes\n";
-    repo.commit_file(
-        "ROADMAP.md",
-        &format!("# R\n\n## Required\n\n- ### Recursion\n    - [ ] Tail calls\n{block}\n## Optional\n\n- ### Compilers\n    - [ ] Parsing video\n"),
-        "2025-01-02",
-        "Ada Lovelace",
-        "Plan",
-    );
     let last = format!("# R\n\n## Required\n\n- ### Recursion\n    - [ ] Tail calls\n\n## Optional\n\n{block}- ### Compilers\n    - [ ] Parsing video\n");
-    repo.commit_file(
-        "ROADMAP.md",
+    let (repo, history) = two_versions(
+        &format!("# R\n\n## Required\n\n- ### Recursion\n    - [ ] Tail calls\n{block}\n## Optional\n\n- ### Compilers\n    - [ ] Parsing video\n"),
         &last,
-        "2025-01-04",
-        "Grace Hopper",
-        "DP is optional",
     );
-    let history = repo.history("ROADMAP.md").expect("history");
     assert_eq!(
         events(&history, &last, 11),
         [
@@ -532,19 +536,10 @@ fn a_block_under_a_list_heading_moved_to_another_section_in_history_and_diff() {
 
 #[test]
 fn a_block_under_a_list_heading_kept_through_a_renamed_section_did_not_move() {
-    let repo = TestRepo::new();
     let block =
         "- ### Dynamic Programming\n    - [ ] Edit distance video\n    - [ ] Knapsack notes\n";
-    repo.commit_file(
-        "ROADMAP.md",
-        &format!("# R\n\n## Additional Learning\n\n{block}"),
-        "2025-01-02",
-        "Ada Lovelace",
-        "Plan",
-    );
     let last = format!("# R\n\n## Additional Detail\n\n{block}");
-    repo.commit_file("ROADMAP.md", &last, "2025-01-04", "Grace Hopper", "Rename");
-    let history = repo.history("ROADMAP.md").expect("history");
+    let (repo, history) = two_versions(&format!("# R\n\n## Additional Learning\n\n{block}"), &last);
     assert_eq!(
         events(&history, &last, 6),
         ["2025-01-02 Ada Lovelace: added (open) in “Dynamic Programming”"]
@@ -554,45 +549,23 @@ fn a_block_under_a_list_heading_kept_through_a_renamed_section_did_not_move() {
 
 #[test]
 fn a_reworded_list_line_that_becomes_a_heading_in_place_moves_nothing() {
-    let repo = TestRepo::new();
-    repo.commit_file(
-        "ROADMAP.md",
-        "# R\n\n## More\n\n- [ ] **Be able to use unix command line tools:**\n    - [ ] bash\n    - [ ] tcpdump\n",
-        "2025-01-02",
-        "Ada Lovelace",
-        "Plan",
-    );
     let last =
         "# R\n\n## More\n\n- ### Unix command line tools\n    - [ ] bash\n    - [ ] tcpdump\n";
-    repo.commit_file("ROADMAP.md", last, "2025-01-04", "Grace Hopper", "Headings");
-    let history = repo.history("ROADMAP.md").expect("history");
+    let (repo, history) = two_versions(
+        "# R\n\n## More\n\n- [ ] **Be able to use unix command line tools:**\n    - [ ] bash\n    - [ ] tcpdump\n",
+        last,
+    );
     assert_eq!(
         events(&history, last, 6),
         ["2025-01-02 Ada Lovelace: added (open) in “More”"]
     );
-    let diff = roadmap_changes(&repo, ("HEAD~1", "HEAD"));
-    assert!(diff.moved.is_empty(), "{:?}", diff.moved);
+    assert_no_move(&repo);
 }
 
 #[test]
 fn a_list_line_made_a_heading_under_another_section_moved_its_items() {
-    let repo = TestRepo::new();
-    repo.commit_file(
-        "ROADMAP.md",
-        "# R\n\n## Prerequisites\n\n- [ ] **How floating point numbers are stored:**\n    - [ ] 8-bit video\n\n## Additional\n\n- ### Unicode\n    - [ ] Unicode video\n",
-        "2025-01-02",
-        "Ada Lovelace",
-        "Plan",
-    );
     let last = "# R\n\n## Prerequisites\n\n## Additional\n\n- ### Floating Point Numbers\n    - [ ] 8-bit video\n- ### Unicode\n    - [ ] Unicode video\n";
-    repo.commit_file(
-        "ROADMAP.md",
-        last,
-        "2025-01-04",
-        "Grace Hopper",
-        "Out of prerequisites",
-    );
-    let history = repo.history("ROADMAP.md").expect("history");
+    let (_repo, history) = two_versions("# R\n\n## Prerequisites\n\n- [ ] **How floating point numbers are stored:**\n    - [ ] 8-bit video\n\n## Additional\n\n- ### Unicode\n    - [ ] Unicode video\n", last);
     assert_eq!(
         events(&history, last, 8),
         [
@@ -604,23 +577,13 @@ fn a_list_line_made_a_heading_under_another_section_moved_its_items() {
 
 #[test]
 fn a_heading_put_in_a_list_groups_its_items_without_moving_them() {
-    let repo = TestRepo::new();
-    repo.commit_file(
-        "ROADMAP.md",
-        "# R\n\n## Data Structures\n\n- [x] **Arrays: (Implement an automatically resizing vector)**\n    - [x] Arrays video\n    - [ ] push(item)\n",
-        "2025-01-02",
-        "Ada Lovelace",
-        "Plan",
-    );
     let last = "# R\n\n## Data Structures\n\n- ### Arrays\n    - [ ] Implement an automatically resizing vector\n    - [x] Arrays video\n    - [ ] push(item)\n";
-    repo.commit_file("ROADMAP.md", last, "2025-01-04", "Grace Hopper", "Headings");
-    let history = repo.history("ROADMAP.md").expect("history");
+    let (repo, history) = two_versions("# R\n\n## Data Structures\n\n- [x] **Arrays: (Implement an automatically resizing vector)**\n    - [x] Arrays video\n    - [ ] push(item)\n", last);
     assert_eq!(
         events(&history, last, 8),
         ["2025-01-02 Ada Lovelace: added (open) in “Data Structures”"]
     );
-    let diff = roadmap_changes(&repo, ("HEAD~1", "HEAD"));
-    assert!(diff.moved.is_empty(), "{:?}", diff.moved);
+    assert_no_move(&repo);
     // Taken out again, the heading moves nothing either.
     let flat = "# R\n\n## Data Structures\n\n- [ ] Implement an automatically resizing vector\n- [x] Arrays video\n- [ ] push(item)\n";
     repo.commit_file("ROADMAP.md", flat, "2025-01-06", "Grace Hopper", "Flat");
@@ -630,17 +593,8 @@ fn a_heading_put_in_a_list_groups_its_items_without_moving_them() {
 
 #[test]
 fn an_item_after_a_list_heading_block_is_in_the_section_that_holds_it() {
-    let repo = TestRepo::new();
-    repo.commit_file(
-        "ROADMAP.md",
-        "# R\n\n## More\n\n- ### Endianness [x]\n    - [x] Endian notes\n    - [ ] Endian video\n\n- [x] **Binary search:**\n    - [x] Binary search video\n    - [ ] Binary search notes\n",
-        "2025-01-02",
-        "Ada Lovelace",
-        "Plan",
-    );
     let last = "# R\n\n## More\n\n- ### Endianness\n    - [x] Endian notes\n    - [ ] Endian video\n\n- ### Binary search\n    - [x] Binary search video\n    - [ ] Binary search notes\n";
-    repo.commit_file("ROADMAP.md", last, "2025-01-04", "Grace Hopper", "Headings");
-    let history = repo.history("ROADMAP.md").expect("history");
+    let (repo, history) = two_versions("# R\n\n## More\n\n- ### Endianness [x]\n    - [x] Endian notes\n    - [ ] Endian video\n\n- [x] **Binary search:**\n    - [x] Binary search video\n    - [ ] Binary search notes\n", last);
     assert_eq!(
         events(&history, last, 6),
         ["2025-01-02 Ada Lovelace: added (done) in “Endianness [x]”"]
@@ -655,23 +609,11 @@ fn an_item_after_a_list_heading_block_is_in_the_section_that_holds_it() {
 
 #[test]
 fn a_heading_written_into_a_list_moves_nothing_after_it() {
-    let repo = TestRepo::new();
-    repo.commit_file(
-        "ROADMAP.md",
-        "# R\n\n## More\n\n### Endianness\n\n- [x] Endian notes\n- [ ] Binary search\n",
-        "2025-01-02",
-        "Ada Lovelace",
-        "Plan",
-    );
     let last = "# R\n\n## More\n\n- ### Endianness\n    - [x] Endian notes\n- [ ] Binary search\n";
-    repo.commit_file(
-        "ROADMAP.md",
+    let (repo, history) = two_versions(
+        "# R\n\n## More\n\n### Endianness\n\n- [x] Endian notes\n- [ ] Binary search\n",
         last,
-        "2025-01-04",
-        "Grace Hopper",
-        "List headings",
     );
-    let history = repo.history("ROADMAP.md").expect("history");
     assert_eq!(
         events(&history, last, 7),
         ["2025-01-02 Ada Lovelace: added (open) in “Endianness”"]
@@ -682,17 +624,8 @@ fn a_heading_written_into_a_list_moves_nothing_after_it() {
 
 #[test]
 fn a_field_written_as_a_link_keeps_the_day_its_line_appeared() {
-    let repo = TestRepo::new();
-    repo.commit_file(
-        "ROADMAP.md",
-        "# R\n\n## S\n\n- [x] OCP\n    - more flavor: https://docs.example.com/v?id=AAA\n- [x] LSP\n    - more flavor: https://docs.example.com/v?id=BBB\n",
-        "2025-01-02",
-        "Ada Lovelace",
-        "Plan",
-    );
     let last = "# R\n\n## S\n\n- [x] OCP\n    - [more flavor](https://docs.example.com/v?id=AAA)\n- [x] LSP\n    - [more flavor](https://docs.example.com/v?id=BBB)\n";
-    repo.commit_file("ROADMAP.md", last, "2025-01-04", "Grace Hopper", "Links");
-    let history = repo.history("ROADMAP.md").expect("history");
+    let (repo, history) = two_versions("# R\n\n## S\n\n- [x] OCP\n    - more flavor: https://docs.example.com/v?id=AAA\n- [x] LSP\n    - more flavor: https://docs.example.com/v?id=BBB\n", last);
     for (line, id) in [(6, "AAA"), (8, "BBB")] {
         assert_eq!(
             events(&history, last, line),
@@ -971,18 +904,12 @@ fn items_alike_in_words_are_told_apart_by_their_links() {
 
 #[test]
 fn a_table_of_contents_entry_of_the_same_words_is_not_the_item_it_links_to() {
-    let repo = TestRepo::new();
-    repo.commit_file(
-        "ROADMAP.md",
-        "# Plan\n\n## Table of Contents\n\n- [Prerequisites](#prerequisites)\n\n## Prerequisites\n\n- [x] **How computers process a program:**\n    - [ ] CPU video\n",
-        "2025-01-02",
-        "Ada Lovelace",
-        "Plan",
-    );
     // The task becomes a heading; the contents link to it in the same words.
     let last = "# Plan\n\n## Table of Contents\n\n- [Prerequisites](#prerequisites)\n- [How computers process a program](#how-computers-process-a-program)\n\n## Prerequisites\n\n- ### How computers process a program\n    - [ ] CPU video\n";
-    repo.commit_file("ROADMAP.md", last, "2025-01-04", "Grace Hopper", "Headings");
-    let history = repo.history("ROADMAP.md").expect("history");
+    let (_repo, history) = two_versions(
+        "# Plan\n\n## Table of Contents\n\n- [Prerequisites](#prerequisites)\n\n## Prerequisites\n\n- [x] **How computers process a program:**\n    - [ ] CPU video\n",
+        last,
+    );
     assert_eq!(
         events(&history, last, 6),
         ["2025-01-04 Grace Hopper: added (plain item) in “Table of Contents”"]
