@@ -1333,44 +1333,53 @@ pub fn pair(
     }
 
     // Pass 2: equal normalised text, same hunk first, then anywhere. A table of contents
-    // entry continues only another entry (see [`toc_entry`]).
+    // entry continues only another entry (see [`toc_entry`]). A task first continues a task
+    // and any other line a line that is not one: the contents line `- AVL trees` written
+    // as the task `- [ ] **AVL trees**` moves away is a new line.
     let is_entry: Vec<bool> = new
         .iter()
         .map(|snap| toc_entry(interner.get(snap.text)))
         .collect();
-    for (j, snap) in new.iter().enumerate() {
-        if new_to_old[j].is_some() {
-            continue;
-        }
-        let same_kind = |old: &Snap| toc_entry(interner.get(old.text)) == is_entry[j];
-        let h = new_hunk[j];
-        if let Some(k) = hunks.get(h).and_then(|hunk| {
-            hunk.before.clone().map(|k| k as usize).find(|&k| {
-                !old_used[k] && old.items[k].0.norm == snap.norm && same_kind(&old.items[k].0)
-            })
-        }) {
-            new_to_old[j] = Some(k);
-            old_used[k] = true;
-        }
-    }
     let mut by_norm: HashMap<u32, Vec<usize>> = HashMap::new();
     for (k, (snap, _)) in old.items.iter().enumerate().rev() {
         if !old_used[k] {
             by_norm.entry(snap.norm).or_default().push(k);
         }
     }
-    for (j, snap) in new.iter().enumerate() {
-        if new_to_old[j].is_some() {
-            continue;
-        }
-        let Some(candidates) = by_norm.get_mut(&snap.norm) else {
-            continue;
+    for tasks_apart in [true, false] {
+        let fits = |k: usize, j: usize| {
+            let (was, now) = (&old.items[k].0, &new[j]);
+            was.norm == now.norm
+                && toc_entry(interner.get(was.text)) == is_entry[j]
+                && (!tasks_apart || was.state.is_some() == now.state.is_some())
         };
-        let same_kind = |&k: &usize| toc_entry(interner.get(old.items[k].0.text)) == is_entry[j];
-        if let Some(at) = candidates.iter().rposition(same_kind) {
-            let k = candidates.remove(at);
-            new_to_old[j] = Some(k);
-            old_used[k] = true;
+        for j in 0..new.len() {
+            if new_to_old[j].is_some() {
+                continue;
+            }
+            if let Some(k) = hunks.get(new_hunk[j]).and_then(|hunk| {
+                hunk.before
+                    .clone()
+                    .map(|k| k as usize)
+                    .find(|&k| !old_used[k] && fits(k, j))
+            }) {
+                new_to_old[j] = Some(k);
+                old_used[k] = true;
+            }
+        }
+        for j in 0..new.len() {
+            if new_to_old[j].is_some() {
+                continue;
+            }
+            let Some(candidates) = by_norm.get_mut(&new[j].norm) else {
+                continue;
+            };
+            candidates.retain(|&k| !old_used[k]);
+            if let Some(at) = candidates.iter().rposition(|&k| fits(k, j)) {
+                let k = candidates.remove(at);
+                new_to_old[j] = Some(k);
+                old_used[k] = true;
+            }
         }
     }
 

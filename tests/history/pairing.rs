@@ -953,3 +953,23 @@ fn a_table_of_contents_entry_never_continues_an_item_that_became_its_heading() {
         "{events:?}"
     );
 }
+
+#[test]
+fn a_contents_line_of_the_same_words_does_not_take_a_moved_task() {
+    // The task moves to a later section; a contents line of the same words is written
+    // above, in another hunk.
+    let first = "# Plan\n\n## Contents\n\n- [Trees](#trees)\n\n## Trees\n\n- [ ] **AVL trees**\n    - [ ] AVL video\n- [ ] Binary trees\n\n## Graphs\n\n- [ ] BFS\n\n## Extra\n\n- [ ] Tries\n";
+    let last = "# Plan\n\n## Contents\n\n- [Trees](#trees)\n    - AVL trees\n\n## Trees\n\n- [ ] Binary trees\n\n## Graphs\n\n- [ ] BFS\n\n## Extra\n\n- [ ] Tries\n- [ ] **AVL trees**\n    - [ ] AVL video\n";
+    let (_repo, history) = two_versions(first, last);
+    assert_eq!(
+        events(&history, last, 6),
+        ["2025-01-04 Grace Hopper: added (plain item) in “Contents”"]
+    );
+    assert_eq!(
+        events(&history, last, 19),
+        [
+            "2025-01-02 Ada Lovelace: added (open) in “Trees”",
+            "2025-01-04 Grace Hopper: moved from “Trees” to “Extra”"
+        ]
+    );
+}
