@@ -1685,7 +1685,24 @@ impl Scorer {
         let first = self.grams(interner, a.norm).to_vec();
         let second = self.grams(interner, b.norm);
         if first.is_empty() || second.is_empty() {
-            return if shares_url(interner, a, b) { 1.0 } else { 0.0 };
+            // A bare URL has no words to weigh: its URL decides when the other text starts
+            // with it (`- [x] https://…` with a note below it, joined into `- [x] https://…
+            // - There are a lot of resources…`). A text that only ends with or links to that
+            // URL is tied to it weakly, below any text that continues its words
+            // (`Compressor Head videos: https://…` split into `Compressor Head videos:` and a
+            // line holding the URL: the words keep the item).
+            if !shares_url(interner, a, b) {
+                return 0.0;
+            }
+            let (bare, worded) = if first.is_empty() { (a, b) } else { (b, a) };
+            let worded = interner.get(worded.text).trim_start();
+            return if first.is_empty() && second.is_empty()
+                || urls(interner.get(bare.text)).any(|url| worded.starts_with(url))
+            {
+                1.0
+            } else {
+                SIMILAR_TEXT
+            };
         }
         let score = dice(&first, second);
         // One text continuing the other ("Parallel parser" and "Parallel parser (and maybe

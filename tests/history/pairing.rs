@@ -973,3 +973,36 @@ fn a_contents_line_of_the_same_words_does_not_take_a_moved_task() {
         ]
     );
 }
+
+#[test]
+fn a_link_moved_to_a_line_of_its_own_stays_with_the_words() {
+    // The URL goes to a child line of its own; the words keep the item.
+    let first = "# Plan\n\n- [ ] **Compression**\n    - [x] Compressor Head videos: https://example.com/compressor\n    - [ ] GZIP is not enough: https://example.com/gzip\n";
+    let last = "# Plan\n\n- [ ] **Compression**\n    - [x] Compressor Head videos:\n        - https://example.com/compressor\n    - [ ] GZIP is not enough: https://example.com/gzip\n";
+    let (_repo, history) = two_versions(first, last);
+    assert_eq!(
+        events(&history, last, 4),
+        [
+            "2025-01-02 Ada Lovelace: added (done) in “Plan”",
+            "2025-01-04 Grace Hopper: reworded (was “Compressor Head videos: https://example.com/compressor”)"
+        ]
+    );
+    assert_eq!(
+        events(&history, last, 5),
+        ["2025-01-04 Grace Hopper: added (plain item) in “Plan”"]
+    );
+}
+
+#[test]
+fn a_bare_link_task_joined_with_its_note_is_that_task() {
+    let first = "# Plan\n\n- [x] https://example.com/system-design\n    - There are a lot of resources in this one.\n- [ ] Scalability\n";
+    let last = "# Plan\n\n- [x] https://example.com/system-design - There are a lot of resources in this one.\n- [ ] Scalability\n";
+    let (_repo, history) = two_versions(first, last);
+    assert_eq!(
+        events(&history, last, 3),
+        [
+            "2025-01-02 Ada Lovelace: added (done) in “Plan”",
+            "2025-01-04 Grace Hopper: reworded (was “https://example.com/system-design”)"
+        ]
+    );
+}
