@@ -30,6 +30,11 @@ pub const SIMILAR_TEXT: f64 = 0.5;
 /// The lowest word similarity at which pass 4 pairs two items of different hunks (on top of
 /// [`SIMILAR_TEXT`]).
 pub const SIMILAR_WORDS: f64 = 0.5;
+/// The lowest word similarity at which pass 4 pairs two items of different hunks that both
+/// link, each somewhere else ("[Grokking Algorithms](amazon…)" and "[Algorithms
+/// I](youtube…)" are two resources): a text moved, reworded and relinked at once must keep
+/// most of its words.
+pub const RELINKED_WORDS: f64 = 0.75;
 /// Hunks larger than this are not paired in place.
 pub const IN_PLACE_MAX_LINES: usize = 4;
 /// Out of place, how much more of its words a new item must share with the old item it
@@ -1549,12 +1554,14 @@ pub fn pair(
                 // of one list share many letters ("Illustrating MergeSort" and "Illustrating
                 // the DP algorithm"): they must also share most of their words.
                 let across = old_hunk[k] != new_hunk[j];
-                let needed = if across {
-                    SIMILAR_WORDS
-                } else {
-                    f64::MIN_POSITIVE
-                };
                 let (a, b) = (&old.items[k].0, &new[j]);
+                let needed = if !across {
+                    f64::MIN_POSITIVE
+                } else if relinked(interner, a, b) {
+                    RELINKED_WORDS
+                } else {
+                    SIMILAR_WORDS
+                };
                 if score >= SIMILAR_TEXT
                     && similar.words(interner, a, b) >= needed
                     && (across
@@ -1733,6 +1740,12 @@ fn toc_entry(text: &str) -> bool {
 
 /// Whether two items link to the same URL (two "Radix Sort" links to different pages are
 /// told apart by where they lead).
+/// Whether both items link and no URL of one is in the other.
+fn relinked(interner: &Interner, a: &Snap, b: &Snap) -> bool {
+    let (first, second) = (interner.get(a.text), interner.get(b.text));
+    urls(first).next().is_some() && urls(second).next().is_some() && !shares_url(interner, a, b)
+}
+
 fn shares_url(interner: &Interner, a: &Snap, b: &Snap) -> bool {
     let (a, b) = (interner.get(a.text), interner.get(b.text));
     urls(a).any(|url| urls(b).any(|other| other == url))

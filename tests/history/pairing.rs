@@ -1006,3 +1006,29 @@ fn a_bare_link_task_joined_with_its_note_is_that_task() {
         ]
     );
 }
+
+#[test]
+fn two_links_elsewhere_of_a_few_common_words_are_two_items() {
+    // One book goes from one section; a course of a shared word comes in another.
+    let first = "# Plan\n\n## Videos\n\n- [ ] [Data Structures](https://example.com/ds)\n- [ ] [Graphs](https://example.com/graphs)\n\n## Books\n\n- [ ] [Clean Code](https://example.com/clean)\n- [ ] [Grokking Algorithms](https://books.example.com/grokking)\n- [ ] [Programming Pearls](https://example.com/pearls)\n";
+    let last = "# Plan\n\n## Videos\n\n- [ ] [Data Structures](https://example.com/ds)\n- [ ] [Algorithms I](https://videos.example.com/algs-1)\n- [ ] [Graphs](https://example.com/graphs)\n\n## Books\n\n- [ ] [Clean Code](https://example.com/clean)\n- [ ] [Programming Pearls](https://example.com/pearls)\n";
+    let (_repo, history) = two_versions(first, last);
+    assert_eq!(
+        events(&history, last, 6),
+        ["2025-01-04 Grace Hopper: added (open) in “Videos”"]
+    );
+    // Reworded and moved under the same link, it is the same item.
+    let relinked = last.replace(
+        "[Algorithms I](https://videos.example.com/algs-1)",
+        "[Grokking Algorithms, 2nd edition](https://books.example.com/grokking)",
+    );
+    let (_repo, history) = two_versions(first, &relinked);
+    assert_eq!(
+        events(&history, &relinked, 6),
+        [
+            "2025-01-02 Ada Lovelace: added (open) in “Books”",
+            "2025-01-04 Grace Hopper: reworded (was “[Grokking Algorithms](https://books.example.com/grokking)”)",
+            "2025-01-04 Grace Hopper: moved from “Books” to “Videos”"
+        ]
+    );
+}
