@@ -1388,6 +1388,40 @@ pub fn pair(
         }
     }
 
+    // A table of contents entry whose words changed around the same link
+    // (`[Networking](#networking)` given a remark, or losing it): the same entry, in its
+    // hunk first, then anywhere.
+    let anchors: Vec<Option<&str>> = new
+        .iter()
+        .map(|snap| toc_anchor(interner.get(snap.text)))
+        .collect();
+    if anchors.iter().any(Option::is_some) {
+        for anywhere in [false, true] {
+            for j in 0..new.len() {
+                let Some(anchor) = anchors[j] else { continue };
+                if new_to_old[j].is_some() || reserved(new[j].norm) {
+                    continue;
+                }
+                let fits = |k: usize| {
+                    !old_used[k]
+                        && (anywhere || old_hunk[k] == new_hunk[j])
+                        && toc_anchor(interner.get(old.items[k].0.text)) == Some(anchor)
+                };
+                let found = if anywhere {
+                    (0..old.items.len()).find(|&k| fits(k))
+                } else {
+                    hunks
+                        .get(new_hunk[j])
+                        .and_then(|hunk| hunk.before.clone().map(|k| k as usize).find(|&k| fits(k)))
+                };
+                if let Some(k) = found {
+                    new_to_old[j] = Some(k);
+                    old_used[k] = true;
+                }
+            }
+        }
+    }
+
     // A field written as a link in its hunk (`- more flavor: https://…` as
     // `- [more flavor](https://…)`): the same words around the same URL.
     for (j, snap) in new.iter().enumerate() {
@@ -1726,16 +1760,16 @@ impl Scorer {
 /// (`[Floating Point Numbers](#floating-point-numbers)`, perhaps followed by a remark), as a
 /// table of contents lists them.
 fn toc_entry(text: &str) -> bool {
-    let Some(rest) = text.trim().strip_prefix('[') else {
-        return false;
-    };
-    let Some((label, target)) = rest.split_once("](#") else {
-        return false;
-    };
-    !label.contains(']')
-        && target
-            .split_once(')')
-            .is_some_and(|(anchor, _)| !anchor.is_empty() && !anchor.contains(['(', ' ']))
+    toc_anchor(text).is_some()
+}
+
+/// The heading a table of contents entry links to (`networking` of `[Networking](#networking)
+/// (if you have networking experience)`).
+fn toc_anchor(text: &str) -> Option<&str> {
+    let rest = text.trim().strip_prefix('[')?;
+    let (label, target) = rest.split_once("](#")?;
+    let (anchor, _) = target.split_once(')')?;
+    (!label.contains(']') && !anchor.is_empty() && !anchor.contains(['(', ' '])).then_some(anchor)
 }
 
 /// Whether two items link to the same URL (two "Radix Sort" links to different pages are

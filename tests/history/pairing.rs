@@ -1032,3 +1032,35 @@ fn two_links_elsewhere_of_a_few_common_words_are_two_items() {
         ]
     );
 }
+
+#[test]
+fn a_contents_entry_keeps_its_history_through_remarks_on_its_link() {
+    let repo = TestRepo::new();
+    repo.commit_file(
+        "ROADMAP.md",
+        "# Plan\n\n## Contents\n\n- [Trees](#trees)\n- [Extras](#extras)\n    - [Networking](#networking)\n    - [Compilers](#compilers)\n",
+        "2025-01-02",
+        "Ada Lovelace",
+        "Contents",
+    );
+    // A remark on the entry: one word of the label is no text to pair by.
+    repo.commit_file(
+        "ROADMAP.md",
+        "# Plan\n\n## Contents\n\n- [Trees](#trees)\n- [Extras](#extras)\n    - [Networking](#networking) (if you have networking experience, expect questions)\n    - [Compilers](#compilers)\n",
+        "2025-01-04",
+        "Grace Hopper",
+        "Remark",
+    );
+    // The entry goes up a level, elsewhere in the list, without its remark.
+    let last = "# Plan\n\n## Contents\n\n- [Trees](#trees)\n- [Networking](#networking)\n- [Extras](#extras)\n    - [Compilers](#compilers)\n";
+    repo.commit_file("ROADMAP.md", last, "2025-01-06", "Linus T", "Promote");
+    let history = repo.history("ROADMAP.md").expect("history");
+    assert_eq!(
+        events(&history, last, 6),
+        [
+            "2025-01-02 Ada Lovelace: added (plain item) in “Contents”",
+            "2025-01-04 Grace Hopper: reworded (was “[Networking](#networking)”)",
+            "2025-01-06 Linus T: reworded (was “[Networking](#networking) (if you have networking experience, expect questions)”)"
+        ]
+    );
+}
