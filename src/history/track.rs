@@ -954,7 +954,7 @@ fn changes(
     moved: Option<(Option<u32>, Option<u32>)>,
 ) -> Vec<Change> {
     let mut changes = Vec::new();
-    if before.norm != after.norm {
+    if before.norm != after.norm || recased(interner.get(before.text), interner.get(after.text)) {
         changes.push(Change::Reworded {
             from: interner.get(before.text).clone(),
             to: interner.get(after.text).clone(),
@@ -979,6 +979,17 @@ fn changes(
         });
     }
     changes
+}
+
+/// Whether two texts of one normalised text differ in the case of a letter ("chapters 7, 8,
+/// 9" and "Chapters 7, 8, 9"): a rewording, where a change of markup or spacing is not.
+fn recased(before: &str, after: &str) -> bool {
+    if before == after {
+        return false;
+    }
+    let letters = |text: &str| -> String { text.chars().filter(|c| c.is_alphanumeric()).collect() };
+    let (before, after) = (letters(before), letters(after));
+    before != after && before.to_lowercase() == after.to_lowercase()
 }
 
 fn added(interner: &Interner, snap: &Snap, boundary: bool) -> Change {
@@ -1380,7 +1391,14 @@ pub fn pair(
                 continue;
             };
             candidates.retain(|&k| !old_used[k]);
-            if let Some(at) = candidates.iter().rposition(|&k| fits(k, j)) {
+            // Of equal texts in several sections (`- by Goodrich, Tamassia, Goldwasser` under
+            // both Java and Python), the one of its own section first.
+            let section = new[j].section;
+            if let Some(at) = candidates
+                .iter()
+                .rposition(|&k| fits(k, j) && old.items[k].0.section == section)
+                .or_else(|| candidates.iter().rposition(|&k| fits(k, j)))
+            {
                 let k = candidates.remove(at);
                 new_to_old[j] = Some(k);
                 old_used[k] = true;

@@ -1064,3 +1064,52 @@ fn a_contents_entry_keeps_its_history_through_remarks_on_its_link() {
         ]
     );
 }
+
+#[test]
+fn a_change_of_capitals_is_a_rewording_and_markup_is_not() {
+    let repo = TestRepo::new();
+    repo.commit_file(
+        "ROADMAP.md",
+        "# Plan\n\n- [ ] chapters 7, 8, 9 can be painful\n- [ ] keep\n",
+        "2025-01-02",
+        "Ada Lovelace",
+        "Plan",
+    );
+    repo.commit_file(
+        "ROADMAP.md",
+        "# Plan\n\n- [ ] Chapters 7, 8, 9 can be painful\n- [ ] keep\n",
+        "2025-01-04",
+        "Grace Hopper",
+        "Capitals",
+    );
+    let last = "# Plan\n\n- [ ] **Chapters 7, 8, 9** can be  painful\n- [ ] keep\n";
+    repo.commit_file("ROADMAP.md", last, "2025-01-06", "Linus T", "Bold");
+    let history = repo.history("ROADMAP.md").expect("history");
+    assert_eq!(
+        events(&history, last, 3),
+        [
+            "2025-01-02 Ada Lovelace: added (open) in “Plan”",
+            "2025-01-04 Grace Hopper: reworded (was “chapters 7, 8, 9 can be painful”)"
+        ]
+    );
+}
+
+#[test]
+fn equal_lines_of_two_sections_each_stay_in_their_section() {
+    // The same sub-line under two books; both blocks are rewritten, one line keeps its
+    // words and the other is reworded.
+    let first = "# Books\n\n## Java\n\n- [ ] [Algorithms in Java](https://example.com/java)\n    - by Goodrich, Tamassia, Goldwasser\n    - optional text\n\n## Python\n\n- [ ] [Algorithms in Python](https://example.com/python)\n    - by Goodrich, Tamassia, Goldwasser\n    - I loved this book\n";
+    let last = "# Books\n\n## Java\n\n- Goodrich, Tamassia, Goldwasser\n    - [Algorithms in Java](https://example.com/java)\n\n## Python\n\n- [Algorithms in Python](https://example.com/python)\n    - I loved this book\n    - by Goodrich, Tamassia, Goldwasser\n";
+    let (_repo, history) = two_versions(first, last);
+    assert_eq!(
+        events(&history, last, 12),
+        ["2025-01-02 Ada Lovelace: added (plain item) in “Python”"]
+    );
+    assert_eq!(
+        events(&history, last, 5),
+        [
+            "2025-01-02 Ada Lovelace: added (plain item) in “Java”",
+            "2025-01-04 Grace Hopper: reworded (was “by Goodrich, Tamassia, Goldwasser”)"
+        ]
+    );
+}
