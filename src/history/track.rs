@@ -748,6 +748,25 @@ impl Tracker {
                 })
                 .or_insert(id);
         }
+        // Of several new items in the words of a removed lineage, the one re-adding it: the
+        // first of its kind (a task for a task), else the first.
+        let mut readd_to: HashMap<u32, (usize, bool)> = HashMap::new();
+        for (j, snap) in new.iter().enumerate() {
+            if chosen[j].is_some() {
+                continue;
+            }
+            let Some(&id) = self.dead.get(&snap.norm) else {
+                continue;
+            };
+            if !self.same_kind(&self.interner, id, snap) {
+                continue;
+            }
+            let fits = self.lineages[id].last.state.is_some() == snap.state.is_some();
+            let held = readd_to.entry(snap.norm).or_insert((j, fits));
+            if fits && !held.1 {
+                *held = (j, fits);
+            }
+        }
         let mut state = VersionState {
             items: Vec::with_capacity(new.len()),
             views: Vec::with_capacity(new.len()),
@@ -797,7 +816,11 @@ impl Tracker {
                     self.lineages[id].events.push(event);
                 }
                 id
-            } else if let Some(id) = self.readd(snap, &taken) {
+            } else if let Some(id) = readd_to
+                .get(&snap.norm)
+                .filter(|&&(j, _)| j == index)
+                .and_then(|_| self.readd(snap, &taken))
+            {
                 taken.insert(id);
                 events_before = 0;
                 let event = self.event(
@@ -1362,11 +1385,49 @@ pub fn pair(
             by_norm.entry(snap.norm).or_default().push(k);
         }
     }
+    // A list line that is a heading continues as a line of the same words that is not one
+    // (and the reverse) unless its hunk holds a heading line like it: `- ### Linear
+    // Programming` rewritten as `- ### Linear Programming (videos)` over a new link
+    // `[Linear Programming](…)` is that heading reworded.
+    let old_heading: Vec<bool> = old
+        .items
+        .iter()
+        .map(|(snap, _)| heading_line(interner.get(snap.raw)))
+        .collect();
+    let new_heading: Vec<bool> = new
+        .iter()
+        .map(|snap| heading_line(interner.get(snap.raw)))
+        .collect();
+    let mut alike = Scorer::default();
+    let old_keeps_heading: Vec<bool> = (0..old.items.len())
+        .map(|k| {
+            old_heading[k]
+                && hunks.get(old_hunk[k]).is_some_and(|hunk| {
+                    hunk.after.clone().map(|j| j as usize).any(|j| {
+                        new_heading[j]
+                            && alike.score(interner, &old.items[k].0, &new[j]) >= SIMILAR_TEXT
+                    })
+                })
+        })
+        .collect();
+    let new_keeps_heading: Vec<bool> = (0..new.len())
+        .map(|j| {
+            new_heading[j]
+                && hunks.get(new_hunk[j]).is_some_and(|hunk| {
+                    hunk.before.clone().map(|k| k as usize).any(|k| {
+                        old_heading[k]
+                            && alike.score(interner, &old.items[k].0, &new[j]) >= SIMILAR_TEXT
+                    })
+                })
+        })
+        .collect();
     for tasks_apart in [true, false] {
         let fits = |k: usize, j: usize| {
             let (was, now) = (&old.items[k].0, &new[j]);
             was.norm == now.norm
                 && toc_entry(interner.get(was.text)) == is_entry[j]
+                && (old_heading[k] == new_heading[j]
+                    || !(old_keeps_heading[k] || new_keeps_heading[j]))
                 && (!tasks_apart || was.state.is_some() == now.state.is_some())
         };
         for j in 0..new.len() {
@@ -1733,13 +1794,13 @@ impl Scorer {
     /// (two items both linking somewhere are not alike), so URLs are not scored. An item that
     /// is nothing but a URL is alike only an item linking to the same URL.
     fn score(&mut self, interner: &Interner, a: &Snap, b: &Snap) -> f64 {
-        if a.norm == b.norm {
-            return 1.0;
-        }
         // A table of contents entry is a way to a heading, not a task: it continues only
         // another entry, whatever words it shares with an item that left for that heading.
         if toc_entry(interner.get(a.text)) != toc_entry(interner.get(b.text)) {
             return 0.0;
+        }
+        if a.norm == b.norm {
+            return 1.0;
         }
         let first = self.grams(interner, a.norm).to_vec();
         let second = self.grams(interner, b.norm);
@@ -1772,6 +1833,19 @@ impl Scorer {
         }
         score
     }
+}
+
+/// Whether a list line is a heading (`- ### Linear Programming`).
+fn heading_line(raw: &str) -> bool {
+    let line = raw.trim_start();
+    let Some(len) = analysis::parse::marker_len(line) else {
+        return false;
+    };
+    let mut rest = line[len..].trim_start();
+    for box_ in ["[ ]", "[x]", "[X]"] {
+        rest = rest.strip_prefix(box_).unwrap_or(rest).trim_start();
+    }
+    is_atx_heading(rest)
 }
 
 /// Whether an item starts with a link to a heading of the document

@@ -1113,3 +1113,59 @@ fn equal_lines_of_two_sections_each_stay_in_their_section() {
         ]
     );
 }
+
+#[test]
+fn a_removed_task_comes_back_as_the_task_of_its_words() {
+    let repo = TestRepo::new();
+    repo.commit_file(
+        "ROADMAP.md",
+        "# Plan\n\n## Videos\n\n- [ ] Scalability:\n- [ ] Caching\n\n## More\n\n- [ ] Sharding\n",
+        "2025-01-02",
+        "Ada Lovelace",
+        "Plan",
+    );
+    repo.commit_file(
+        "ROADMAP.md",
+        "# Plan\n\n## Videos\n\n- [ ] Caching\n\n## More\n\n- [ ] Sharding\n",
+        "2025-01-04",
+        "Grace Hopper",
+        "Drop",
+    );
+    // A note of the same word is written above the task that comes back.
+    let last = "# Plan\n\n## Videos\n\n- [ ] Caching\n\n## More\n\n- [ ] Sharding\n- Considerations:\n    - scalability\n- [x] Scalability:\n";
+    repo.commit_file("ROADMAP.md", last, "2025-01-06", "Linus T", "Back");
+    let history = repo.history("ROADMAP.md").expect("history");
+    assert_eq!(
+        events(&history, last, 11),
+        ["2025-01-06 Linus T: added (plain item) in “More”"]
+    );
+    assert_eq!(
+        events(&history, last, 12),
+        [
+            "2025-01-02 Ada Lovelace: added (open) in “Videos”",
+            "2025-01-04 Grace Hopper: removed",
+            "2025-01-06 Linus T: re-added (done) in “More”"
+        ]
+    );
+}
+
+#[test]
+fn a_list_heading_reworded_over_a_link_of_its_old_words_stays_the_heading() {
+    let first = "# Plan\n\n## Extra\n\n- ### Linear Programming\n    - [x] https://example.com/lp\n    - [x] Finding minimum cost: https://example.com/min\n";
+    let last = "# Plan\n\n## Extra\n\n- ### Linear Programming (videos)\n    - [x] [Linear Programming](https://example.com/lp)\n    - [x] [Finding minimum cost](https://example.com/min)\n";
+    let (_repo, history) = two_versions(first, last);
+    assert_eq!(
+        events(&history, last, 5),
+        [
+            "2025-01-02 Ada Lovelace: added (plain item) in “Extra”",
+            "2025-01-04 Grace Hopper: reworded (was “### Linear Programming”)"
+        ]
+    );
+    assert_eq!(
+        events(&history, last, 6),
+        [
+            "2025-01-02 Ada Lovelace: added (done) in “Linear Programming”",
+            "2025-01-04 Grace Hopper: reworded (was “https://example.com/lp”)"
+        ]
+    );
+}
