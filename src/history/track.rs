@@ -1618,12 +1618,22 @@ pub fn pair(
             let (k, j) = (olds[row], news[column]);
             // A weak pair in place yields to a clearly alike item in another hunk (the text
             // moved and was reworded, and something unrelated took its line): pass 4 pairs it.
-            if score < SIMILAR_TEXT {
+            // Out of place, so does any pair to an item elsewhere more alike in text and in
+            // words: a note on a book rewritten into a section that also lost the book
+            // ("See Resume prep information in the books: … Programming Interviews Exposed")
+            // continues the note.
+            if score < SIMILAR_TEXT || !in_place {
+                let here = if in_place {
+                    0.0
+                } else {
+                    similar.words(interner, &old.items[k].0, &new[j])
+                };
                 let alike = |similar: &mut Scorer, a: &Snap, b: &Snap| {
                     let text = similar.score(interner, a, b);
-                    text >= SIMILAR_TEXT
-                        && text > score
-                        && similar.words(interner, a, b) >= SIMILAR_WORDS
+                    text >= SIMILAR_TEXT && text > score && {
+                        let words = similar.words(interner, a, b);
+                        words >= SIMILAR_WORDS && (in_place || words > here + WORDS_MARGIN)
+                    }
                 };
                 let old_elsewhere = (0..new.len()).any(|other| {
                     new_hunk[other] != new_hunk[j]

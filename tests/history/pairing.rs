@@ -1169,3 +1169,19 @@ fn a_list_heading_reworded_over_a_link_of_its_old_words_stays_the_heading() {
         ]
     );
 }
+
+#[test]
+fn a_note_rewritten_where_a_book_left_continues_the_note() {
+    // The resume section moves up to where a book left; its note is reworded there and
+    // shares a few words with the book.
+    let first = "# Plan\n\n## Books\n\n- [ ] [Clean Code](https://example.com/clean)\n- [ ] [Programming Interviews Exposed: Coding Your Way Through the Interview](https://example.com/pie)\n\n## Practice\n\n- [ ] LeetCode\n- [ ] Mock interviews\n\n## Your Resume\n\n- See Resume prep items in Cracking The Coding Interview and back of Programming Interviews Exposed\n- Keep it to one page\n";
+    let last = "# Plan\n\n## Books\n\n- [ ] [Clean Code](https://example.com/clean)\n\n## Update Your Resume\n\n- See Resume prep information in the books: Cracking The Coding Interview and Programming Interviews Exposed\n- [What a good resume looks like](https://example.com/resume)\n- Have a story about what you did\n- Keep it to one page\n\n## Practice\n\n- [ ] LeetCode\n- [ ] Mock interviews\n";
+    let (_repo, history) = two_versions(first, last);
+    assert_eq!(
+        events(&history, last, 9),
+        [
+            "2025-01-02 Ada Lovelace: added (plain item) in “Your Resume”",
+            "2025-01-04 Grace Hopper: reworded (was “See Resume prep items in Cracking The Coding Interview and back of Programming Interviews Exposed”)"
+        ]
+    );
+}
