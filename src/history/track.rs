@@ -1389,14 +1389,17 @@ pub fn pair(
     // (and the reverse) unless its hunk holds a heading line like it: `- ### Linear
     // Programming` rewritten as `- ### Linear Programming (videos)` over a new link
     // `[Linear Programming](…)` is that heading reworded.
+    // (Lines outside every hunk are paired already: left `false`.)
     let old_heading: Vec<bool> = old
         .items
         .iter()
-        .map(|(snap, _)| heading_line(interner.get(snap.raw)))
+        .zip(&old_hunk)
+        .map(|((snap, _), &h)| h != usize::MAX && heading_line(interner.get(snap.raw)))
         .collect();
     let new_heading: Vec<bool> = new
         .iter()
-        .map(|snap| heading_line(interner.get(snap.raw)))
+        .zip(&new_hunk)
+        .map(|(snap, &h)| h != usize::MAX && heading_line(interner.get(snap.raw)))
         .collect();
     let mut alike = Scorer::default();
     let old_keeps_heading: Vec<bool> = (0..old.items.len())
