@@ -977,7 +977,7 @@ fn changes(
     moved: Option<(Option<u32>, Option<u32>)>,
 ) -> Vec<Change> {
     let mut changes = Vec::new();
-    if before.norm != after.norm || recased(interner.get(before.text), interner.get(after.text)) {
+    if before.norm != after.norm || retouched(interner.get(before.text), interner.get(after.text)) {
         changes.push(Change::Reworded {
             from: interner.get(before.text).clone(),
             to: interner.get(after.text).clone(),
@@ -1004,15 +1004,70 @@ fn changes(
     changes
 }
 
-/// Whether two texts of one normalised text differ in the case of a letter ("chapters 7, 8,
-/// 9" and "Chapters 7, 8, 9"): a rewording, where a change of markup or spacing is not.
-fn recased(before: &str, after: &str) -> bool {
-    if before == after {
-        return false;
+/// Whether two texts of one normalised text read differently: a letter of another case
+/// ("chapters 7, 8, 9" and "Chapters 7, 8, 9") or other punctuation ("… some of them
+/// below." and "… below"). A change of markup, spacing or a link's URL alone is not.
+fn retouched(before: &str, after: &str) -> bool {
+    before != after && visible(before) != visible(after)
+}
+
+/// What a reader sees of an item's text: without heading, emphasis and link marks,
+/// escapes, priority tags and emoji (as its normalised text), link URLs and bare URLs, or a
+/// label's last colon (`Network Flows:` written as
+/// `**Network Flows**`), its words one space apart.
+fn visible(text: &str) -> String {
+    // Without its priority tags (a tag set or changed is a priority event).
+    let mut untagged = String::with_capacity(text.len());
+    let mut at = 0;
+    while let Some(open) = text[at..].find('[').map(|i| at + i) {
+        untagged.push_str(&text[at..open]);
+        match analysis::parse::priority_tag_at(text, open) {
+            Some((len, _)) => at = open + len,
+            None => {
+                untagged.push('[');
+                at = open + 1;
+            }
+        }
     }
-    let letters = |text: &str| -> String { text.chars().filter(|c| c.is_alphanumeric()).collect() };
-    let (before, after) = (letters(before), letters(after));
-    before != after && before.to_lowercase() == after.to_lowercase()
+    untagged.push_str(&text[at..]);
+    let mut out = String::with_capacity(text.len());
+    let mut rest = untagged.as_str();
+    while let Some(at) = rest.find("](") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 2..];
+        // The destination runs to the `)` that balances the `(` (`…/Heap_(data_structure))`).
+        let mut depth = 0usize;
+        let close = after.char_indices().find_map(|(i, c)| match c {
+            '(' => {
+                depth += 1;
+                None
+            }
+            ')' if depth == 0 => Some(i),
+            ')' => {
+                depth -= 1;
+                None
+            }
+            _ => None,
+        });
+        match close {
+            Some(close) if !after[..close].trim().contains(' ') => rest = &after[close + 1..],
+            _ => {
+                out.push_str("](");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    let out = without_urls(&out);
+    let words: Vec<&str> = out
+        .split(|c: char| {
+            c.is_whitespace()
+                || matches!(c, '[' | ']' | '*' | '_' | '~' | '`' | '#' | '\\')
+                || analysis::normalize::is_emoji(c)
+        })
+        .filter(|word| !word.is_empty())
+        .collect();
+    words.join(" ").trim_end_matches(':').trim_end().to_owned()
 }
 
 fn added(interner: &Interner, snap: &Snap, boundary: bool) -> Change {
@@ -1401,29 +1456,33 @@ pub fn pair(
         .zip(&new_hunk)
         .map(|(snap, &h)| h != usize::MAX && heading_line(interner.get(snap.raw)))
         .collect();
+    let mut old_keeps_heading = vec![false; old.items.len()];
+    let mut new_keeps_heading = vec![false; new.len()];
     let mut alike = Scorer::default();
-    let old_keeps_heading: Vec<bool> = (0..old.items.len())
-        .map(|k| {
-            old_heading[k]
-                && hunks.get(old_hunk[k]).is_some_and(|hunk| {
-                    hunk.after.clone().map(|j| j as usize).any(|j| {
-                        new_heading[j]
-                            && alike.score(interner, &old.items[k].0, &new[j]) >= SIMILAR_TEXT
-                    })
-                })
-        })
-        .collect();
-    let new_keeps_heading: Vec<bool> = (0..new.len())
-        .map(|j| {
-            new_heading[j]
-                && hunks.get(new_hunk[j]).is_some_and(|hunk| {
-                    hunk.before.clone().map(|k| k as usize).any(|k| {
-                        old_heading[k]
-                            && alike.score(interner, &old.items[k].0, &new[j]) >= SIMILAR_TEXT
-                    })
-                })
-        })
-        .collect();
+    for hunk in &hunks {
+        let headings_after: Vec<usize> = hunk
+            .after
+            .clone()
+            .map(|j| j as usize)
+            .filter(|&j| new_heading[j])
+            .collect();
+        if headings_after.is_empty() {
+            continue;
+        }
+        for k in hunk
+            .before
+            .clone()
+            .map(|k| k as usize)
+            .filter(|&k| old_heading[k])
+        {
+            for &j in &headings_after {
+                if alike.score(interner, &old.items[k].0, &new[j]) >= SIMILAR_TEXT {
+                    old_keeps_heading[k] = true;
+                    new_keeps_heading[j] = true;
+                }
+            }
+        }
+    }
     for tasks_apart in [true, false] {
         let fits = |k: usize, j: usize| {
             let (was, now) = (&old.items[k].0, &new[j]);

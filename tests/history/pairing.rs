@@ -1066,6 +1066,36 @@ fn a_contents_entry_keeps_its_history_through_remarks_on_its_link() {
 }
 
 #[test]
+fn a_change_of_punctuation_is_a_rewording_and_a_label_made_bold_is_not() {
+    let repo = TestRepo::new();
+    repo.commit_file(
+        "ROADMAP.md",
+        "# Plan\n\n- [ ] Network Flows:\n- [ ] Look through the articles. I put some below.\n- [ ] [Heap](https://en.wikipedia.org/wiki/Heap_(data_structure))\n",
+        "2025-01-02",
+        "Ada Lovelace",
+        "Plan",
+    );
+    let last = "# Plan\n\n- [ ] **Network Flows**\n- [ ] Look through the articles. I put some below\n- [ ] [Heap](<https://en.wikipedia.org/wiki/Heap_(data_structure)>)\n";
+    repo.commit_file("ROADMAP.md", last, "2025-01-04", "Grace Hopper", "Tidy");
+    let history = repo.history("ROADMAP.md").expect("history");
+    assert_eq!(
+        events(&history, last, 3),
+        ["2025-01-02 Ada Lovelace: added (open) in “Plan”"]
+    );
+    assert_eq!(
+        events(&history, last, 4),
+        [
+            "2025-01-02 Ada Lovelace: added (open) in “Plan”",
+            "2025-01-04 Grace Hopper: reworded (was “Look through the articles. I put some below.”)"
+        ]
+    );
+    assert_eq!(
+        events(&history, last, 5),
+        ["2025-01-02 Ada Lovelace: added (open) in “Plan”"]
+    );
+}
+
+#[test]
 fn a_change_of_capitals_is_a_rewording_and_markup_is_not() {
     let repo = TestRepo::new();
     repo.commit_file(
