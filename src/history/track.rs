@@ -1021,12 +1021,11 @@ fn visible(text: &str) -> String {
     let mut at = 0;
     while let Some(open) = text[at..].find('[').map(|i| at + i) {
         untagged.push_str(&text[at..open]);
-        match analysis::parse::priority_tag_at(text, open) {
-            Some((len, _)) => at = open + len,
-            None => {
-                untagged.push('[');
-                at = open + 1;
-            }
+        if let Some((len, _)) = analysis::parse::priority_tag_at(text, open) {
+            at = open + len;
+        } else {
+            untagged.push('[');
+            at = open + 1;
         }
     }
     untagged.push_str(&text[at..]);
@@ -1424,6 +1423,37 @@ pub fn pair(
         old_used[i] = true;
         i += 1;
         j += 1;
+    }
+
+    // An unchanged line the diff aligned across sections, where an equal line of its own
+    // section was rewritten (`- by Goodrich, Tamassia, Goldwasser` kept under Python and
+    // reworded under Java, the Python block now above the Java one): that line continues.
+    let mut rewritten: HashMap<u32, Vec<usize>> = HashMap::new();
+    for (k, (snap, _)) in old.items.iter().enumerate() {
+        if !old_used[k] {
+            rewritten.entry(snap.raw).or_default().push(k);
+        }
+    }
+    if !rewritten.is_empty() {
+        for j in 0..new.len() {
+            let Some(k) = new_to_old[j] else { continue };
+            let section = new[j].section;
+            if old_hunk[k] != usize::MAX || old.items[k].0.section == section {
+                continue;
+            }
+            let Some(others) = rewritten.get_mut(&new[j].raw) else {
+                continue;
+            };
+            if let Some(at) = others
+                .iter()
+                .position(|&other| !old_used[other] && old.items[other].0.section == section)
+            {
+                let other = others.remove(at);
+                new_to_old[j] = Some(other);
+                old_used[other] = true;
+                old_used[k] = false;
+            }
+        }
     }
 
     // Pass 2: equal normalised text, same hunk first, then anywhere. A table of contents

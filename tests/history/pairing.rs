@@ -1215,3 +1215,23 @@ fn a_note_rewritten_where_a_book_left_continues_the_note() {
         ]
     );
 }
+
+#[test]
+fn a_kept_line_the_diff_aligns_with_its_twin_of_another_section_stays_in_its_own() {
+    // The Python block goes above the Java one; its sub-line is kept, the Java one's is
+    // reworded. The line diff aligns the kept line with the Java twin.
+    let first = "# Books\n\n## Java\n\n- [ ] [Algorithms in Java](https://example.com/java)\n    - by Goodrich, Tamassia, Goldwasser\n    - optional text\n\n## Python\n\n- [ ] [Algorithms in Python](https://example.com/python)\n    - by Goodrich, Tamassia, Goldwasser\n    - I loved this book\n";
+    let last = "# Books\n\n## Python\n\n- [Algorithms in Python](https://example.com/python)\n    - by Goodrich, Tamassia, Goldwasser\n\n## Java\n\n- Goodrich, Tamassia, Goldwasser\n    - [Algorithms in Java](https://example.com/java)\n    - optional text\n";
+    let (_repo, history) = two_versions(first, last);
+    assert_eq!(
+        events(&history, last, 6),
+        ["2025-01-02 Ada Lovelace: added (plain item) in “Python”"]
+    );
+    assert_eq!(
+        events(&history, last, 10),
+        [
+            "2025-01-02 Ada Lovelace: added (plain item) in “Java”",
+            "2025-01-04 Grace Hopper: reworded (was “by Goodrich, Tamassia, Goldwasser”)"
+        ]
+    );
+}
