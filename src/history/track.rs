@@ -977,7 +977,10 @@ fn changes(
     moved: Option<(Option<u32>, Option<u32>)>,
 ) -> Vec<Change> {
     let mut changes = Vec::new();
-    if before.norm != after.norm || retouched(interner.get(before.text), interner.get(after.text)) {
+    if before.norm != after.norm
+        || (before.text != after.text
+            && retouched(interner.get(before.text), interner.get(after.text)))
+    {
         changes.push(Change::Reworded {
             from: interner.get(before.text).clone(),
             to: interner.get(after.text).clone(),
@@ -1008,13 +1011,13 @@ fn changes(
 /// ("chapters 7, 8, 9" and "Chapters 7, 8, 9") or other punctuation ("… some of them
 /// below." and "… below"). A change of markup, spacing or a link's URL alone is not.
 fn retouched(before: &str, after: &str) -> bool {
-    before != after && visible(before) != visible(after)
+    visible(before) != visible(after)
 }
 
 /// What a reader sees of an item's text: without heading, emphasis and link marks,
 /// escapes, priority tags and emoji (as its normalised text), link URLs and bare URLs, or a
-/// label's last colon (`Network Flows:` written as
-/// `**Network Flows**`), its words one space apart.
+/// label's last colon (`Network Flows:` written as `**Network Flows**`), its words one
+/// space apart.
 fn visible(text: &str) -> String {
     // Without its priority tags (a tag set or changed is a priority event).
     let mut untagged = String::with_capacity(text.len());
