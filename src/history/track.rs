@@ -748,25 +748,7 @@ impl Tracker {
                 })
                 .or_insert(id);
         }
-        // Of several new items in the words of a removed lineage, the one re-adding it: the
-        // first of its kind (a task for a task), else the first.
-        let mut readd_to: HashMap<u32, (usize, bool)> = HashMap::new();
-        for (j, snap) in new.iter().enumerate() {
-            if chosen[j].is_some() {
-                continue;
-            }
-            let Some(&id) = self.dead.get(&snap.norm) else {
-                continue;
-            };
-            if !self.same_kind(&self.interner, id, snap) {
-                continue;
-            }
-            let fits = self.lineages[id].last.state.is_some() == snap.state.is_some();
-            let held = readd_to.entry(snap.norm).or_insert((j, fits));
-            if fits && !held.1 {
-                *held = (j, fits);
-            }
-        }
+        let readd_to = self.readds(&self.interner, new, |j| chosen[j].is_none());
         let mut state = VersionState {
             items: Vec::with_capacity(new.len()),
             views: Vec::with_capacity(new.len()),
@@ -816,10 +798,10 @@ impl Tracker {
                     self.lineages[id].events.push(event);
                 }
                 id
-            } else if let Some(id) = readd_to
-                .get(&snap.norm)
-                .filter(|&&(j, _)| j == index)
-                .and_then(|_| self.readd(snap, &taken))
+            } else if let Some(id) = (readd_to.get(&snap.norm) == Some(&index))
+                .then(|| self.dead.remove(&snap.norm))
+                .flatten()
+                .filter(|id| !taken.contains(id))
             {
                 taken.insert(id);
                 events_before = 0;
@@ -908,6 +890,7 @@ impl Tracker {
     ) -> Vec<(Option<LineageId>, Vec<Change>)> {
         let pairing = pair(interner, old, new, &|norm| self.dead.contains_key(&norm));
         let sections = Sections::of_pairing(interner, old, new, &pairing);
+        let readd_to = self.readds(interner, new, |j| pairing.new_to_old[j].is_none());
         new.iter()
             .enumerate()
             .map(|(index, snap)| {
@@ -915,10 +898,9 @@ impl Tracker {
                     let (before, id) = old.items[old_index];
                     let moved = sections.moved(&before, snap);
                     (Some(id), changes(interner, &before, snap, moved))
-                } else if let Some(&id) = self
-                    .dead
-                    .get(&snap.norm)
-                    .filter(|&&id| self.same_kind(interner, id, snap))
+                } else if let Some(&id) = (readd_to.get(&snap.norm) == Some(&index))
+                    .then(|| self.dead.get(&snap.norm))
+                    .flatten()
                 {
                     let change = Change::Readded {
                         text: interner.get(snap.text).clone(),
@@ -934,26 +916,34 @@ impl Tracker {
             .collect()
     }
 
-    /// The removed lineage that `snap` re-adds (its exact text, of the same kind: a table of
-    /// contents entry re-adds only an entry), taken off the removed ones; `None` when there is
-    /// none or `taken` already holds it.
-    fn readd(
-        &mut self,
-        snap: &Snap,
-        taken: &std::collections::HashSet<LineageId>,
-    ) -> Option<LineageId> {
-        let &id = self.dead.get(&snap.norm)?;
-        if !taken.contains(&id) && !self.same_kind(&self.interner, id, snap) {
-            return None;
+    /// Which new item re-adds each removed lineage, by its normalised text: of the items
+    /// `unpaired` in its words and of its kind (a table of contents entry re-adds only an
+    /// entry), the first that is a task if the lineage was one (or not, if not), else the
+    /// first.
+    fn readds(
+        &self,
+        interner: &Interner,
+        new: &[Snap],
+        unpaired: impl Fn(usize) -> bool,
+    ) -> HashMap<u32, usize> {
+        let mut chosen: HashMap<u32, (usize, bool)> = HashMap::new();
+        for (j, snap) in new.iter().enumerate() {
+            let Some(&id) = self.dead.get(&snap.norm) else {
+                continue;
+            };
+            let last = &self.lineages[id].last;
+            if !unpaired(j)
+                || toc_entry(interner.get(last.text)) != toc_entry(interner.get(snap.text))
+            {
+                continue;
+            }
+            let fits = last.state.is_some() == snap.state.is_some();
+            let held = chosen.entry(snap.norm).or_insert((j, fits));
+            if fits && !held.1 {
+                *held = (j, fits);
+            }
         }
-        self.dead.remove(&snap.norm);
-        (!taken.contains(&id)).then_some(id)
-    }
-
-    /// Whether lineage `id` and `snap` are both table of contents entries or both not.
-    fn same_kind(&self, interner: &Interner, id: LineageId, snap: &Snap) -> bool {
-        let last = self.lineages[id].last.text;
-        toc_entry(interner.get(last)) == toc_entry(interner.get(snap.text))
+        chosen.into_iter().map(|(norm, (j, _))| (norm, j)).collect()
     }
 
     #[allow(clippy::unused_self)]
@@ -1431,30 +1421,30 @@ pub fn pair(
     // An unchanged line the diff aligned across sections, where an equal line of its own
     // section was rewritten (`- by Goodrich, Tamassia, Goldwasser` kept under Python and
     // reworded under Java, the Python block now above the Java one): that line continues.
-    let mut rewritten: HashMap<u32, Vec<usize>> = HashMap::new();
-    for (k, (snap, _)) in old.items.iter().enumerate() {
-        if !old_used[k] {
-            rewritten.entry(snap.raw).or_default().push(k);
-        }
-    }
-    if !rewritten.is_empty() {
-        for j in 0..new.len() {
-            let Some(k) = new_to_old[j] else { continue };
-            let section = new[j].section;
-            if old_hunk[k] != usize::MAX || old.items[k].0.section == section {
-                continue;
+    let crossed: Vec<(usize, usize)> = (0..new.len())
+        .filter_map(|j| Some((j, new_to_old[j]?)))
+        .filter(|&(j, k)| old.items[k].0.section != new[j].section)
+        .collect();
+    if !crossed.is_empty() {
+        let mut rewritten: HashMap<u32, Vec<usize>> = HashMap::new();
+        for (k, (snap, _)) in old.items.iter().enumerate() {
+            if !old_used[k] {
+                rewritten.entry(snap.raw).or_default().push(k);
             }
+        }
+        for (j, k) in crossed {
+            let section = new[j].section;
             let Some(others) = rewritten.get_mut(&new[j].raw) else {
                 continue;
             };
             if let Some(at) = others
                 .iter()
-                .position(|&other| !old_used[other] && old.items[other].0.section == section)
+                .position(|&other| old.items[other].0.section == section)
             {
                 let other = others.remove(at);
+                old_used[k] = false;
                 new_to_old[j] = Some(other);
                 old_used[other] = true;
-                old_used[k] = false;
             }
         }
     }
@@ -1463,9 +1453,17 @@ pub fn pair(
     // entry continues only another entry (see [`toc_entry`]). A task first continues a task
     // and any other line a line that is not one: the contents line `- AVL trees` written
     // as the task `- [ ] **AVL trees**` moves away is a new line.
-    let is_entry: Vec<bool> = new
+    // The heading each table of contents entry links to, of the new items and of the old
+    // ones still to pair.
+    let new_anchor: Vec<Option<&str>> = new
         .iter()
-        .map(|snap| toc_entry(interner.get(snap.text)))
+        .map(|snap| toc_anchor(interner.get(snap.text)))
+        .collect();
+    let old_anchor: Vec<Option<&str>> = old
+        .items
+        .iter()
+        .enumerate()
+        .map(|(k, (snap, _))| (!old_used[k]).then(|| toc_anchor(interner.get(snap.text)))?)
         .collect();
     let mut by_norm: HashMap<u32, Vec<usize>> = HashMap::new();
     for (k, (snap, _)) in old.items.iter().enumerate().rev() {
@@ -1491,7 +1489,7 @@ pub fn pair(
         .collect();
     let mut old_keeps_heading = vec![false; old.items.len()];
     let mut new_keeps_heading = vec![false; new.len()];
-    let mut alike = Scorer::default();
+    let mut similar = Scorer::default();
     for hunk in &hunks {
         let headings_after: Vec<usize> = hunk
             .after
@@ -1509,7 +1507,7 @@ pub fn pair(
             .filter(|&k| old_heading[k])
         {
             for &j in &headings_after {
-                if alike.score(interner, &old.items[k].0, &new[j]) >= SIMILAR_TEXT {
+                if similar.score(interner, &old.items[k].0, &new[j]) >= SIMILAR_TEXT {
                     old_keeps_heading[k] = true;
                     new_keeps_heading[j] = true;
                 }
@@ -1520,7 +1518,7 @@ pub fn pair(
         let fits = |k: usize, j: usize| {
             let (was, now) = (&old.items[k].0, &new[j]);
             was.norm == now.norm
-                && toc_entry(interner.get(was.text)) == is_entry[j]
+                && old_anchor[k].is_some() == new_anchor[j].is_some()
                 && (old_heading[k] == new_heading[j]
                     || !(old_keeps_heading[k] || new_keeps_heading[j]))
                 && (!tasks_apart || was.state.is_some() == now.state.is_some())
@@ -1565,22 +1563,16 @@ pub fn pair(
     // A table of contents entry whose words changed around the same link
     // (`[Networking](#networking)` given a remark, or losing it): the same entry, in its
     // hunk first, then anywhere.
-    let anchors: Vec<Option<&str>> = new
-        .iter()
-        .map(|snap| toc_anchor(interner.get(snap.text)))
-        .collect();
-    if anchors.iter().any(Option::is_some) {
+    if new_anchor.iter().any(Option::is_some) {
         for anywhere in [false, true] {
             for j in 0..new.len() {
-                let Some(anchor) = anchors[j] else { continue };
+                let Some(anchor) = new_anchor[j] else {
+                    continue;
+                };
                 if new_to_old[j].is_some() || reserved(new[j].norm) {
                     continue;
                 }
-                let fits = |k: usize| {
-                    !old_used[k]
-                        && (anywhere || old_hunk[k] == new_hunk[j])
-                        && toc_anchor(interner.get(old.items[k].0.text)) == Some(anchor)
-                };
+                let fits = |k: usize| !old_used[k] && old_anchor[k] == Some(anchor);
                 let found = if anywhere {
                     (0..old.items.len()).find(|&k| fits(k))
                 } else {
@@ -1628,7 +1620,6 @@ pub fn pair(
         .enumerate()
         .map(|(j, snap)| new_to_old[j].is_none() && !snap.field && !reserved(snap.norm))
         .collect();
-    let mut similar = Scorer::default();
     // Of each new item in a hunk rewritten out of place, the old items of its hunk that share
     // most of its words.
     let mut rivals = vec![Rival::none(); new.len()];

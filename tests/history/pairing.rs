@@ -1161,8 +1161,18 @@ fn a_removed_task_comes_back_as_the_task_of_its_words() {
         "Grace Hopper",
         "Drop",
     );
-    // A note of the same word is written above the task that comes back.
+    // A note of the same word is written above the task that comes back: in the working
+    // copy first, then committed.
     let last = "# Plan\n\n## Videos\n\n- [ ] Caching\n\n## More\n\n- [ ] Sharding\n- Considerations:\n    - scalability\n- [x] Scalability:\n";
+    let history = repo.history("ROADMAP.md").expect("history");
+    assert_eq!(
+        events(&history, last, 11),
+        ["uncommitted: added (plain item) in “More”"]
+    );
+    assert_eq!(
+        events(&history, last, 12).last().map(String::as_str),
+        Some("uncommitted: re-added (done) in “More”")
+    );
     repo.commit_file("ROADMAP.md", last, "2025-01-06", "Linus T", "Back");
     let history = repo.history("ROADMAP.md").expect("history");
     assert_eq!(
