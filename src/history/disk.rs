@@ -24,7 +24,7 @@ const FORMAT: &str = "tickmark-history 3";
 /// Changes whenever pairing may read a history differently (a new rule, a threshold): a file
 /// kept by other rules is ignored and built anew, so a new rule shows on histories kept
 /// before it.
-pub const RULES: u32 = 14;
+pub const RULES: u32 = 17;
 
 /// Where the history of `path` (in the repository whose common git dir is `git_dir`) is kept.
 pub fn cache_file(git_dir: &Path, path: &str) -> PathBuf {

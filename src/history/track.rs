@@ -12,8 +12,8 @@
 //! lineage and never paired by similarity. Each pair yields its events (box, priority, text,
 //! section, where [`Sections`] says what a move is); what is left is removed or added.
 
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use imara_diff::{Algorithm, Diff, Token};
@@ -30,10 +30,10 @@ pub const SIMILAR_TEXT: f64 = 0.5;
 /// The lowest word similarity at which pass 4 pairs two items of different hunks (on top of
 /// [`SIMILAR_TEXT`]).
 pub const SIMILAR_WORDS: f64 = 0.5;
-/// The lowest word similarity at which pass 4 pairs two items of different hunks that both
-/// link, each somewhere else ("[Grokking Algorithms](amazon…)" and "[Algorithms
-/// I](youtube…)" are two resources): a text moved, reworded and relinked at once must keep
-/// most of its words.
+/// The lowest word similarity at which two items of different hunks that both link, each
+/// somewhere else, pair (pass 4): "[Grokking Algorithms](amazon…)" and "[Algorithms
+/// I](youtube…)" are two resources. A text moved, reworded and relinked at once must keep
+/// most of its words; in its own hunk, more than [`SIMILAR_WORDS`].
 pub const RELINKED_WORDS: f64 = 0.75;
 /// Hunks larger than this are not paired in place.
 pub const IN_PLACE_MAX_LINES: usize = 4;
@@ -686,7 +686,7 @@ impl Tracker {
         let sections = Sections::of_pairing(&self.interner, old, new, &pairing);
         // Each new item's lineage, and the version of it the events are counted from.
         let mut chosen: Vec<Option<(Snap, LineageId)>> = vec![None; new.len()];
-        let mut taken: std::collections::HashSet<LineageId> = std::collections::HashSet::new();
+        let mut taken: HashSet<LineageId> = HashSet::new();
         let candidates = |j: usize| -> Vec<(Snap, LineageId)> {
             let mut out = Vec::new();
             if let Some(k) = pairing.new_to_old[j] {
@@ -718,7 +718,7 @@ impl Tracker {
                 }
             }
         }
-        let kept: std::collections::HashSet<LineageId> = taken.clone();
+        let kept: HashSet<LineageId> = taken.clone();
         for &(snap, id) in &old.items {
             if kept.contains(&id) {
                 continue;
@@ -846,8 +846,7 @@ impl Tracker {
         }
         if !others.is_empty() {
             // A lineage a side removed that the merge keeps is no longer free to re-add.
-            let kept: std::collections::HashSet<LineageId> =
-                state.items.iter().map(|(_, id)| *id).collect();
+            let kept: HashSet<LineageId> = state.items.iter().map(|(_, id)| *id).collect();
             self.dead.retain(|_, held| !kept.contains(held));
         }
         state
@@ -856,7 +855,7 @@ impl Tracker {
     /// Makes each lineage of `state` hold only the events its view holds: what the history
     /// shows once `state` is the newest version read.
     pub fn settle(&mut self, state: &mut VersionState) {
-        let mut done = std::collections::HashSet::new();
+        let mut done = HashSet::new();
         for k in 0..state.items.len() {
             let id = state.items[k].1;
             if !done.insert(id) {
@@ -1132,7 +1131,7 @@ fn holds(held: &Snap, now: &Snap, change: &Change) -> bool {
 pub struct Sections {
     renamed: HashMap<Option<u32>, Option<u32>>,
     outer_renamed: HashMap<Option<u32>, Option<u32>>,
-    promoted: std::collections::HashSet<(Option<u32>, Option<u32>)>,
+    promoted: HashSet<(Option<u32>, Option<u32>)>,
 }
 
 /// The renames among `pairs` (see [`Sections`]): `pairs` are (name before, name after) of
@@ -1143,8 +1142,8 @@ fn renames(
     before: impl Iterator<Item = Option<u32>>,
     after: impl Iterator<Item = Option<u32>>,
 ) -> HashMap<Option<u32>, Option<u32>> {
-    let before: std::collections::HashSet<Option<u32>> = before.collect();
-    let after: std::collections::HashSet<Option<u32>> = after.collect();
+    let before: HashSet<Option<u32>> = before.collect();
+    let after: HashSet<Option<u32>> = after.collect();
     let mut from_total: HashMap<Option<u32>, usize> = HashMap::new();
     let mut to_total: HashMap<Option<u32>, usize> = HashMap::new();
     let mut both: HashMap<(Option<u32>, Option<u32>), usize> = HashMap::new();
@@ -1187,8 +1186,7 @@ impl Sections {
                 successor[k] = Some(new[j].text);
             }
         }
-        let before: std::collections::HashSet<Option<u32>> =
-            old.items.iter().map(|(s, _)| s.section).collect();
+        let before: HashSet<Option<u32>> = old.items.iter().map(|(s, _)| s.section).collect();
         // The sections new in this version, each with the `#` heading that holds it.
         let mut titles: Vec<(u32, Option<u32>)> = new
             .iter()
@@ -1196,7 +1194,7 @@ impl Sections {
             .filter(|(t, _)| !before.contains(&Some(*t)))
             .collect();
         titles.dedup_by_key(|(t, _)| *t);
-        let after: std::collections::HashSet<Option<u32>> = new.iter().map(|s| s.section).collect();
+        let after: HashSet<Option<u32>> = new.iter().map(|s| s.section).collect();
         let mut gone_titles: Vec<u32> = old
             .items
             .iter()
@@ -1204,6 +1202,17 @@ impl Sections {
             .filter(|t| !after.contains(&Some(*t)))
             .collect();
         gone_titles.dedup();
+        // The section each gone section followed, by the order of items (`None` at the top).
+        let mut preceding: HashMap<u32, Option<u32>> = HashMap::new();
+        let mut last: Option<u32> = None;
+        for (snap, _) in &old.items {
+            if let Some(section) = snap.section {
+                if snap.section != last && gone_titles.contains(&section) {
+                    preceding.entry(section).or_insert(last);
+                }
+            }
+            last = snap.section;
+        }
         // A heading inside a list that is new, gone, or was or became a `#` heading at
         // column 0 groups items under the `#` heading that holds it without moving them
         // (`- [x] **Arrays**` written as `- ### Arrays`, `### Tries` as `- ### Tries`):
@@ -1255,12 +1264,22 @@ impl Sections {
                 .map(|((s, _), next)| (*s, next)),
             titles.into_iter(),
         );
+        // A heading written as an item where it stood is an item of the section before it
+        // (or of one that held no item, so whose place is not known): `## Papers:` made an
+        // item `**Papers**:` 170 lines up, under another heading, moved its items.
+        let in_place = |title: u32, section: Option<u32>| {
+            preceding
+                .get(&title)
+                .is_none_or(|&before| before == section)
+                || !before.contains(&section)
+        };
         sections.add_demoted(
             interner,
             new.iter()
                 .zip(&pairing.new_to_old)
                 .map(|(s, k)| (s.section, s.text, k.map(|k| old.items[k].0.text))),
             gone_titles.into_iter(),
+            &in_place,
         );
         sections
     }
@@ -1268,12 +1287,14 @@ impl Sections {
     /// Adds the headings that became items (`### [x] Endianness` written as
     /// `- [x] ### Endianness`): `new` are (section, text, text of its predecessor if any) of
     /// the items of the new version, `titles` the sections gone in this version. Leaving a
-    /// gone section A for the section of a new item whose text is A's title is no move.
+    /// gone section A for the section of a new item whose text is A's title is no move, when
+    /// that item stands where A stood (`in_place`).
     fn add_demoted(
         &mut self,
         interner: &Interner,
         new: impl Iterator<Item = (Option<u32>, u32, Option<u32>)>,
         titles: impl Iterator<Item = u32>,
+        in_place: &dyn Fn(u32, Option<u32>) -> bool,
     ) {
         let titles: HashMap<String, u32> = titles.map(|t| (heading_key(interner, t), t)).collect();
         if titles.is_empty() {
@@ -1282,7 +1303,9 @@ impl Sections {
         for (section, text, before) in new {
             let text = heading_key(interner, text);
             if let Some(&title) = titles.get(&text) {
-                if before.is_none_or(|before| heading_key(interner, before) == text) {
+                if before.is_none_or(|before| heading_key(interner, before) == text)
+                    && in_place(title, section)
+                {
                     self.promoted.insert((Some(title), section));
                 }
             }
@@ -1614,6 +1637,79 @@ pub fn pair(
         }
     }
 
+    // A link whose words were cut or lengthened around the same URL (`[Algorithms (Sedgewick
+    // and Wayne)](…/032157351X/)` relisted as `[Algorithms](…/032157351X/)` under a label of
+    // its authors), in its hunk first, then in its section, then anywhere: the URL says which
+    // item it is, where a line of the cut words alone would otherwise take it.
+    let linked: Vec<usize> = (0..new.len())
+        .filter(|&j| {
+            new_to_old[j].is_none()
+                && !new[j].field
+                && !reserved(new[j].norm)
+                && new_anchor[j].is_none()
+                && urls(interner.get(new[j].text)).next().is_some()
+        })
+        .collect();
+    if !linked.is_empty() {
+        // The old items still to pair, by each URL they hold.
+        let mut old_by_url: HashMap<&str, Vec<usize>> = HashMap::new();
+        for k in (0..old.items.len()).filter(|&k| !old_used[k] && !old.items[k].0.field) {
+            for url in urls(interner.get(old.items[k].0.text)) {
+                old_by_url.entry(url).or_default().push(k);
+            }
+        }
+        for j in linked {
+            let mut olds: Vec<usize> = urls(interner.get(new[j].text))
+                .filter_map(|url| old_by_url.get(url))
+                .flatten()
+                .copied()
+                .collect();
+            olds.sort_unstable();
+            olds.dedup();
+            // `olds` share a URL with `j` by construction: do the words fit around it?
+            let now_words = link_words(interner.get(new[j].text));
+            let fits = |k: usize| {
+                let was = &old.items[k].0;
+                let was_words = link_words(interner.get(was.text));
+                let (short, long) = if was_words.len() <= now_words.len() {
+                    (&was_words, &now_words)
+                } else {
+                    (&now_words, &was_words)
+                };
+                if old_used[k] || short.is_empty() || !short.iter().all(|w| long.contains(w)) {
+                    return false;
+                }
+                // A line that starts with the old one's words and keeps more of them than
+                // the link does continues it (`For a richer … treatment, pick up [Computer
+                // Architecture](…)` split into that note and a task of the book: the note).
+                let common =
+                    |words: &[Box<str>]| was_words.iter().filter(|w| words.contains(w)).count();
+                let kept = common(&now_words);
+                !(0..new.len()).any(|other| {
+                    other != j
+                        && new_to_old[other].is_none()
+                        && !new[other].field
+                        && extends(interner.get(was.norm), interner.get(new[other].norm))
+                        && common(&link_words(interner.get(new[other].text))) > kept
+                })
+            };
+            let found = olds
+                .iter()
+                .copied()
+                .find(|&k| old_hunk[k] == new_hunk[j] && new_hunk[j] != usize::MAX && fits(k))
+                .or_else(|| {
+                    olds.iter()
+                        .copied()
+                        .find(|&k| old.items[k].0.section == new[j].section && fits(k))
+                })
+                .or_else(|| olds.iter().copied().find(|&k| fits(k)));
+            if let Some(k) = found {
+                new_to_old[j] = Some(k);
+                old_used[k] = true;
+            }
+        }
+    }
+
     // An item whose exact text belongs to a removed lineage is re-added, never reworded.
     let fuzzy: Vec<bool> = new
         .iter()
@@ -1683,9 +1779,18 @@ pub fn pair(
                         // Out of place, two texts with no word in common are two items
                         // ("xdebug" and "debugger" share letters, not a word), and a new
                         // text about as like another old item of its hunk continues neither.
-                        let distinct = in_place
-                            || rivals[j].clear(k, words[row][column])
-                            || shares_url(interner, a, b);
+                        // In place, two links to different pages need more than half their
+                        // words in common (`HTTPS: https://…` replaced by `HTTP: https://…`,
+                        // or by `SSL and HTTPS: https://…`, is another video; a broken link
+                        // to a lecture replaced by a copy of it elsewhere is not).
+                        let distinct = if in_place {
+                            !relinked(interner, a, b)
+                                || similar
+                                    .worded(interner, a, b)
+                                    .is_none_or(|words| words > SIMILAR_WORDS)
+                        } else {
+                            rivals[j].clear(k, words[row][column]) || shares_url(interner, a, b)
+                        };
                         if score >= threshold && distinct {
                             score
                         } else {
@@ -1752,6 +1857,28 @@ pub fn pair(
         .collect();
     if !olds.is_empty() && !news.is_empty() {
         let everywhere = olds.len() * news.len() <= MAX_SCORED_PAIRS;
+        // The new items not paired yet, by each URL they hold.
+        let mut linking: HashMap<&str, Vec<usize>> = HashMap::new();
+        for j in (0..new.len()).filter(|&j| new_to_old[j].is_none()) {
+            for url in urls(interner.get(new[j].text)) {
+                linking.entry(url).or_default().push(j);
+            }
+        }
+        // Whether a URL of old item `k` went to a new item other than `j`, and `j` does not
+        // hold it: the MIT lecture `[MIT (video)](…s-CYnVz-uh4…)` relabelled `[Breadth-First
+        // Search](…s-CYnVz-uh4…)` under a new `- [ ] MIT(videos):` is not that label. A line
+        // that starts with the old words still continues them (a note split from the link
+        // it ended with).
+        let went_elsewhere = |k: usize, j: usize| {
+            let here = interner.get(new[j].text);
+            !extends(interner.get(old.items[k].0.norm), interner.get(new[j].norm))
+                && urls(interner.get(old.items[k].0.text)).any(|url| {
+                    !urls(here).any(|held| held == url)
+                        && linking
+                            .get(url)
+                            .is_some_and(|holders| holders.iter().any(|&other| other != j))
+                })
+        };
         let mut candidates = Vec::new();
         for &j in &news {
             for &k in &olds {
@@ -1764,18 +1891,19 @@ pub fn pair(
                 // the DP algorithm"): they must also share most of their words.
                 let across = old_hunk[k] != new_hunk[j];
                 let (a, b) = (&old.items[k].0, &new[j]);
-                let needed = if !across {
-                    f64::MIN_POSITIVE
-                } else if relinked(interner, a, b) {
-                    RELINKED_WORDS
-                } else {
-                    SIMILAR_WORDS
+                let words = similar.words(interner, a, b);
+                let enough = match (relinked(interner, a, b), across) {
+                    (true, true) => words >= RELINKED_WORDS,
+                    (true, false) => words > SIMILAR_WORDS,
+                    (false, true) => words >= SIMILAR_WORDS,
+                    (false, false) => words > 0.0,
                 };
                 if score >= SIMILAR_TEXT
-                    && similar.words(interner, a, b) >= needed
+                    && enough
                     && (across
                         || rivals[j].clear(k, similar.worded(interner, a, b))
                         || shares_url(interner, a, b))
+                    && !(across && went_elsewhere(k, j))
                 {
                     candidates.push((score, k, j));
                 }

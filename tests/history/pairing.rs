@@ -1245,3 +1245,102 @@ fn a_kept_line_the_diff_aligns_with_its_twin_of_another_section_stays_in_its_own
         ]
     );
 }
+
+#[test]
+fn a_book_relisted_under_its_authors_keeps_its_link_not_their_names() {
+    // The book leaves one section; its authors become a label over the book's link in
+    // another, and a line of the same names, over other books, comes in a third.
+    let first = "# Plan\n\n## Java\n\n- [ ] [Clean Java](https://example.com/clean-java)\n\n## C++\n\n- [ ] [Effective C++](https://example.com/effective)\n\n## More\n\n- [ ] [Algorithms (Sedgewick and Wayne)](https://example.com/algs4)\n- [ ] [Programming Pearls](https://example.com/pearls)\n";
+    let last = "# Plan\n\n## Java\n\n- [ ] [Clean Java](https://example.com/clean-java)\n- Sedgewick and Wayne:\n    - [ ] [Algorithms](https://example.com/algs4)\n\n## C++\n\n- [ ] [Effective C++](https://example.com/effective)\n- Sedgewick and Wayne\n    - [ ] [Algorithms in C++](https://example.com/algs-cpp)\n\n## More\n\n- [ ] [Programming Pearls](https://example.com/pearls)\n";
+    let (_repo, history) = two_versions(first, last);
+    assert_eq!(
+        events(&history, last, 7),
+        [
+            "2025-01-02 Ada Lovelace: added (open) in “More”",
+            "2025-01-04 Grace Hopper: reworded (was “[Algorithms (Sedgewick and Wayne)](https://example.com/algs4)”)",
+            "2025-01-04 Grace Hopper: moved from “More” to “Java”"
+        ]
+    );
+    assert_eq!(
+        events(&history, last, 12),
+        ["2025-01-04 Grace Hopper: added (plain item) in “C++”"]
+    );
+}
+
+#[test]
+fn a_note_split_from_the_book_it_names_keeps_its_words() {
+    // The note moves to another section as a task of the book it named and, under it, the
+    // note's opening words: those continue the note.
+    let first = "# Plan\n\n## Practice\n\n- Read widely\n    - For a richer, more up-to-date but longer treatment, pick up [Computer Architecture](https://example.com/ca)\n\n## Books\n\n- [ ] [Clean Code](https://example.com/clean)\n";
+    let last = "# Plan\n\n## Practice\n\n- Read widely\n\n## Books\n\n- [ ] [Clean Code](https://example.com/clean)\n- [ ] [Computer Architecture](https://example.com/ca)\n    - For a richer, more up-to-date but longer treatment\n";
+    let (_repo, history) = two_versions(first, last);
+    assert_eq!(
+        events(&history, last, 10),
+        ["2025-01-04 Grace Hopper: added (open) in “Books”"]
+    );
+    assert_eq!(
+        events(&history, last, 11),
+        [
+            "2025-01-02 Ada Lovelace: added (plain item) in “Practice”",
+            "2025-01-04 Grace Hopper: reworded (was “For a richer, more up-to-date but longer treatment, pick up [Computer Architecture](https://example.com/ca)”)",
+            "2025-01-04 Grace Hopper: moved from “Practice” to “Books”"
+        ]
+    );
+}
+
+#[test]
+fn a_video_replaced_in_place_by_another_of_other_words_is_a_new_item() {
+    let first = "# Plan\n\n- [ ] Networking\n    - [ ] HTTPS: https://example.com/watch?v=1\n    - [ ] HTTP 2.0: https://example.com/watch?v=2\n";
+    let last = "# Plan\n\n- [ ] Networking\n    - [x] SSL and HTTPS: https://example.com/watch?v=3\n    - [ ] HTTP 2.0: https://example.com/watch?v=2\n";
+    let (_repo, history) = two_versions(first, last);
+    assert_eq!(
+        events(&history, last, 4),
+        ["2025-01-04 Grace Hopper: added (done) in “Plan”"]
+    );
+    // The same words at a new address are the same video, moved.
+    let moved = last.replace("SSL and HTTPS:", "HTTPS:");
+    let (_repo, history) = two_versions(first, &moved);
+    assert_eq!(
+        events(&history, &moved, 4),
+        [
+            "2025-01-02 Ada Lovelace: added (open) in “Plan”",
+            "2025-01-04 Grace Hopper: reworded (was “HTTPS: https://example.com/watch?v=1”)",
+            "2025-01-04 Grace Hopper: checked"
+        ]
+    );
+}
+
+#[test]
+fn a_label_like_a_lecture_whose_link_went_to_another_line_is_new() {
+    // The lecture leaves the Trees notes; its link comes back under Graphs as a line of other
+    // words, below a new label that shares the lecture's words.
+    let first = "# Plan\n\n## Trees\n\n- [ ] Traversal\n    - [MIT (video)](https://example.com/watch?v=bfs)\n    - level order\n\n## Graphs\n\n- [ ] Skiena Lectures\n";
+    let last = "# Plan\n\n## Trees\n\n- [ ] Traversal\n    - level order\n\n## Graphs\n\n- [ ] MIT(videos):\n    - [ ] [Breadth-First Search](https://example.com/watch?v=bfs)\n- [ ] Skiena Lectures\n";
+    let (_repo, history) = two_versions(first, last);
+    assert_eq!(
+        events(&history, last, 10),
+        ["2025-01-04 Grace Hopper: added (open) in “Graphs”"]
+    );
+}
+
+#[test]
+fn a_heading_made_an_item_under_another_heading_moves_its_items() {
+    let first = "# Plan\n\n## Knowledge\n\n- [ ] Graphs\n\n## Articles\n\n- [ ] Scaling\n\n## Papers\n\n- [ ] MapReduce\n- [ ] Bigtable\n";
+    // The papers go up under Knowledge, their heading now a bold item.
+    let moved = "# Plan\n\n## Knowledge\n\n- [ ] Graphs\n- [ ] **Papers**:\n    - [ ] MapReduce\n    - [ ] Bigtable\n\n## Articles\n\n- [ ] Scaling\n";
+    let (_repo, history) = two_versions(first, moved);
+    assert_eq!(
+        events(&history, moved, 7),
+        [
+            "2025-01-02 Ada Lovelace: added (open) in “Papers”",
+            "2025-01-04 Grace Hopper: moved from “Papers” to “Knowledge”"
+        ]
+    );
+    // Where the heading stood, the same change moves nothing.
+    let in_place = "# Plan\n\n## Knowledge\n\n- [ ] Graphs\n\n## Articles\n\n- [ ] Scaling\n- [ ] **Papers**:\n    - [ ] MapReduce\n    - [ ] Bigtable\n";
+    let (_repo, history) = two_versions(first, in_place);
+    assert_eq!(
+        events(&history, in_place, 11),
+        ["2025-01-02 Ada Lovelace: added (open) in “Papers”"]
+    );
+}
