@@ -7,6 +7,9 @@
 //!
 //! 1. didOpen → its first diagnostics: the pull `textDocument/diagnostic` answered when the
 //!    server advertises `diagnosticProvider`, else the `publishDiagnostics` of version 1;
+//!    then, at once, what VS Code asks for a document it has just shown (documentSymbol,
+//!    foldingRange, codeLens, inlayHint for the first screen), each timed from didOpen; the
+//!    typing starts once they are answered;
 //! 2. 500 characters typed at the end of a task line in the middle of the document, the
 //!    `didChange` notifications sent without waiting, then at once what VS Code asks after an
 //!    edit: pull diagnostics, documentSymbol, foldingRange, codeLens, inlayHint (the ~60
@@ -74,6 +77,14 @@ const REQUESTS: [Request; 6] = [
     Request::CodeLens,
     Request::InlayHint,
     Request::CodeAction,
+];
+
+/// What VS Code asks, beside diagnostics, for a document it has just shown.
+const OPEN_REQUESTS: [Request; 4] = [
+    Request::DocumentSymbol,
+    Request::FoldingRange,
+    Request::CodeLens,
+    Request::InlayHint,
 ];
 
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
@@ -771,6 +782,7 @@ struct Cursor {
 struct Measures {
     open: Option<Outcome>,
     open_diagnostics: usize,
+    at_open: HashMap<Request, Outcome>,
     after_edits: HashMap<Request, Outcome>,
     warm: HashMap<Request, Outcome>,
     warm_unchanged: bool,
@@ -814,6 +826,23 @@ fn measure(server: &Server, text: &str, edits: usize, run: usize) -> Result<Meas
     }
     if session.pull() {
         measures.open_diagnostics = diagnostics.len();
+    }
+    // What VS Code asks for a document it has just shown (the outline and breadcrumbs,
+    // folding, lenses, the hints of the first screen), sent at once after the diagnostics and
+    // timed from didOpen; the typing starts once they are answered.
+    let top = Cursor {
+        line: 0,
+        character: 0,
+    };
+    let mut sent = Vec::new();
+    for request in OPEN_REQUESTS {
+        let params = session.params(request, &top, &diagnostics);
+        let id = session.send_request(request, &params)?;
+        sent.push((request, id, params));
+    }
+    for (request, id, params) in sent {
+        let (outcome, _) = session.outcome(request, id, &params, started)?;
+        measures.at_open.insert(request, outcome);
     }
 
     // 2. A burst of typing at the end of a task line in the middle, then VS Code's requests.
@@ -1053,6 +1082,11 @@ fn report(label: &str, servers: &[Server], runs: &[Vec<Option<Measures>>], edits
         out.push('\n');
     };
     row("didOpen → diagnostics".to_owned(), &|m| m.open);
+    for request in OPEN_REQUESTS {
+        row(format!("didOpen → {}", request.label()), &|m| {
+            m.at_open.get(&request).copied()
+        });
+    }
     for request in REQUESTS {
         row(format!("{edits} edits → {}", request.label()), &|m| {
             m.after_edits.get(&request).copied()
