@@ -17,13 +17,17 @@
 //! input from being read while a client does not read), and pushed diagnostics are kept
 //! per document, only the latest of each waiting to go out.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use serde::Deserialize;
+use serde_json::value::RawValue;
 use serde_json::{json, Value};
 use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::sync::{mpsc, Semaphore};
+use tower_lsp::lsp_types::{DidChangeTextDocumentParams, DidOpenTextDocumentParams};
 
 use super::handlers::direct::{DIRECT_METHOD, DIRECT_REQUESTS};
 
@@ -144,6 +148,22 @@ pub struct Wire {
     sender: Mutex<Option<Outbox>>,
     cancelled: Mutex<HashSet<String>>,
     gone: tokio::sync::Notify,
+    parked: Mutex<HashMap<u64, Parked>>,
+    next_key: AtomicU64,
+}
+
+/// The notification that stands for a `didOpen` or `didChange` whose params the guard
+/// read and parked in the [`Wire`]: `{"key": n}`, taken back with [`Wire::unpark`].
+/// tower-lsp reads a message three times over (into its own buffer, a `Value` tree, then
+/// the params); for a `didOpen` of a 1 MB document that took longer than analysing it.
+/// The stand-in goes through tower-lsp in the original's place, so changes stay in order.
+pub const PARKED_METHOD: &str = "tickmark/parked";
+
+/// The params of a `didOpen` or `didChange`, read by the guard.
+#[derive(Debug)]
+pub enum Parked {
+    Open(DidOpenTextDocumentParams),
+    Change(DidChangeTextDocumentParams),
 }
 
 impl std::fmt::Debug for Outbox {
@@ -204,6 +224,20 @@ impl Wire {
         self.cancelled
             .lock()
             .is_ok_and(|mut c| !c.is_empty() && c.remove(&id.to_string()))
+    }
+
+    /// Keeps `params` for the server; the key to ask for them.
+    fn park(&self, params: Parked) -> u64 {
+        let key = self.next_key.fetch_add(1, Ordering::Relaxed);
+        if let Ok(mut parked) = self.parked.lock() {
+            parked.insert(key, params);
+        }
+        key
+    }
+
+    /// The params parked under `key` (see [`PARKED_METHOD`]), once.
+    pub fn unpark(&self, key: u64) -> Option<Parked> {
+        self.parked.lock().ok()?.remove(&key)
     }
 
     /// Notes that the client is gone: its input ended, or its process died.
@@ -381,8 +415,96 @@ fn error_reply(id: Value, code: i64, message: &str) -> Value {
     json!({ "jsonrpc": "2.0", "id": id, "error": { "code": code, "message": message } })
 }
 
+/// A message as the guard reads it: its method and id, and its params as written.
+#[derive(Debug)]
+struct Checked<'a> {
+    method: Option<String>,
+    id: Option<Value>,
+    params: Option<Cow<'a, RawValue>>,
+}
+
+/// The top of a message, borrowed from its bytes: reading it checks the whole body is JSON
+/// but builds nothing of `params` (a `didOpen` holds the whole document). Each field is
+/// `Some` when present, `null` included, as tower-lsp reads them.
+#[derive(Deserialize)]
+struct Peek<'a> {
+    #[serde(borrow, default, deserialize_with = "present")]
+    jsonrpc: Option<&'a RawValue>,
+    #[serde(borrow, default, deserialize_with = "present")]
+    method: Option<&'a RawValue>,
+    #[serde(borrow, default, deserialize_with = "present")]
+    id: Option<&'a RawValue>,
+    #[serde(borrow, default, deserialize_with = "present")]
+    params: Option<&'a RawValue>,
+}
+
+fn present<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<&'de RawValue>, D::Error> {
+    <&RawValue>::deserialize(deserializer).map(Some)
+}
+
 /// The message in `body`, or the error reply for a body tower-lsp would choke on.
-fn check(body: &[u8]) -> Result<Value, Value> {
+fn check(body: &[u8]) -> Result<Checked<'_>, Value> {
+    if let Ok(peek) = serde_json::from_slice::<Peek<'_>>(body) {
+        if let Some(method) = peek.method {
+            return check_request(&peek, method);
+        }
+    }
+    let value = check_value(body)?;
+    Ok(Checked {
+        method: value
+            .get("method")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+        id: value.get("id").cloned(),
+        params: value
+            .get("params")
+            .and_then(|p| serde_json::value::to_raw_value(p).ok())
+            .map(Cow::Owned),
+    })
+}
+
+/// [`check`] of a request or notification, read as tower-lsp would read it: the fields
+/// other than `params` (which may be any JSON) put together and read as its `Request`.
+fn check_request<'a>(peek: &Peek<'a>, method: &'a RawValue) -> Result<Checked<'a>, Value> {
+    let mut head = String::from("{");
+    for (name, raw) in [
+        ("jsonrpc", peek.jsonrpc),
+        ("method", Some(method)),
+        ("id", peek.id),
+    ] {
+        if let Some(raw) = raw {
+            if head.len() > 1 {
+                head.push(',');
+            }
+            head.push('"');
+            head.push_str(name);
+            head.push_str("\":");
+            head.push_str(raw.get());
+        }
+    }
+    head.push('}');
+    let id: Option<Value> = peek.id.and_then(|raw| serde_json::from_str(raw.get()).ok());
+    let valid = serde_json::from_str::<tower_lsp::jsonrpc::Request>(&head).is_ok();
+    let method = serde_json::from_str::<String>(method.get()).ok();
+    match method {
+        Some(method) if valid => Ok(Checked {
+            method: Some(method),
+            id,
+            params: peek.params.map(Cow::Borrowed),
+        }),
+        _ => Err(error_reply(
+            id.unwrap_or(Value::Null),
+            -32600,
+            "Invalid request: not a JSON-RPC 2.0 message",
+        )),
+    }
+}
+
+/// [`check`] read into a tree: for responses, and bodies whose fields are not read
+/// otherwise (a field written twice).
+fn check_value(body: &[u8]) -> Result<Value, Value> {
     let Ok(value) = serde_json::from_slice::<Value>(body) else {
         return Err(error_reply(
             Value::Null,
@@ -419,22 +541,25 @@ struct Router {
 
 /// What to do with a message from the client.
 enum Route {
-    /// Pass these bytes on to the server.
+    /// Pass the message on to the server as it came.
+    AsItIs,
+    /// Pass these bytes on to the server instead.
     Server(Vec<u8>),
     /// Answer the client with this, and pass nothing on.
     Reply(Value),
 }
 
 impl Router {
-    /// The route of `message` (whose bytes are `body`).
-    fn route(&mut self, message: Value, body: Vec<u8>) -> Route {
-        let method = message.get("method").and_then(Value::as_str);
+    /// The route of `message` (whose bytes are `body`); the document of a `didOpen` or a
+    /// `didChange` is parked in `wire` (see [`PARKED_METHOD`]).
+    fn route(&mut self, message: &Checked<'_>, wire: &Wire) -> Route {
+        let method = message.method.as_deref();
         match method {
             Some("initialized") => self.initialized = true,
             Some("shutdown") => self.shut_down = true,
             _ => {}
         }
-        let id = message.get("id");
+        let id = message.id.as_ref();
         // tower-lsp drops every `$/` message, requests too: the protocol wants those
         // answered (notifications it names may be ignored).
         if let (Some(id), Some(method)) = (id, method) {
@@ -446,26 +571,42 @@ impl Router {
                 ));
             }
         }
-        let direct = self.initialized
-            && !self.shut_down
-            && id.is_some()
-            && method.is_some_and(|m| DIRECT_REQUESTS.contains(&m));
-        if !direct {
-            return Route::Server(body);
-        }
-        let Value::Object(mut fields) = message else {
-            return Route::Server(body);
+        let (Some(method), true) = (method, self.initialized && !self.shut_down) else {
+            return Route::AsItIs;
         };
-        let request = json!({
-            "jsonrpc": "2.0",
-            "method": DIRECT_METHOD,
-            "params": {
-                "id": fields.remove("id").unwrap_or(Value::Null),
-                "method": fields.remove("method").unwrap_or(Value::Null),
-                "params": fields.remove("params").unwrap_or(Value::Null),
-            },
-        });
-        Route::Server(serde_json::to_vec(&request).unwrap_or(body))
+        let params = message.params.as_deref().map_or("null", RawValue::get);
+        if id.is_none() {
+            let parked = match method {
+                "textDocument/didOpen" => serde_json::from_str(params).map(Parked::Open),
+                "textDocument/didChange" => serde_json::from_str(params).map(Parked::Change),
+                _ => return Route::AsItIs,
+            };
+            // Params tower-lsp would not read either go to it as they are, to be logged.
+            let Ok(parked) = parked else {
+                return Route::AsItIs;
+            };
+            let key = wire.park(parked);
+            return Route::Server(
+                format!(
+                    r#"{{"jsonrpc":"2.0","method":"{PARKED_METHOD}","params":{{"key":{key}}}}}"#
+                )
+                .into_bytes(),
+            );
+        }
+        let Some(id) = id.filter(|_| DIRECT_REQUESTS.contains(&method)) else {
+            return Route::AsItIs;
+        };
+        let mut out = Vec::with_capacity(params.len() + 128);
+        out.extend_from_slice(br#"{"jsonrpc":"2.0","method":""#);
+        out.extend_from_slice(DIRECT_METHOD.as_bytes());
+        out.extend_from_slice(br#"","params":{"id":"#);
+        let _ = serde_json::to_writer(&mut out, id);
+        out.extend_from_slice(br#","method":"#);
+        let _ = serde_json::to_writer(&mut out, method);
+        out.extend_from_slice(br#","params":"#);
+        out.extend_from_slice(params.as_bytes());
+        out.extend_from_slice(b"}}");
+        Route::Server(out)
     }
 }
 
@@ -513,19 +654,32 @@ async fn pump_input_within(
                         continue;
                     }
                 };
-                if message.get("method").and_then(Value::as_str) == Some("$/cancelRequest") {
-                    if let Some(id) = message.get("params").and_then(|p| p.get("id")) {
-                        wire.cancel(id);
+                if message.method.as_deref() == Some("$/cancelRequest") {
+                    #[derive(Deserialize)]
+                    struct Cancel {
+                        id: Value,
+                    }
+                    if let Some(cancel) = message
+                        .params
+                        .as_deref()
+                        .and_then(|p| serde_json::from_str::<Cancel>(p.get()).ok())
+                    {
+                        wire.cancel(&cancel.id);
                     }
                 }
-                match router.route(message, body) {
-                    Route::Server(body) => {
-                        if !write_frame(&mut server, &body).await {
-                            break;
-                        }
-                    }
+                let route = router.route(&message, &wire);
+                drop(message);
+                let body = match route {
+                    Route::AsItIs => Some(body),
+                    Route::Server(rewritten) => Some(rewritten),
                     Route::Reply(reply) => {
                         let _ = errors.send(reply.to_string().into_bytes()).await;
+                        None
+                    }
+                };
+                if let Some(body) = body {
+                    if !write_frame(&mut server, &body).await {
+                        break;
                     }
                 }
             }
@@ -826,5 +980,96 @@ mod tests {
         assert_eq!(check(br#"{"id":4,"method":7}"#).unwrap_err()["id"], 4);
         assert!(check(br#"{"jsonrpc":"2.0","id":1,"method":"x","params":{}}"#).is_ok());
         assert!(check(br#"{"jsonrpc":"2.0","id":1,"result":null}"#).is_ok());
+    }
+
+    /// The borrowed reading of a request accepts and refuses what reading it whole does,
+    /// with the same reply, and keeps its params as written.
+    #[test]
+    fn a_request_read_borrowed_is_read_as_whole() {
+        let bodies: &[&[u8]] = &[
+            br#"{"jsonrpc":"2.0","id":1,"method":"x","params":{"a":[1,"\u00e9\n"]}}"#,
+            br#"{"jsonrpc":"2.0","method":"x"}"#,
+            br#"{"jsonrpc":"2.0","id":null,"method":"x","params":null}"#,
+            br#"{"jsonrpc":"2.0","id":"s","method":"x","params":7,"extra":{"b":1}}"#,
+            br#"{"jsonrpc":"1.0","id":1,"method":"x"}"#,
+            br#"{"id":1,"method":"x"}"#,
+            br#"{"jsonrpc":"2.0","id":1.5,"method":"x"}"#,
+            br#"{"jsonrpc":"2.0","id":[1],"method":"x"}"#,
+            br#"{"jsonrpc":"2.0","id":1,"method":null}"#,
+            br#"{"jsonrpc":"2.0","id":1,"method":"x","method":"y"}"#,
+            br#"{"jsonrpc":"2.0","id":1,"method":"x","params":{"a":tru}}"#,
+            br#"{"jsonrpc":"2.0","id":1,"method":"x","params":"\q"}"#,
+            b"[1,2]",
+        ];
+        for body in bodies {
+            let shown = String::from_utf8_lossy(body);
+            let whole = super::check_value(body);
+            match (check(body), whole) {
+                (Ok(read), Ok(value)) => {
+                    assert_eq!(read.method.as_deref(), value["method"].as_str(), "{shown}");
+                    assert_eq!(read.id.as_ref(), value.get("id"), "{shown}");
+                    let params = read
+                        .params
+                        .map(|p| serde_json::from_str::<Value>(p.get()).unwrap());
+                    assert_eq!(params.as_ref(), value.get("params"), "{shown}");
+                }
+                (Err(reply), Err(whole)) => assert_eq!(reply, whole, "{shown}"),
+                (read, whole) => panic!("{shown}: {read:?} against {whole:?}"),
+            }
+        }
+    }
+
+    /// After `initialized`, a didOpen or didChange reaches the server as a stand-in whose
+    /// params wait in the wire; before it, or with params the server could not read, the
+    /// message goes on as it came. A request answered directly keeps its params.
+    #[tokio::test]
+    async fn documents_are_parked_and_direct_requests_rewrapped() {
+        let open = r#"{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":"file:///r/ROADMAP.md","languageId":"markdown","version":1,"text":"- [ ] a\n"}}}"#;
+        let change = r#"{"jsonrpc":"2.0","method":"textDocument/didChange","params":{"textDocument":{"uri":"file:///r/ROADMAP.md","version":2},"contentChanges":[{"text":"- [x] a\n"}]}}"#;
+        let bad =
+            r#"{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":7}}"#;
+        let pull = r#"{"jsonrpc":"2.0","id":3,"method":"textDocument/diagnostic","params":{"textDocument":{"uri":"file:///r/ROADMAP.md"}}}"#;
+        let mut input = framed(open);
+        input += &framed(r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#);
+        for body in [open, change, bad, pull] {
+            input += &framed(body);
+        }
+        let (passed, answered, wire) = through_input(input.into_bytes()).await;
+        assert!(answered.is_empty(), "{answered:?}");
+        let methods: Vec<_> = passed.iter().map(|m| m["method"].clone()).collect();
+        assert_eq!(
+            methods,
+            [
+                "textDocument/didOpen",
+                "initialized",
+                super::PARKED_METHOD,
+                super::PARKED_METHOD,
+                "textDocument/didOpen",
+                super::DIRECT_METHOD,
+            ]
+        );
+        let key = |k: usize| passed[k]["params"]["key"].as_u64().expect("a key");
+        match wire.unpark(key(2)) {
+            Some(super::Parked::Open(params)) => {
+                assert_eq!(params.text_document.text, "- [ ] a\n");
+                assert_eq!(params.text_document.version, 1);
+            }
+            other => panic!("{other:?}"),
+        }
+        match wire.unpark(key(3)) {
+            Some(super::Parked::Change(params)) => {
+                assert_eq!(params.content_changes[0].text, "- [x] a\n");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(wire.unpark(key(2)).is_none(), "taken once");
+        assert_eq!(passed[4]["params"]["textDocument"], 7);
+        let direct = &passed[5]["params"];
+        assert_eq!(direct["id"], 3);
+        assert_eq!(direct["method"], "textDocument/diagnostic");
+        assert_eq!(
+            direct["params"]["textDocument"]["uri"],
+            "file:///r/ROADMAP.md"
+        );
     }
 }

@@ -109,6 +109,7 @@ pub fn service() -> (LspService<Backend>, tower_lsp::ClientSocket) {
     LspService::build(Backend::new)
         .custom_method(ext::STATS_METHOD, Backend::stats)
         .custom_method(handlers::direct::DIRECT_METHOD, Backend::direct)
+        .custom_method(framing::PARKED_METHOD, Backend::parked)
         .custom_method("window/workDoneProgress/cancel", Backend::cancel_progress)
         .finish()
 }
@@ -286,6 +287,12 @@ pub struct Shared {
 /// where engine work runs.
 #[derive(Clone)]
 pub struct Backend(Arc<State>);
+
+/// The params of [`framing::PARKED_METHOD`].
+#[derive(serde::Deserialize)]
+struct ParkedKey {
+    key: u64,
+}
 
 impl std::ops::Deref for Backend {
     type Target = State;
@@ -596,6 +603,21 @@ impl Backend {
 
     async fn direct(&self, request: handlers::direct::DirectRequest) {
         handlers::direct::answer(self, request).await;
+    }
+
+    /// A `didOpen` or `didChange` the framing guard read (see [`framing::PARKED_METHOD`]).
+    async fn parked(&self, params: ParkedKey) {
+        match self.wire.unpark(params.key) {
+            Some(framing::Parked::Open(params)) => handlers::sync::did_open(self, params).await,
+            Some(framing::Parked::Change(params)) => {
+                handlers::sync::did_change(self, params).await;
+            }
+            None => tracing::warn!(
+                "{}: nothing parked under {}",
+                framing::PARKED_METHOD,
+                params.key
+            ),
+        }
     }
 }
 
