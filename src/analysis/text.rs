@@ -293,12 +293,21 @@ pub fn column_width(s: &str, encoding: Encoding) -> usize {
 /// The characters that start in `bytes`, and how many of them are astral (four bytes in
 /// UTF-8, two units in UTF-16): counted by their first bytes.
 fn count_chars(bytes: &[u8]) -> (usize, usize) {
-    bytes.iter().fold((0, 0), |(chars, astral), &b| {
-        (
-            chars + usize::from(b & 0xC0 != 0x80),
-            astral + usize::from(b >= 0xF0),
-        )
-    })
+    // Eight bytes at a time: a character starts at every byte that is not `10xxxxxx`, and
+    // takes two UTF-16 units when it starts with `11110xxx` (or any byte from 0xF0 up).
+    const LOW: u64 = 0x0101_0101_0101_0101;
+    let mut words = bytes.chunks_exact(8);
+    let (mut continuation, mut astral) = (0usize, 0usize);
+    for word in &mut words {
+        let w = u64::from_le_bytes(word.try_into().unwrap_or_default());
+        continuation += ((w >> 7) & !(w >> 6) & LOW).count_ones() as usize;
+        astral += ((w >> 7) & (w >> 6) & (w >> 5) & (w >> 4) & LOW).count_ones() as usize;
+    }
+    let tail = words.remainder();
+    let chars = bytes.len() - continuation - tail.len()
+        + tail.iter().filter(|&&b| b & 0xC0 != 0x80).count();
+    let astral = astral + tail.iter().filter(|&&b| b >= 0xF0).count();
+    (chars, astral)
 }
 
 fn char_width(ch: char, encoding: Encoding) -> usize {
@@ -367,6 +376,25 @@ pub fn trim_line_end(line: &str) -> &str {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn characters_are_counted_eight_bytes_at_a_time_as_one_by_one() {
+        let text = "ab\u{e9}\u{1F534}c\u{2705}- [x] \u{e2}\u{153}\u{2026}\u{1F7E2}\u{10FFFF}z";
+        let bytes: Vec<u8> = text.bytes().chain((0..=255u8).rev()).collect();
+        for start in 0..bytes.len() {
+            for end in start..bytes.len().min(start + 40) {
+                let slice = &bytes[start..end];
+                let one_by_one = (
+                    slice.iter().filter(|&&b| b & 0xC0 != 0x80).count(),
+                    slice.iter().filter(|&&b| b >= 0xF0).count(),
+                );
+                assert_eq!(super::count_chars(slice), one_by_one, "{start}..{end}");
+            }
+        }
+        let chars = text.chars().count();
+        let astral = text.chars().filter(|c| c.len_utf16() == 2).count();
+        assert_eq!(super::count_chars(text.as_bytes()), (chars, astral));
+    }
+
     use super::*;
 
     #[test]
