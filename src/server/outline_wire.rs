@@ -147,7 +147,17 @@ pub fn warm(
 impl Prepared {
     /// The JSON array of the outline.
     pub fn write(&self) -> Vec<u8> {
-        let mut out = Writer::default();
+        let mut out = Vec::new();
+        self.write_into(&mut out);
+        out
+    }
+
+    /// [`Self::write`] at the end of `body`.
+    pub fn write_into(&self, body: &mut Vec<u8>) {
+        let mut out = Writer {
+            body: std::mem::take(body),
+            any: false,
+        };
         out.body
             .reserve(16 + self.fragments.iter().map(|f| f.len()).sum::<usize>());
         out.body.push(b'[');
@@ -178,7 +188,7 @@ impl Prepared {
             out.top(head, &counts, &children, self.end);
         }
         out.body.push(b']');
-        out.body
+        *body = out.body;
     }
 }
 

@@ -58,10 +58,10 @@ struct Failure<'a> {
 
 /// Requests whose answer depends on the document's version alone (and the session's
 /// settings): the serialised result is kept with the version and written again as it is.
-/// (The outline is also kept shard by shard, for the next version: see
-/// [`crate::server::outline_wire`].)
+/// The outline is not among them: it is kept shard by shard (see
+/// [`crate::server::outline_wire`]), and putting it together again costs what copying a
+/// kept whole would, without a second copy of the largest answer in memory.
 const WHOLE_DOCUMENT: &[&str] = &[
-    "textDocument/documentSymbol",
     "textDocument/foldingRange",
     "textDocument/codeLens",
     "textDocument/documentLink",
@@ -124,8 +124,8 @@ fn kept(request: &DirectRequest) -> Option<(&'static str, Url)> {
 
 fn compute(backend: &Backend, request: &DirectRequest) -> Vec<u8> {
     match request.method.as_str() {
-        "textDocument/documentSymbol" => respond_json(request, |p| {
-            super::outline::document_symbol_json(backend, p)
+        "textDocument/documentSymbol" => respond_into(request, |p, out| {
+            super::outline::document_symbol_into(backend, p, out)
         }),
         "textDocument/foldingRange" => {
             respond(request, |p| super::outline::folding_range(backend, p))
@@ -151,13 +151,19 @@ fn compute(backend: &Backend, request: &DirectRequest) -> Vec<u8> {
 
 /// The response to `id` whose result is `result` (serialised JSON).
 fn envelope(id: &Value, result: &[u8]) -> Vec<u8> {
+    let mut body = envelope_head(id, result.len());
+    body.extend_from_slice(result);
+    body.push(b'}');
+    body
+}
+
+/// The start of a response to `id`, up to its result, with room for `room` bytes more.
+fn envelope_head(id: &Value, room: usize) -> Vec<u8> {
     let id = serde_json::to_vec(id).unwrap_or_else(|_| b"null".to_vec());
-    let mut body = Vec::with_capacity(result.len() + id.len() + 32);
+    let mut body = Vec::with_capacity(room + id.len() + 32);
     body.extend_from_slice(br#"{"jsonrpc":"2.0","id":"#);
     body.extend_from_slice(&id);
     body.extend_from_slice(br#","result":"#);
-    body.extend_from_slice(result);
-    body.push(b'}');
     body
 }
 
@@ -203,6 +209,29 @@ where
     };
     match handler(params) {
         Ok(result) => envelope(&request.id, &result),
+        Err(error) => failure(&request.id, error),
+    }
+}
+
+/// Reads the params and runs `handler`, which writes its result into the response after
+/// its head: a large answer (the outline of a long roadmap) is not copied into place.
+fn respond_into<P>(
+    request: &DirectRequest,
+    handler: impl FnOnce(P, &mut Vec<u8>) -> Result<()>,
+) -> Vec<u8>
+where
+    P: serde::de::DeserializeOwned,
+{
+    let params = match P::deserialize(&request.params) {
+        Ok(params) => params,
+        Err(error) => return failure(&request.id, Error::invalid_params(error.to_string())),
+    };
+    let mut body = envelope_head(&request.id, 0);
+    match handler(params, &mut body) {
+        Ok(()) => {
+            body.push(b'}');
+            body
+        }
         Err(error) => failure(&request.id, error),
     }
 }

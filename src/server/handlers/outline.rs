@@ -38,10 +38,14 @@ pub fn document_symbol(
     )))
 }
 
-/// The result of [`document_symbol`] serialised, for the direct answer: written shard by
-/// shard from the incremental analysis, keeping what did not change since the last answer
-/// (see [`outline_wire`]).
-pub fn document_symbol_json(backend: &Backend, params: DocumentSymbolParams) -> Result<Vec<u8>> {
+/// The result of [`document_symbol`] serialised at the end of `out`, for the direct answer:
+/// written shard by shard from the incremental analysis, keeping what did not change since
+/// the last answer (see [`outline_wire`]).
+pub fn document_symbol_into(
+    backend: &Backend,
+    params: DocumentSymbolParams,
+    out: &mut Vec<u8>,
+) -> Result<()> {
     let uri = &params.text_document.uri;
     let encoding = backend.features().encoding;
     // Only the shards' symbols are brought up to date while the analysis is held; the
@@ -50,9 +54,12 @@ pub fn document_symbol_json(backend: &Backend, params: DocumentSymbolParams) -> 
         outline_wire::prepare(&live.incremental, encoding, &mut live.outline)
     })?;
     match prepared {
-        Some(prepared) => Ok(prepared.write()),
+        Some(prepared) => {
+            prepared.write_into(out);
+            Ok(())
+        }
         // Not analysed incrementally (too large): as the request through tower-lsp answers.
-        None => serde_json::to_vec(&document_symbol(backend, params)?)
+        None => serde_json::to_writer(out, &document_symbol(backend, params)?)
             .map_err(|e| tower_lsp::jsonrpc::Error::invalid_params(e.to_string())),
     }
 }
