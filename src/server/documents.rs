@@ -337,10 +337,48 @@ impl Documents {
 
 /// Byte offset of an LSP position in `rope`, clamped like `LineIndex::offset`: a line past the
 /// end maps to the end of the text, a column past the end of its line to the end of the line
-/// (before `\r\n`), a column inside a character to the character's start. The rope's own
-/// indexes convert the column, in time logarithmic in the document (a long line is never
-/// walked character by character).
+/// (before `\r\n`), a column inside a character to the character's start. A line of up to
+/// [`WALKED_LINE`] bytes within one chunk of the rope is counted in place (each of the
+/// rope's own conversions counts within a whole chunk, and a column took six of them); a
+/// longer one goes through the rope's indexes, in time logarithmic in the document.
 pub fn byte_offset(rope: &Rope, pos: Position, encoding: Encoding) -> usize {
+    let line = pos.line as usize;
+    if line >= rope.len_lines() {
+        return rope.len_bytes();
+    }
+    let start = rope.line_to_byte(line);
+    let end = if line + 1 < rope.len_lines() {
+        rope.line_to_byte(line + 1)
+    } else {
+        rope.len_bytes()
+    };
+    let (chunk, chunk_start, _, _) = rope.chunk_at_byte(start);
+    if end - start > WALKED_LINE || end > chunk_start + chunk.len() {
+        return byte_offset_indexed(rope, pos, encoding);
+    }
+    let text = &chunk[start - chunk_start..end - chunk_start];
+    let text = text.strip_suffix('\n').unwrap_or(text);
+    let text = text.strip_suffix('\r').unwrap_or(text);
+    let want = pos.character as usize;
+    start
+        + match encoding {
+            Encoding::Utf8 => {
+                let mut at = want.min(text.len());
+                while !text.is_char_boundary(at) {
+                    at -= 1;
+                }
+                at
+            }
+            Encoding::Utf16 => str_indices::utf16::to_byte_idx(text, want),
+            Encoding::Utf32 => str_indices::chars::to_byte_idx(text, want),
+        }
+}
+
+/// The longest line [`byte_offset`] counts in place.
+const WALKED_LINE: usize = 4096;
+
+/// [`byte_offset`] through the rope's indexes, for a line of any length.
+fn byte_offset_indexed(rope: &Rope, pos: Position, encoding: Encoding) -> usize {
     let line = pos.line as usize;
     if line >= rope.len_lines() {
         return rope.len_bytes();
@@ -494,6 +532,55 @@ mod tests {
                     expected,
                     "{:?} at {}:{} in {:?}", encoding, line, character, text
                 );
+                // Lines longer than the walked ones take the rope's indexes.
+                proptest::prop_assert_eq!(
+                    super::byte_offset_indexed(&rope, pos, encoding),
+                    expected,
+                    "indexed: {:?} at {}:{} in {:?}", encoding, line, character, text
+                );
+            }
+        }
+    }
+
+    /// Over a text of many chunks (lines within a chunk are counted in place, lines across
+    /// two through the rope's indexes), every column converts as the engine converts it.
+    #[test]
+    fn positions_convert_in_a_text_of_many_chunks() {
+        use crate::analysis::{Encoding, LineCol, LineIndex};
+        let words = [
+            "- [ ] é task",
+            "😀 中文",
+            "",
+            "plain line with words",
+            "\u{1F534} Tier",
+        ];
+        let mut text = String::new();
+        for n in 0..2000 {
+            text.push_str(words[n % words.len()]);
+            text.push_str(&"x".repeat(n % 37));
+            text.push_str(["\n", "\r\n", "\r"][n % 3]);
+        }
+        let rope = ropey::Rope::from_str(&text);
+        assert!(rope.chunks().count() > 20);
+        let index = LineIndex::new(&text);
+        for line in 0..=rope.len_lines() as u32 {
+            for character in [0, 1, 3, 7, 12, 30, 80] {
+                for encoding in [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32] {
+                    let pos = tower_lsp::lsp_types::Position { line, character };
+                    let expected = index.offset(
+                        &text,
+                        LineCol {
+                            line,
+                            col: character,
+                        },
+                        encoding,
+                    );
+                    assert_eq!(
+                        super::byte_offset(&rope, pos, encoding),
+                        expected,
+                        "{encoding:?} at {line}:{character}"
+                    );
+                }
             }
         }
     }
