@@ -550,8 +550,8 @@ enum Route {
 }
 
 impl Router {
-    /// The route of `message` (whose bytes are `body`); the document of a `didOpen` or a
-    /// `didChange` is parked in `wire` (see [`PARKED_METHOD`]).
+    /// The route of `message`; the params of a `didOpen` or a `didChange` are parked in
+    /// `wire` (see [`PARKED_METHOD`]).
     fn route(&mut self, message: &Checked<'_>, wire: &Wire) -> Route {
         let method = message.method.as_deref();
         match method {
