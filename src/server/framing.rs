@@ -421,6 +421,10 @@ struct Checked<'a> {
     method: Option<String>,
     id: Option<Value>,
     params: Option<Cow<'a, RawValue>>,
+    /// Whether the whole body was read as a JSON tree. A borrowed reading checks the
+    /// syntax of what it skips but not all of its strings (a lone surrogate escape): a body
+    /// passed on as it came must be read whole first, as tower-lsp will read it.
+    whole: bool,
 }
 
 /// The top of a message, borrowed from its bytes: reading it checks the whole body is JSON
@@ -446,7 +450,10 @@ fn present<'de, D: serde::Deserializer<'de>>(
 
 /// The message in `body`, or the error reply for a body tower-lsp would choke on.
 fn check(body: &[u8]) -> Result<Checked<'_>, Value> {
-    if let Ok(peek) = serde_json::from_slice::<Peek<'_>>(body) {
+    let peek = std::str::from_utf8(body)
+        .ok()
+        .and_then(|text| serde_json::from_str::<Peek<'_>>(text).ok());
+    if let Some(peek) = peek {
         if let Some(method) = peek.method {
             return check_request(&peek, method);
         }
@@ -462,6 +469,7 @@ fn check(body: &[u8]) -> Result<Checked<'_>, Value> {
             .get("params")
             .and_then(|p| serde_json::value::to_raw_value(p).ok())
             .map(Cow::Owned),
+        whole: true,
     })
 }
 
@@ -493,6 +501,7 @@ fn check_request<'a>(peek: &Peek<'a>, method: &'a RawValue) -> Result<Checked<'a
             method: Some(method),
             id,
             params: peek.params.map(Cow::Borrowed),
+            whole: false,
         }),
         _ => Err(error_reply(
             id.unwrap_or(Value::Null),
@@ -502,15 +511,16 @@ fn check_request<'a>(peek: &Peek<'a>, method: &'a RawValue) -> Result<Checked<'a
     }
 }
 
+/// The reply to a body that is not JSON.
+fn not_json() -> Value {
+    error_reply(Value::Null, -32700, "Parse error: the message is not JSON")
+}
+
 /// [`check`] read into a tree: for responses, and bodies whose fields are not read
 /// otherwise (a field written twice).
 fn check_value(body: &[u8]) -> Result<Value, Value> {
     let Ok(value) = serde_json::from_slice::<Value>(body) else {
-        return Err(error_reply(
-            Value::Null,
-            -32700,
-            "Parse error: the message is not JSON",
-        ));
+        return Err(not_json());
     };
     let id = value.get("id").cloned().unwrap_or(Value::Null);
     let valid = if value.get("method").is_some() {
@@ -596,6 +606,9 @@ impl Router {
         let Some(id) = id.filter(|_| DIRECT_REQUESTS.contains(&method)) else {
             return Route::AsItIs;
         };
+        if !message.whole && serde_json::from_str::<Value>(params).is_err() {
+            return Route::Reply(not_json());
+        }
         let mut out = Vec::with_capacity(params.len() + 128);
         out.extend_from_slice(br#"{"jsonrpc":"2.0","method":""#);
         out.extend_from_slice(DIRECT_METHOD.as_bytes());
@@ -668,8 +681,14 @@ async fn pump_input_within(
                     }
                 }
                 let route = router.route(&message, &wire);
+                let whole = message.whole;
                 drop(message);
                 let body = match route {
+                    Route::AsItIs if !whole && serde_json::from_slice::<Value>(&body).is_err() => {
+                        tracing::warn!("malformed message from the client; answered with an error");
+                        let _ = errors.send(not_json().to_string().into_bytes()).await;
+                        None
+                    }
                     Route::AsItIs => Some(body),
                     Route::Server(rewritten) => Some(rewritten),
                     Route::Reply(reply) => {
@@ -1071,5 +1090,36 @@ mod tests {
             direct["params"]["textDocument"]["uri"],
             "file:///r/ROADMAP.md"
         );
+    }
+
+    /// What a borrowed reading lets through unread (a lone surrogate escape, bytes that are
+    /// not UTF-8) never reaches tower-lsp, which would end the session on it: a message
+    /// passed on as it came, or a request rewrapped with its params, is answered with a
+    /// parse error instead. A parked document's params are read whole into their type.
+    #[tokio::test]
+    async fn what_tower_lsp_cannot_read_is_answered_not_passed() {
+        let mut input = framed(r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#);
+        input += &framed(r#"{"jsonrpc":"2.0","method":"x","params":"\ud800"}"#);
+        input += &framed(
+            r#"{"jsonrpc":"2.0","id":5,"method":"textDocument/foldingRange","params":{"a":"\ud800"}}"#,
+        );
+        input += &framed(r#"{"jsonrpc":"2.0","method":"x","extra":["\udc00"]}"#);
+        input += &framed(
+            r#"{"jsonrpc":"2.0","method":"textDocument/didOpen","extra":"\ud800","params":{"textDocument":{"uri":"file:///r/ROADMAP.md","languageId":"markdown","version":1,"text":"- [ ] a\n"}}}"#,
+        );
+        let mut bytes = input.into_bytes();
+        let mut bad = br#"{"jsonrpc":"2.0","method":"x","params":{"k":""#.to_vec();
+        bad.push(0xFF);
+        bad.extend(br#""}}"#);
+        bytes.extend(format!("Content-Length: {}\r\n\r\n", bad.len()).bytes());
+        bytes.extend(bad);
+        let (passed, answered, _) = through_input(bytes).await;
+        let methods: Vec<_> = passed.iter().map(|m| m["method"].clone()).collect();
+        assert_eq!(methods, ["initialized", super::PARKED_METHOD], "{passed:?}");
+        let codes: Vec<_> = answered
+            .iter()
+            .map(|m| m["error"]["code"].clone())
+            .collect();
+        assert_eq!(codes, [-32700, -32700, -32700, -32700], "{answered:?}");
     }
 }
