@@ -427,9 +427,10 @@ struct Checked<'a> {
     whole: bool,
 }
 
-/// The top of a message, borrowed from its bytes: reading it checks the whole body is JSON
-/// but builds nothing of `params` (a `didOpen` holds the whole document). Each field is
-/// `Some` when present, `null` included, as tower-lsp reads them.
+/// The top of a message, borrowed from its bytes: reading it checks the syntax of the whole
+/// body but builds nothing of `params` (a `didOpen` holds the whole document), and does not
+/// check every string it skips (see [`Checked::whole`]). Each field is `Some` when present,
+/// `null` included, as tower-lsp reads them.
 #[derive(Deserialize)]
 struct Peek<'a> {
     #[serde(borrow, default, deserialize_with = "present")]
@@ -442,6 +443,7 @@ struct Peek<'a> {
     params: Option<&'a RawValue>,
 }
 
+/// A field of [`Peek`] that is there, whatever its value (`null` too).
 fn present<'de, D: serde::Deserializer<'de>>(
     deserializer: D,
 ) -> Result<Option<&'de RawValue>, D::Error> {
@@ -1002,7 +1004,8 @@ mod tests {
     }
 
     /// The borrowed reading of a request accepts and refuses what reading it whole does,
-    /// with the same reply, and keeps its params as written.
+    /// with the same reply, and keeps its params as written (strings it skips unchecked
+    /// are the pump's to check: see `what_tower_lsp_cannot_read_is_answered_not_passed`).
     #[test]
     fn a_request_read_borrowed_is_read_as_whole() {
         let bodies: &[&[u8]] = &[
