@@ -22,6 +22,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
+use bytes::Bytes;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::{json, Value};
@@ -47,8 +48,8 @@ const MAX_CANCELLED: usize = 4096;
 
 /// One message waiting to be written.
 enum Out {
-    /// A message and the room it holds in the queue.
-    Message(Vec<u8>, u32),
+    /// A message, in parts written one after another, and the room it holds in the queue.
+    Message(Vec<Bytes>, u32),
     /// The latest diagnostics of a document, kept in [`Outbox::latest`].
     Latest(String),
 }
@@ -91,12 +92,19 @@ pub fn outbox() -> (Outbox, Outgoing) {
 impl Outbox {
     /// Queues a message, waiting while the queue is full; false once the output has ended.
     pub async fn send(&self, body: Vec<u8>) -> bool {
-        let want = body.len().clamp(1, MAX_QUEUED_BYTES) as u32;
+        self.send_parts(vec![Bytes::from(body)]).await
+    }
+
+    /// Queues a message whose body is `parts` one after another (parts shared with what the
+    /// server keeps are written from where they are, not copied into one body first).
+    pub async fn send_parts(&self, parts: Vec<Bytes>) -> bool {
+        let len: usize = parts.iter().map(Bytes::len).sum();
+        let want = len.clamp(1, MAX_QUEUED_BYTES) as u32;
         let Ok(permit) = self.room.acquire_many(want).await else {
             return false;
         };
         permit.forget();
-        if self.sender.send(Out::Message(body, want)).is_ok() {
+        if self.sender.send(Out::Message(parts, want)).is_ok() {
             true
         } else {
             self.room.add_permits(want as usize);
@@ -120,14 +128,14 @@ impl Outbox {
 
 impl Outgoing {
     /// The next message to write; `None` once every [`Outbox`] is gone and all is written.
-    async fn next(&mut self) -> Option<(Vec<u8>, u32)> {
+    async fn next(&mut self) -> Option<(Vec<Bytes>, u32)> {
         loop {
             match self.receiver.recv().await? {
-                Out::Message(body, room) => return Some((body, room)),
+                Out::Message(parts, room) => return Some((parts, room)),
                 Out::Latest(uri) => {
                     let body = self.latest.lock().ok().and_then(|mut l| l.remove(&uri));
                     if let Some(body) = body {
-                        return Some((body, 0));
+                        return Some((vec![Bytes::from(body)], 0));
                     }
                 }
             }
@@ -199,6 +207,14 @@ impl Wire {
     pub async fn send(&self, body: Vec<u8>) -> bool {
         match self.outbox() {
             Some(outbox) => outbox.send(body).await,
+            None => false,
+        }
+    }
+
+    /// [`Self::send`] for a body in parts (see [`Outbox::send_parts`]).
+    pub async fn send_parts(&self, parts: Vec<Bytes>) -> bool {
+        match self.outbox() {
+            Some(outbox) => outbox.send_parts(parts).await,
             None => false,
         }
     }
@@ -404,10 +420,25 @@ fn parse_length(value: &str) -> Result<u64, String> {
 }
 
 async fn write_frame(writer: &mut (impl AsyncWrite + Unpin), body: &[u8]) -> bool {
-    let header = format!("Content-Length: {}\r\n\r\n", body.len());
-    writer.write_all(header.as_bytes()).await.is_ok()
-        && writer.write_all(body).await.is_ok()
-        && writer.flush().await.is_ok()
+    write_frame_parts(writer, std::slice::from_ref(&body)).await
+}
+
+/// Writes one message whose body is `parts` one after another.
+async fn write_frame_parts(
+    writer: &mut (impl AsyncWrite + Unpin),
+    parts: &[impl AsRef<[u8]>],
+) -> bool {
+    let len: usize = parts.iter().map(|p| p.as_ref().len()).sum();
+    let header = format!("Content-Length: {len}\r\n\r\n");
+    if writer.write_all(header.as_bytes()).await.is_err() {
+        return false;
+    }
+    for part in parts {
+        if writer.write_all(part.as_ref()).await.is_err() {
+            return false;
+        }
+    }
+    writer.flush().await.is_ok()
 }
 
 #[allow(clippy::needless_pass_by_value)] // Read as `error_reply(id.clone(), ..)` or a literal.
@@ -739,9 +770,9 @@ pub fn guard_input(input: &[u8], limit: usize) -> Guarded {
         );
         let drain = async {
             let mut replies = Vec::new();
-            while let Some((body, room)) = outgoing.next().await {
+            while let Some((parts, room)) = outgoing.next().await {
                 outgoing.room.add_permits(room as usize);
-                replies.push(serde_json::from_slice(&body).unwrap_or(Value::Null));
+                replies.push(serde_json::from_slice(&parts.concat()).unwrap_or(Value::Null));
             }
             replies
         };
@@ -755,6 +786,29 @@ pub fn guard_input(input: &[u8], limit: usize) -> Guarded {
     })
 }
 
+/// The bytes of small writes gathered before they reach the output.
+const OUTPUT_BUFFER: usize = 64 << 10;
+
+/// Where [`pump_output`] writes the messages.
+pub enum Output<W> {
+    /// A stream, written to asynchronously.
+    Stream(W),
+    /// A file (the process's standard output), written with blocking writes on the
+    /// blocking pool, a whole message at a time: a message in many parts (the outline of a
+    /// long roadmap) costs one trip to the pool, not one per part, and no copy of the parts.
+    File(Arc<std::fs::File>),
+}
+
+/// Writes one message whose body is `parts` to `file`, small writes gathered.
+fn write_message_blocking(file: &std::fs::File, parts: &[Bytes]) -> bool {
+    use std::io::Write as _;
+    let len: usize = parts.iter().map(Bytes::len).sum();
+    let mut out = std::io::BufWriter::with_capacity(OUTPUT_BUFFER, file);
+    let written = write!(out, "Content-Length: {len}\r\n\r\n").is_ok()
+        && parts.iter().all(|part| out.write_all(part).is_ok());
+    written && out.flush().is_ok()
+}
+
 /// Copies the server's messages to `output`, with the error replies and the messages of the
 /// [`Wire`] between them: all go through `queue`/`outgoing`, and `pump_input` holds a sender
 /// of the same queue.
@@ -762,12 +816,20 @@ pub fn guard_input(input: &[u8], limit: usize) -> Guarded {
 /// Frames are read from the server in a task of their own and meet the error replies in one
 /// queue: reading a frame is not cancel-safe (a header line half read would be lost), so
 /// it must never be a losing branch of a `select!`.
-pub async fn pump_output(
+pub async fn pump_output<W: AsyncWrite + Unpin>(
     server: impl AsyncBufRead + Unpin + Send + 'static,
     queue: Outbox,
     mut outgoing: Outgoing,
-    mut output: impl AsyncWrite + Unpin,
+    output: Output<W>,
 ) {
+    // A message's header and small parts go out in one write; a part larger than the
+    // buffer goes straight through.
+    let mut output = match output {
+        Output::Stream(stream) => {
+            Output::Stream(tokio::io::BufWriter::with_capacity(OUTPUT_BUFFER, stream))
+        }
+        Output::File(file) => Output::File(file),
+    };
     let forward = tokio::spawn(async move {
         let mut server = server;
         let mut resync = false;
@@ -786,8 +848,16 @@ pub async fn pump_output(
     });
     // Ends when every sender is gone: the server's output has ended and the input pump
     // (which sends the error replies) has stopped.
-    while let Some((body, room)) = outgoing.next().await {
-        let written = write_frame(&mut output, &body).await;
+    while let Some((parts, room)) = outgoing.next().await {
+        let written = match &mut output {
+            Output::Stream(stream) => write_frame_parts(stream, &parts).await,
+            Output::File(file) => {
+                let file = Arc::clone(file);
+                tokio::task::spawn_blocking(move || write_message_blocking(&file, &parts))
+                    .await
+                    .unwrap_or(false)
+            }
+        };
         outgoing.room.add_permits(room as usize);
         if !written {
             break;
@@ -799,7 +869,8 @@ pub async fn pump_output(
 
 #[cfg(test)]
 mod tests {
-    use super::{check, outbox, pump_input, pump_output, read_frame, Frame, Wire};
+    use super::{check, outbox, pump_input, pump_output, read_frame, Frame, Output, Wire};
+    use bytes::Bytes;
     use serde_json::Value;
     use std::sync::Arc;
     use std::time::Duration;
@@ -826,7 +897,7 @@ mod tests {
             BufReader::new(from_server),
             queue,
             outgoing,
-            output,
+            Output::Stream(output),
         ));
         let mut client = BufReader::new(client);
 
@@ -855,7 +926,7 @@ mod tests {
         let (sender, mut receiver) = outbox();
         wire.connect(sender);
         assert!(wire.send(b"{\"a\":1}".to_vec()).await);
-        assert_eq!(receiver.next().await.unwrap().0, b"{\"a\":1}");
+        assert_eq!(receiver.next().await.unwrap().0.concat(), b"{\"a\":1}");
         wire.close();
         assert!(!wire.send(b"{}".to_vec()).await);
         // Closed, the wire holds no sender: the output can end.
@@ -873,10 +944,73 @@ mod tests {
         drop(sender);
         let mut written = Vec::new();
         while let Some((body, _)) = receiver.next().await {
-            written.push(String::from_utf8(body).unwrap());
+            written.push(String::from_utf8(body.concat()).unwrap());
         }
         // In the order first queued, each document once, with its latest message.
         assert_eq!(written, ["a3", "m", "b1"]);
+    }
+
+    /// A message in parts goes out as one frame whose length is the parts' sum, the parts
+    /// one after another, between the messages around it; the room it takes in the queue
+    /// is its bytes. So on a stream and on a file (standard output) alike.
+    #[tokio::test]
+    async fn a_message_in_parts_is_written_as_one_frame() {
+        for to_file in [false, true] {
+            let (sender, receiver) = outbox();
+            // Longer than the output's buffer: written from where it is.
+            let mut long = vec![b'"'];
+            long.resize(100_000, b'x');
+            long.push(b'"');
+            let shared = Bytes::from(long);
+            assert!(sender.send(b"{\"a\":1}".to_vec()).await);
+            let parts = vec![
+                Bytes::from_static(b"{\"b\":["),
+                shared.clone(),
+                Bytes::from_static(b",1]}"),
+            ];
+            assert!(sender.send_parts(parts).await);
+            assert!(sender.send(b"{\"c\":2}".to_vec()).await);
+            assert_eq!(
+                sender.room.available_permits(),
+                super::MAX_QUEUED_BYTES - 7 - 100_011 - 7
+            );
+            let (server_end, server_other_end) = tokio::io::duplex(64);
+            drop(server_other_end);
+            let server_end = tokio::io::BufReader::new(server_end);
+            let mut output = Vec::new();
+            if to_file {
+                let file = tempfile::tempfile().unwrap();
+                let pump = pump_output(
+                    server_end,
+                    sender,
+                    receiver,
+                    Output::<tokio::io::Sink>::File(Arc::new(file.try_clone().unwrap())),
+                );
+                tokio::time::timeout(Duration::from_secs(5), pump)
+                    .await
+                    .unwrap();
+                let mut file = file;
+                std::io::Seek::rewind(&mut file).unwrap();
+                std::io::Read::read_to_end(&mut file, &mut output).unwrap();
+            } else {
+                let pump = pump_output(server_end, sender, receiver, Output::Stream(&mut output));
+                tokio::time::timeout(Duration::from_secs(5), pump)
+                    .await
+                    .unwrap();
+            }
+            let mut reader = &output[..];
+            let mut bodies = Vec::new();
+            while let Frame::Message(body) = read_frame(&mut reader, usize::MAX, false).await {
+                bodies.push(body);
+            }
+            assert_eq!(bodies.len(), 3, "{}", String::from_utf8_lossy(&output));
+            assert_eq!(bodies[0], b"{\"a\":1}");
+            assert_eq!(bodies[2], b"{\"c\":2}");
+            let value: Value = serde_json::from_slice(&bodies[1]).unwrap();
+            assert_eq!(value["b"][0].as_str().map(str::len), Some(99_999));
+            assert_eq!(value["b"][1], 1);
+            assert_eq!(&bodies[1][6..100_007], &shared[..]);
+        }
     }
 
     #[tokio::test]
@@ -891,7 +1025,7 @@ mod tests {
         tokio::time::sleep(Duration::from_millis(50)).await;
         assert!(!waiting.is_finished(), "no room yet");
         let (body, room) = receiver.next().await.unwrap();
-        assert_eq!(body.len(), super::MAX_QUEUED_BYTES - 10);
+        assert_eq!(body.concat().len(), super::MAX_QUEUED_BYTES - 10);
         receiver.room.add_permits(room as usize);
         assert!(tokio::time::timeout(Duration::from_secs(5), waiting)
             .await
@@ -930,7 +1064,7 @@ mod tests {
         let mut answered = Vec::new();
         replies.receiver.close();
         while let Some((body, _)) = replies.next().await {
-            answered.push(serde_json::from_slice(&body).unwrap());
+            answered.push(serde_json::from_slice(&body.concat()).unwrap());
         }
         (passed, answered, wire)
     }

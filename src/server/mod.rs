@@ -75,9 +75,9 @@ pub fn run(_args: &LspArgs) -> ExitCode {
             inner: service,
             exited: Arc::clone(&exited),
         };
-        let serve = serve_guarded(
+        let serve = serve_guarded_to(
             tokio::io::stdin(),
-            tokio::io::stdout(),
+            raw_stdout(),
             socket,
             watched,
             Arc::clone(&wire),
@@ -104,6 +104,28 @@ pub fn run(_args: &LspArgs) -> ExitCode {
     }
 }
 
+/// Standard output as a plain file, written a message at a time (see
+/// [`framing::Output::File`]). Rust's `Stdout` is line-buffered: it looks for the last line
+/// break of every write (in a 10 MB answer, all of it) before it writes, and tokio's copies
+/// every write before handing it over; the messages are framed and buffered already. Falls
+/// back to `Stdout` when the descriptor cannot be duplicated.
+#[cfg(unix)]
+fn raw_stdout() -> framing::Output<tokio::io::Stdout> {
+    use std::os::fd::AsFd;
+    match std::io::stdout().as_fd().try_clone_to_owned() {
+        Ok(fd) => framing::Output::File(Arc::new(std::fs::File::from(fd))),
+        Err(error) => {
+            tracing::warn!("standard output as a file: {error}; written through Stdout");
+            framing::Output::Stream(tokio::io::stdout())
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn raw_stdout() -> framing::Output<tokio::io::Stdout> {
+    framing::Output::Stream(tokio::io::stdout())
+}
+
 /// The service and its client socket, for `run`, tests and benchmarks.
 pub fn service() -> (LspService<Backend>, tower_lsp::ClientSocket) {
     LspService::build(Backend::new)
@@ -120,6 +142,30 @@ pub fn service() -> (LspService<Backend>, tower_lsp::ClientSocket) {
 pub async fn serve_guarded<S>(
     input: impl tokio::io::AsyncRead + Unpin + Send + 'static,
     output: impl tokio::io::AsyncWrite + Unpin + Send + 'static,
+    socket: tower_lsp::ClientSocket,
+    service: S,
+    wire: Arc<framing::Wire>,
+) where
+    S: tower::Service<tower_lsp::jsonrpc::Request, Response = Option<tower_lsp::jsonrpc::Response>>
+        + Send
+        + 'static,
+    S::Error: Into<Box<dyn std::error::Error + Send + Sync>> + Send + 'static,
+    S::Future: Send + 'static,
+{
+    serve_guarded_to(
+        input,
+        framing::Output::Stream(output),
+        socket,
+        service,
+        wire,
+    )
+    .await;
+}
+
+/// [`serve_guarded`] writing to `output`, a stream or a file.
+async fn serve_guarded_to<S>(
+    input: impl tokio::io::AsyncRead + Unpin + Send + 'static,
+    output: framing::Output<impl tokio::io::AsyncWrite + Unpin + Send + 'static>,
     socket: tower_lsp::ClientSocket,
     service: S,
     wire: Arc<framing::Wire>,

@@ -13,6 +13,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use bytes::Bytes;
+
 use tower_lsp::lsp_types::{DocumentSymbol, Position};
 
 use crate::analysis::hover::progress;
@@ -38,23 +40,11 @@ struct Fragment {
     line: usize,
     /// The outermost symbols before the shard's first `#` section, comma-joined: in the
     /// whole document they are children of a `#` section of an earlier shard, if any.
-    before: Vec<u8>,
+    before: Bytes,
     /// What `before` counts towards that section's progress.
     before_counts: Counts,
     /// The shard's `#` sections, in order.
     tops: Vec<Top>,
-}
-
-impl Fragment {
-    /// About how many bytes it writes.
-    fn len(&self) -> usize {
-        self.before.len()
-            + self
-                .tops
-                .iter()
-                .map(|t| t.children.len() + 256)
-                .sum::<usize>()
-    }
 }
 
 /// A `#` section of a shard, with its range's end and progress left open.
@@ -65,7 +55,7 @@ struct Top {
     /// Its own progress, within the shard.
     counts: Counts,
     /// Its children within the shard, comma-joined.
-    children: Vec<u8>,
+    children: Bytes,
 }
 
 /// The `documentSymbol` result (a JSON array) for the current analysis of `incremental`,
@@ -147,22 +137,20 @@ pub fn warm(
 impl Prepared {
     /// The JSON array of the outline.
     pub fn write(&self) -> Vec<u8> {
-        let mut out = Vec::new();
-        self.write_into(&mut out);
-        out
+        self.write_parts(Vec::new()).concat()
     }
 
-    /// [`Self::write`] at the end of `body`.
-    pub fn write_into(&self, body: &mut Vec<u8>) {
+    /// The JSON array of the outline after `head`, in parts: the shards' symbols are shared
+    /// with the cache, not copied (the outline of a long roadmap is several times its text).
+    pub fn write_parts(&self, head: Vec<u8>) -> Vec<Bytes> {
         let mut out = Writer {
-            body: std::mem::take(body),
+            parts: Vec::with_capacity(2 * self.fragments.len() + 2),
+            current: head,
             any: false,
         };
-        out.body
-            .reserve(16 + self.fragments.iter().map(|f| f.len()).sum::<usize>());
-        out.body.push(b'[');
+        out.current.push(b'[');
         // The `#` section still open: its symbol, progress and children so far.
-        let mut open: Option<(&Top, Counts, Vec<&[u8]>)> = None;
+        let mut open: Option<(&Top, Counts, Vec<&Bytes>)> = None;
         for f in &self.fragments {
             if !f.before.is_empty() {
                 match &mut open {
@@ -187,56 +175,80 @@ impl Prepared {
         if let Some((head, counts, children)) = open {
             out.top(head, &counts, &children, self.end);
         }
-        out.body.push(b']');
-        *body = out.body;
+        out.current.push(b']');
+        out.finish()
     }
 }
 
-/// The answer being written.
-#[derive(Default)]
+/// The answer being written: parts done, and the part being written.
 struct Writer {
-    body: Vec<u8>,
+    parts: Vec<Bytes>,
+    current: Vec<u8>,
     any: bool,
 }
 
+/// Kept JSON shorter than this is copied into the answer's part under way rather than
+/// shared as a part of its own.
+const SHARED_PART: usize = 4 << 10;
+
 impl Writer {
     /// Adds `json`, one or more comma-joined elements, to the array.
-    fn element(&mut self, json: &[u8]) {
+    fn element(&mut self, json: &Bytes) {
         if self.any {
-            self.body.push(b',');
+            self.current.push(b',');
         }
         self.any = true;
-        self.body.extend_from_slice(json);
+        self.kept(json);
     }
 
-    /// Adds a `#` section ending at `end`, with its progress and its children (written
-    /// straight into the answer: a `#` title over the whole document holds all of it).
-    fn top(&mut self, top: &Top, counts: &Counts, children: &[&[u8]], end: Position) {
+    /// Adds kept JSON: shared when long, else copied.
+    fn kept(&mut self, json: &Bytes) {
+        if json.len() < SHARED_PART {
+            self.current.extend_from_slice(json);
+        } else {
+            if !self.current.is_empty() {
+                self.parts
+                    .push(Bytes::from(std::mem::take(&mut self.current)));
+            }
+            self.parts.push(json.clone());
+        }
+    }
+
+    /// Adds a `#` section ending at `end`, with its progress and its children (a `#` title
+    /// over the whole document holds all of it).
+    fn top(&mut self, top: &Top, counts: &Counts, children: &[&Bytes], end: Position) {
         let mut head = top.head.clone();
         head.range.end = end;
         head.detail = (counts.total + counts.cancelled > 0).then(|| progress(counts));
         let json = serde_json::to_vec(&head).unwrap_or_default();
         let mut parts = children.iter().filter(|c| !c.is_empty()).peekable();
         if self.any {
-            self.body.push(b',');
+            self.current.push(b',');
         }
         self.any = true;
         match json.strip_suffix(b"}") {
             Some(open) if parts.peek().is_some() => {
-                self.body.extend_from_slice(open);
-                self.body.extend_from_slice(br#","children":["#);
+                self.current.extend_from_slice(open);
+                self.current.extend_from_slice(br#","children":["#);
                 let mut first = true;
                 for part in parts {
                     if !first {
-                        self.body.push(b',');
+                        self.current.push(b',');
                     }
                     first = false;
-                    self.body.extend_from_slice(part);
+                    self.kept(part);
                 }
-                self.body.extend_from_slice(b"]}");
+                self.current.extend_from_slice(b"]}");
             }
-            _ => self.body.extend_from_slice(&json),
+            _ => self.current.extend_from_slice(&json),
         }
+    }
+
+    fn finish(mut self) -> Vec<Bytes> {
+        if !self.current.is_empty() {
+            self.parts.push(Bytes::from(self.current));
+        }
+        self.parts
     }
 }
 
@@ -246,9 +258,10 @@ fn fragment(shard: &ShardView<'_>, encoding: Encoding) -> Fragment {
     let doc = shard.doc;
     let counts = section_counts(doc);
     let mut roots = doc.sections.iter().filter(|s| s.parent.is_none());
+    let mut before = Vec::new();
     let mut f = Fragment {
         line: shard.line,
-        before: Vec::new(),
+        before: Bytes::new(),
         before_counts: Counts::default(),
         tops: Vec::new(),
     };
@@ -273,7 +286,7 @@ fn fragment(shard: &ShardView<'_>, encoding: Encoding) -> Fragment {
                 f.tops.push(Top {
                     head: symbol(&map, s),
                     counts: counts[section.id],
-                    children,
+                    children: shrunk(children),
                 });
             }
             _ => {
@@ -282,14 +295,22 @@ fn fragment(shard: &ShardView<'_>, encoding: Encoding) -> Fragment {
                 if let Some(section) = section {
                     f.before_counts.add(&counts[section.id]);
                 }
-                if !f.before.is_empty() {
-                    f.before.push(b',');
+                if !before.is_empty() {
+                    before.push(b',');
                 }
-                let _ = serde_json::to_writer(&mut f.before, &symbol(&map, s));
+                let _ = serde_json::to_writer(&mut before, &symbol(&map, s));
             }
         }
     }
+    f.before = shrunk(before);
     f
+}
+
+/// Kept JSON without the room it was written with (a shard's symbols are kept as long as
+/// the shard does not change).
+fn shrunk(mut json: Vec<u8>) -> Bytes {
+    json.shrink_to_fit();
+    Bytes::from(json)
 }
 
 #[cfg(test)]

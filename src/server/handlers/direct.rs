@@ -9,6 +9,7 @@
 //! it; it is answered here by the same handler as through tower-lsp, and its result is
 //! serialised once, into the bytes that go out.
 
+use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tower_lsp::jsonrpc::{Error, Result};
@@ -73,18 +74,29 @@ const WHOLE_DOCUMENT: &[&str] = &[
 pub async fn answer(backend: &Backend, request: DirectRequest) {
     let method = request.method.clone();
     let id = request.id.clone();
-    let body = backend
+    let parts = backend
         .blocking("answer", move |backend| {
             if backend.wire.take_cancelled(&request.id) {
-                return Ok(failure(&request.id, Error::request_cancelled()));
+                return Ok(vec![failure(&request.id, Error::request_cancelled()).into()]);
             }
-            Ok(body(backend, &request))
+            Ok(parts(backend, &request))
         })
         .await
-        .unwrap_or_else(|error| failure(&id, error));
-    if !backend.wire.send(body).await {
+        .unwrap_or_else(|error| vec![failure(&id, error).into()]);
+    if !backend.wire.send_parts(parts).await {
         tracing::warn!("{method}: the output is closed; no answer sent");
     }
+}
+
+/// The response to `request`, in parts: the outline's are shared with the shards' kept JSON,
+/// every other answer is one part.
+fn parts(backend: &Backend, request: &DirectRequest) -> Vec<Bytes> {
+    if request.method == "textDocument/documentSymbol" {
+        return respond_parts(request, |p, head| {
+            super::outline::document_symbol_parts(backend, p, head)
+        });
+    }
+    vec![body(backend, request).into()]
 }
 
 /// The whole response to `request`.
@@ -124,9 +136,6 @@ fn kept(request: &DirectRequest) -> Option<(&'static str, Url)> {
 
 fn compute(backend: &Backend, request: &DirectRequest) -> Vec<u8> {
     match request.method.as_str() {
-        "textDocument/documentSymbol" => respond_into(request, |p, out| {
-            super::outline::document_symbol_into(backend, p, out)
-        }),
         "textDocument/foldingRange" => {
             respond(request, |p| super::outline::folding_range(backend, p))
         }
@@ -213,26 +222,28 @@ where
     }
 }
 
-/// Reads the params and runs `handler`, which writes its result into the response after
-/// its head: a large answer (the outline of a long roadmap) is not copied into place.
-fn respond_into<P>(
+/// Reads the params and runs `handler`, which writes its result after the response's head,
+/// in parts: a large answer (the outline of a long roadmap) is neither copied into place nor
+/// put together in one buffer.
+fn respond_parts<P>(
     request: &DirectRequest,
-    handler: impl FnOnce(P, &mut Vec<u8>) -> Result<()>,
-) -> Vec<u8>
+    handler: impl FnOnce(P, Vec<u8>) -> Result<Vec<Bytes>>,
+) -> Vec<Bytes>
 where
     P: serde::de::DeserializeOwned,
 {
     let params = match P::deserialize(&request.params) {
         Ok(params) => params,
-        Err(error) => return failure(&request.id, Error::invalid_params(error.to_string())),
-    };
-    let mut body = envelope_head(&request.id, 0);
-    match handler(params, &mut body) {
-        Ok(()) => {
-            body.push(b'}');
-            body
+        Err(error) => {
+            return vec![failure(&request.id, Error::invalid_params(error.to_string())).into()]
         }
-        Err(error) => failure(&request.id, error),
+    };
+    match handler(params, envelope_head(&request.id, 0)) {
+        Ok(mut parts) => {
+            parts.push(Bytes::from_static(b"}"));
+            parts
+        }
+        Err(error) => vec![failure(&request.id, error).into()],
     }
 }
 

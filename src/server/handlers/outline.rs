@@ -38,14 +38,14 @@ pub fn document_symbol(
     )))
 }
 
-/// The result of [`document_symbol`] serialised at the end of `out`, for the direct answer:
-/// written shard by shard from the incremental analysis, keeping what did not change since
-/// the last answer (see [`outline_wire`]).
-pub fn document_symbol_into(
+/// The result of [`document_symbol`] serialised after `head`, in parts, for the direct
+/// answer: written shard by shard from the incremental analysis, keeping what did not change
+/// since the last answer (see [`outline_wire`]).
+pub fn document_symbol_parts(
     backend: &Backend,
     params: DocumentSymbolParams,
-    out: &mut Vec<u8>,
-) -> Result<()> {
+    head: Vec<u8>,
+) -> Result<Vec<bytes::Bytes>> {
     let uri = &params.text_document.uri;
     let encoding = backend.features().encoding;
     // Only the shards' symbols are brought up to date while the analysis is held; the
@@ -53,15 +53,14 @@ pub fn document_symbol_into(
     let prepared = super::diagnostics::with_current(backend, uri, |live, _| {
         outline_wire::prepare(&live.incremental, encoding, &mut live.outline)
     })?;
-    match prepared {
-        Some(prepared) => {
-            prepared.write_into(out);
-            Ok(())
-        }
-        // Not analysed incrementally (too large): as the request through tower-lsp answers.
-        None => serde_json::to_writer(out, &document_symbol(backend, params)?)
-            .map_err(|e| tower_lsp::jsonrpc::Error::invalid_params(e.to_string())),
+    if let Some(prepared) = prepared {
+        return Ok(prepared.write_parts(head));
     }
+    // Not analysed incrementally (too large): as the request through tower-lsp answers.
+    let mut out = head;
+    serde_json::to_writer(&mut out, &document_symbol(backend, params)?)
+        .map_err(|e| tower_lsp::jsonrpc::Error::invalid_params(e.to_string()))?;
+    Ok(vec![out.into()])
 }
 
 /// Most items one `workspace/symbol` answer lists; the editor narrows as the user types.
