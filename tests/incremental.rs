@@ -289,7 +289,7 @@ fn closing_front_matter_far_below_is_seen() {
 }
 
 /// The inputs every test here analyses with.
-fn fixed_inputs(exists: &dyn Fn(&str) -> bool) -> Inputs<'_> {
+fn fixed_inputs(exists: &(dyn Fn(&str) -> bool + Sync)) -> Inputs<'_> {
     Inputs {
         link_exists: Some(exists),
         last_commit: Some(jiff::civil::date(2025, 3, 1)),

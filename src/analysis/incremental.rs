@@ -568,28 +568,32 @@ impl Incremental {
     /// The shards of `text`, parsed in `chunks` pieces on as many threads; `None` when the
     /// text has no place to cut it into that many, or a piece does not parse alone as it
     /// does in the whole (then it is parsed whole).
+    #[allow(clippy::type_complexity)] // The pieces of each chunk, as in `Chunk`.
     fn in_chunks(&mut self, text: &str, chunks: usize, inputs: &Inputs<'_>) -> Option<Vec<Shard>> {
         let starts = chunk_starts(text, chunks);
         if starts.len() < 2 {
             return None;
         }
-        let states = &self.settings.states;
+        let settings = self.settings.clone();
         let ranges: Vec<(usize, usize)> = starts
             .iter()
             .zip(starts.iter().skip(1).chain([&text.len()]))
             .map(|(&a, &b)| (a, b))
             .collect();
-        // Each chunk parsed, and cut as if no `#` section held open at its start.
-        let parsed: Vec<(Document, Vec<usize>, Vec<Document>)> = std::thread::scope(|scope| {
+        // Each chunk parsed, cut as if no `#` section held open at its start, and its pieces
+        // analysed, in the chunk's thread: the whole text cuts there nearly always (else the
+        // pieces are analysed again below, or the text is parsed whole).
+        let parsed: Vec<Chunk> = std::thread::scope(|scope| {
+            let settings = &settings;
             let workers: Vec<_> = ranges
                 .iter()
                 .map(|&(a, b)| {
                     scope.spawn(move || {
                         let piece = &text[a..b];
-                        let doc = parse::parse(piece, states);
+                        let doc = parse::parse(piece, &settings.states);
                         let cuts = cut_points(piece, &doc, false);
-                        let docs = split_at(piece, &doc, &cuts);
-                        (doc, cuts, docs)
+                        let pieces = analysed_pieces(piece, &doc, &cuts, inputs, settings);
+                        Chunk { doc, cuts, pieces }
                     })
                 })
                 .collect();
@@ -600,8 +604,10 @@ impl Incremental {
         });
         // Each cut between chunks must be one the whole text would make.
         let mut l1_open = false;
-        let mut cut: Vec<(Vec<usize>, Vec<Document>)> = Vec::with_capacity(parsed.len());
-        for (k, ((doc, cuts, docs), &(a, b))) in parsed.into_iter().zip(&ranges).enumerate() {
+        // Per chunk: its cuts, and its pieces with whether a `#` section is open after each.
+        let mut cut: Vec<(Vec<usize>, Vec<(Analysed, bool)>)> = Vec::with_capacity(parsed.len());
+        for (k, (chunk, &(a, b))) in parsed.into_iter().zip(&ranges).enumerate() {
+            let Chunk { doc, cuts, pieces } = chunk;
             let piece = &text[a..b];
             if !is_cuttable(piece, &doc) {
                 return None;
@@ -617,18 +623,6 @@ impl Incremental {
                     return None;
                 }
             }
-            // Cut again where a `#` section open at the start keeps `##` headings together.
-            let (cuts, docs) = if l1_open {
-                let fixed = cut_points(piece, &doc, true);
-                if fixed == cuts {
-                    (cuts, docs)
-                } else {
-                    let docs = split_at(piece, &doc, &fixed);
-                    (fixed, docs)
-                }
-            } else {
-                (cuts, docs)
-            };
             // A `tickmark-disable-next-line` on the chunk's last line would target the next
             // chunk's heading, which the whole text does not cut at.
             let lines = count_lines(piece);
@@ -640,35 +634,53 @@ impl Incremental {
             {
                 return None;
             }
-            l1_open = l1_open_after(piece, &doc, l1_open);
-            cut.push((cuts, docs));
+            // Cut again where a `#` section open at the start keeps `##` headings together.
+            let l1_in = l1_open;
+            let (cuts, pieces) = if l1_in {
+                let fixed = cut_points(piece, &doc, true);
+                if fixed == cuts {
+                    (cuts, pieces)
+                } else {
+                    let pieces = analysed_pieces(piece, &doc, &fixed, inputs, &settings);
+                    (fixed, pieces)
+                }
+            } else {
+                (cuts, pieces)
+            };
+            l1_open = l1_open_after(piece, &doc, l1_in);
+            // Each piece's `l1_open_after`, from the chunk's start.
+            let mut open = l1_in;
+            let pieces = pieces
+                .into_iter()
+                .map(|(a, piece_open)| {
+                    open = piece_open.after(open);
+                    (a, open)
+                })
+                .collect();
+            cut.push((cuts, pieces));
         }
-        let settings = self.settings.clone();
         let mut shards = Vec::new();
-        let mut l1_open = false;
         let mut line = 0;
-        for ((cuts, docs), &(a, b)) in cut.into_iter().zip(&ranges) {
+        for ((cuts, pieces), &(a, b)) in cut.into_iter().zip(&ranges) {
             let chunk = &text[a..b];
             let bounds: Vec<usize> = std::iter::once(0)
                 .chain(cuts)
                 .chain([chunk.len()])
                 .collect();
-            for (pair, doc) in bounds.windows(2).zip(docs) {
+            for (pair, (analysed, l1_open_after)) in bounds.windows(2).zip(pieces) {
                 let piece = &chunk[pair[0]..pair[1]];
                 debug_assert_eq!(
-                    doc,
+                    *analysed.doc,
                     parse::parse(piece, &settings.states),
                     "cut at {pair:?}"
                 );
-                l1_open = l1_open_after(piece, &doc, l1_open);
-                let analysed = analysed(piece, doc, inputs, &settings);
                 shards.push(Shard {
                     uid: self.fresh_uid(),
                     start: a + pair[0],
                     line,
                     text: piece.to_owned(),
                     analysed: Some(analysed),
-                    l1_open_after: l1_open,
+                    l1_open_after,
                 });
                 line += count_lines(piece);
             }
@@ -1099,6 +1111,63 @@ fn split_at(text: &str, doc: &Document, cuts: &[usize]) -> Vec<Document> {
     bounds.push(0);
     bounds.extend_from_slice(cuts);
     stitch::split(text, doc, &bounds)
+}
+
+/// A chunk of a text parsed on a thread of its own (see [`Incremental::in_chunks`]).
+struct Chunk {
+    doc: Document,
+    /// Where the chunk is cut into shards when no `#` section is open at its start.
+    cuts: Vec<usize>,
+    /// Each piece between the cuts analysed, with what it does to an open `#` section.
+    pieces: Vec<(Analysed, OpenAfter)>,
+}
+
+/// Whether a `#` section is open after a piece, knowing whether one was before it.
+#[derive(Clone, Copy)]
+struct OpenAfter {
+    when_open: bool,
+    when_closed: bool,
+}
+
+impl OpenAfter {
+    fn of(text: &str, doc: &Document) -> Self {
+        OpenAfter {
+            when_open: l1_open_after(text, doc, true),
+            when_closed: l1_open_after(text, doc, false),
+        }
+    }
+
+    fn after(self, open_before: bool) -> bool {
+        if open_before {
+            self.when_open
+        } else {
+            self.when_closed
+        }
+    }
+}
+
+/// `text`, whose document is `doc`, cut at `cuts`, each piece analysed alone; the pieces'
+/// documents are cut from `doc`, not parsed again.
+fn analysed_pieces(
+    text: &str,
+    doc: &Document,
+    cuts: &[usize],
+    inputs: &Inputs<'_>,
+    settings: &Settings,
+) -> Vec<(Analysed, OpenAfter)> {
+    let mut bounds = Vec::with_capacity(cuts.len() + 2);
+    bounds.push(0);
+    bounds.extend_from_slice(cuts);
+    bounds.push(text.len());
+    bounds
+        .windows(2)
+        .zip(split_at(text, doc, cuts))
+        .map(|(pair, doc)| {
+            let piece = &text[pair[0]..pair[1]];
+            let open = OpenAfter::of(piece, &doc);
+            (analysed(piece, doc, inputs, settings), open)
+        })
+        .collect()
 }
 
 /// A shard's own analysis: its document and every rule that reads only it.

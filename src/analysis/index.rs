@@ -385,7 +385,7 @@ pub struct Elsewhere {
 }
 
 /// What the `duplicate-item` rule asks of the rest of the workspace.
-pub trait OtherFiles {
+pub trait OtherFiles: Sync {
     /// The first item of another file whose key is `key`. Two subtasks are never duplicates
     /// across files (they belong to different parents), so when `top_level` is false only a
     /// top-level item of another file is a match.

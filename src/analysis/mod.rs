@@ -138,7 +138,7 @@ impl Settings {
 pub struct Inputs<'a> {
     /// Answers whether a relative link target exists (relative to the document's folder).
     /// `None`: links are not checked.
-    pub link_exists: Option<&'a dyn Fn(&str) -> bool>,
+    pub link_exists: Option<&'a (dyn Fn(&str) -> bool + Sync)>,
     /// Date of the file's last committed change; `None` keeps `stale-date` silent.
     pub last_commit: Option<jiff::civil::Date>,
     /// Today's date, for fixes that write it; `None` offers no such fix.

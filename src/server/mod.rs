@@ -541,7 +541,9 @@ impl Backend {
         self.shared.workspace.with(|index| {
             let others = index.others(uri.as_str());
             let inputs = Inputs {
-                link_exists: folder.is_some().then_some(&exists as &dyn Fn(&str) -> bool),
+                link_exists: folder
+                    .is_some()
+                    .then_some(&exists as &(dyn Fn(&str) -> bool + Sync)),
                 last_commit: self.last_commit(uri),
                 today: Some(jiff::Zoned::now().date()),
                 // A document alone in the index has nothing to compare with: skip the lookups.

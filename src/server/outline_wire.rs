@@ -188,8 +188,9 @@ struct Writer {
 }
 
 /// Kept JSON shorter than this is copied into the answer's part under way rather than
-/// shared as a part of its own.
-const SHARED_PART: usize = 4 << 10;
+/// shared as a part of its own. Small: a roadmap of many short sections would otherwise be
+/// copied whole into one part (the output gathers small parts in its own buffer anyway).
+const SHARED_PART: usize = 256;
 
 impl Writer {
     /// Adds `json`, one or more comma-joined elements, to the array.
