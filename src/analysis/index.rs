@@ -481,10 +481,17 @@ impl KeyTable {
         if self.recent.len() < threshold && self.dead < threshold {
             return;
         }
+        self.merge(Vec::new(), alive);
+    }
+
+    /// Merges the recent places and `added` into the sorted array, leaving out those of
+    /// removed files.
+    fn merge(&mut self, added: Vec<Place>, alive: impl Fn(u32) -> bool) {
         self.recent_last = Map::default();
         let mut recent: Vec<Place> = std::mem::take(&mut self.recent)
             .into_iter()
             .map(|(place, _)| place)
+            .chain(added)
             .filter(|p| alive(p.file))
             .collect();
         recent.sort_unstable();
@@ -584,6 +591,41 @@ impl WorkspaceIndex {
         }));
         self.ids.insert(name.to_owned(), id);
         self.settle();
+    }
+
+    /// Indexes many files, as [`Self::update`] one after another would, with their keys
+    /// sorted into the lookup once rather than merged in file by file (`tickmark check`
+    /// indexes every file before checking any).
+    pub fn update_many<'a>(
+        &mut self,
+        files: impl IntoIterator<Item = (&'a str, &'a str, FileIndex)>,
+    ) {
+        let mut places = Vec::new();
+        for (name, label, index) in files {
+            // A name seen before replaces it: its places are left out at the merge.
+            self.remove(name);
+            let id = self.files.len();
+            let file = u32::try_from(id).expect("fewer than 4 billion files");
+            for (position, record) in index.records.iter().enumerate() {
+                if record.compared() {
+                    places.push(Place {
+                        hash: record.key_hash,
+                        file,
+                        position: offset(position),
+                    });
+                }
+            }
+            self.files.push(Some(Entry {
+                name: name.to_owned(),
+                label: label.to_owned(),
+                index,
+            }));
+            self.ids.insert(name.to_owned(), id);
+        }
+        self.changed();
+        let files = &self.files;
+        self.keys
+            .merge(places, |file| files[file as usize].is_some());
     }
 
     /// Forgets the lookups made before a change.
@@ -1244,6 +1286,40 @@ mod tests {
         ws.update("30.md", "30.md", index("- [x] Shared\n"));
         let done = ws.others("00.md").done_item("shared", true).unwrap();
         assert_eq!(done.file, "30.md");
+    }
+
+    #[test]
+    fn many_files_indexed_at_once_are_looked_up_as_one_by_one() {
+        let texts = [
+            ("a.md", "- [ ] Alpha\n- [ ] Beta\n  - [ ] Sub\n"),
+            ("b.md", "- [x] Alpha\n- [ ] Gamma\n"),
+            ("c.md", "# T\n- [ ] Beta\n- [ ] Delta\n"),
+            // Indexed again under the same name: the later one counts.
+            ("b.md", "- [ ] Gamma\n- [ ] Epsilon\n"),
+            ("d.md", "- [ ] Delta\n- Alpha\n"),
+        ];
+        let mut one_by_one = WorkspaceIndex::default();
+        for (name, text) in texts {
+            one_by_one.update(name, name, index(text));
+        }
+        let mut at_once = WorkspaceIndex::default();
+        // Some files indexed before, as `check` never does but the server might.
+        at_once.update("c.md", "c.md", index("- [ ] Old\n"));
+        at_once.update_many(texts.iter().map(|&(name, text)| (name, name, index(text))));
+        assert_eq!(at_once.len(), one_by_one.len());
+        let mut found = 0;
+        for name in ["a.md", "b.md", "c.md", "d.md"] {
+            for key in ["alpha", "beta", "gamma", "delta", "epsilon", "sub", "old"] {
+                for (top_level, task) in [(true, true), (false, true), (true, false)] {
+                    let want = one_by_one.others(name).same_item(key, top_level, task);
+                    let got = at_once.others(name).same_item(key, top_level, task);
+                    found += usize::from(want.is_some());
+                    assert_eq!(got, want, "{name} {key} {top_level} {task}");
+                }
+            }
+        }
+        assert!(found > 10, "the lookups find items ({found})");
+        assert_eq!(at_once.others("a.md").same_item("old", true, true), None);
     }
 
     #[test]

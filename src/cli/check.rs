@@ -112,7 +112,14 @@ fn read_all<'a>(
     threads: usize,
     status: &mut Status,
 ) -> Vec<(&'a Input, String)> {
-    let texts = parallel::map(inputs, threads, read_text);
+    // Reading waits on the disk more than it computes: more threads than cores keep more
+    // reads in flight (one thread stays one, the baseline).
+    let readers = if threads > 1 {
+        threads * READERS_PER_THREAD
+    } else {
+        1
+    };
+    let texts = parallel::map(inputs, readers, read_text);
     let mut read = Vec::with_capacity(inputs.len());
     for (input, text) in inputs.iter().zip(texts) {
         match text {
@@ -122,6 +129,9 @@ fn read_all<'a>(
     }
     read
 }
+
+/// Threads reading files per thread of work.
+const READERS_PER_THREAD: usize = 4;
 
 /// Checks every file on `threads` threads; the outcomes come back in file order.
 ///
@@ -362,13 +372,15 @@ fn workspace_index(
     });
     let mut index = WorkspaceIndex::default();
     let mut parsed = Vec::with_capacity(read.len());
+    let mut files = Vec::with_capacity(read.len());
     for ((input, _), indexed) in read.iter().zip(indexed) {
         let doc = indexed.and_then(|(items, doc)| {
-            index.update(&input.display, &input.display, items);
+            files.push((input.display.as_str(), input.display.as_str(), items));
             doc
         });
         parsed.push(std::sync::Mutex::new(doc));
     }
+    index.update_many(files);
     (Some(index), parsed)
 }
 
