@@ -36,6 +36,12 @@ use super::{Inputs, Settings};
 
 type Map<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
 
+/// A `duplicate-item` key, shared between the shard that has it and the document's tables.
+type Key = std::sync::Arc<str>;
+
+/// The items of a key: most keys have one, kept without an allocation of its own.
+type Occurrences = smallvec::SmallVec<[Occurrence; 1]>;
+
 /// A document under edit and its diagnostics, re-analysed shard by shard.
 pub struct Incremental {
     /// In document order, covering the text without gaps; never empty. Each holds its own
@@ -52,9 +58,9 @@ pub struct Incremental {
     last_commit: Option<jiff::civil::Date>,
     today: Option<jiff::civil::Date>,
     /// Every item that `duplicate-item` compares, by key, in document order.
-    keys: Map<String, Vec<Occurrence>>,
+    keys: Map<Key, Occurrences>,
     /// What `duplicate-item` found, by key.
-    findings: Map<String, Vec<Finding>>,
+    findings: Map<Key, Vec<Finding>>,
     /// The priority levels the whole document allows, and whether its legend says so.
     allowed: Vec<Level>,
     from_legend: bool,
@@ -92,7 +98,7 @@ struct Analysed {
     /// Changes whenever `own` does.
     revision: u64,
     /// The items `duplicate-item` compares and their keys.
-    keys: Vec<(String, ItemId)>,
+    keys: Vec<(Key, ItemId)>,
     /// The progress of each section within the shard, once asked for.
     counts: std::sync::OnceLock<Vec<Counts>>,
     /// The shard's folds, in its own lines, once asked for.
@@ -795,7 +801,7 @@ impl Incremental {
         let replaced = std::mem::take(&mut self.replaced);
         // After a rebuild every key is new: no list to clean up, none to name twice.
         let rebuilt = replaced.is_empty() && self.keys.is_empty();
-        let mut touched: Vec<String> = Vec::new();
+        let mut touched: Vec<Key> = Vec::new();
         let gone: Vec<u32> = replaced.iter().map(|s| s.uid).collect();
         for shard in &replaced {
             for (key, _) in &shard.analysed.as_ref().expect("analysed").keys {
@@ -808,6 +814,14 @@ impl Incremental {
                 touched.push(key.clone());
             }
         }
+        if rebuilt {
+            let keys: usize = self
+                .shards
+                .iter()
+                .map(|s| s.analysed.as_ref().map_or(0, |a| a.keys.len()))
+                .sum();
+            self.keys.reserve(keys);
+        }
         for &uid in fresh {
             let shard = &self.shards[self.position[&uid]];
             for (key, item) in &shard.analysed.as_ref().expect("analysed").keys {
@@ -815,10 +829,11 @@ impl Incremental {
                     shard: uid,
                     item: *item,
                 };
-                if let Some(list) = self.keys.get_mut(key.as_str()) {
+                if let Some(list) = self.keys.get_mut(key) {
                     list.push(occurrence);
                 } else {
-                    self.keys.insert(key.clone(), vec![occurrence]);
+                    self.keys
+                        .insert(Key::clone(key), smallvec::smallvec![occurrence]);
                 }
                 if !rebuilt {
                     touched.push(key.clone());
@@ -860,7 +875,7 @@ impl Incremental {
         }
 
         if rebuilt {
-            let findings: Map<String, Vec<Finding>> = self
+            let findings: Map<Key, Vec<Finding>> = self
                 .keys
                 .iter()
                 .filter_map(|(key, list)| {
@@ -1177,7 +1192,7 @@ fn analysed(text: &str, doc: Document, inputs: &Inputs<'_>, settings: &Settings)
         .items
         .iter()
         .filter(|i| duplicate_item::compared(&doc, i))
-        .filter_map(|i| duplicate_item::item_key(text, i).map(|key| (key, i.id)))
+        .filter_map(|i| duplicate_item::item_key(text, i).map(|key| (Key::from(key), i.id)))
         .collect();
     Analysed {
         doc: std::sync::Arc::new(doc),
