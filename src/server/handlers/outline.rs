@@ -123,17 +123,22 @@ fn search(
         .collect()
 }
 
+/// The LSP kind of an outline symbol.
+pub(crate) fn symbol_kind(kind: outline::SymbolKind) -> SymbolKind {
+    match kind {
+        outline::SymbolKind::Section => SymbolKind::NAMESPACE,
+        outline::SymbolKind::Task => SymbolKind::BOOLEAN,
+        outline::SymbolKind::Item => SymbolKind::STRING,
+    }
+}
+
 /// The LSP form of `s`, which it takes apart (an outline has a name and a detail per item).
 #[allow(deprecated)] // `DocumentSymbol::deprecated` must be written out.
 pub(crate) fn symbol(map: &LineMap<'_>, s: Symbol) -> DocumentSymbol {
     DocumentSymbol {
         name: s.name,
         detail: s.detail,
-        kind: match s.kind {
-            outline::SymbolKind::Section => SymbolKind::NAMESPACE,
-            outline::SymbolKind::Task => SymbolKind::BOOLEAN,
-            outline::SymbolKind::Item => SymbolKind::STRING,
-        },
+        kind: symbol_kind(s.kind),
         tags: None,
         deprecated: None,
         range: map.range(s.range),
