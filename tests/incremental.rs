@@ -224,6 +224,14 @@ proptest! {
         inc.refresh(&inputs, &settings);
         let fresh = analyze(&text, &inputs, &settings);
         prop_assert_eq!(inc.diagnostics(), fresh.diagnostics);
+        // The workspace index reads the shards' models as it reads the whole document's.
+        for encoding in [Encoding::Utf16, Encoding::Utf8] {
+            prop_assert_eq!(
+                inc.for_index().file_index(encoding),
+                FileIndex::new(&text, &fresh.document, encoding),
+                "indexed from {} shards:\n{}", inc.shard_count(), text
+            );
+        }
         prop_assert_eq!(inc.document(), fresh.document, "stitched from {} shards:\n{}", inc.shard_count(), text);
     }
 }

@@ -151,6 +151,21 @@ pub struct Pieces {
 }
 
 impl Pieces {
+    /// The workspace index's entry for the text, from the shards' models (see
+    /// [`FileIndex::from_parts`]).
+    pub fn file_index(&self, encoding: super::Encoding) -> super::index::FileIndex {
+        let parts: Vec<stitch::Part<'_>> = self
+            .parts
+            .iter()
+            .map(|(start, line, doc)| stitch::Part {
+                start: *start,
+                line: *line,
+                doc: doc.as_ref(),
+            })
+            .collect();
+        super::index::FileIndex::from_parts(&self.text, &parts, encoding)
+    }
+
     /// The whole text and its analysis, as [`Incremental::analysis`] gives them.
     pub fn analysis(self) -> (String, super::Analysis) {
         let document = stitch::stitch(
@@ -439,6 +454,24 @@ impl Incremental {
                 })
                 .collect(),
             diagnostics: self.diagnostics(),
+        }
+    }
+
+    /// The whole text and the shards' models (shared, not copied), for the workspace index:
+    /// taken so that the document can be indexed ([`Pieces::file_index`]) without holding
+    /// the analysis, and without stitching it.
+    pub fn for_index(&self) -> Pieces {
+        Pieces {
+            text: self.text(),
+            parts: self
+                .shards
+                .iter()
+                .filter_map(|shard| {
+                    let a = shard.analysed.as_ref()?;
+                    Some((shard.start, shard.line, std::sync::Arc::clone(&a.doc)))
+                })
+                .collect(),
+            diagnostics: Vec::new(),
         }
     }
 

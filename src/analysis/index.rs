@@ -18,6 +18,7 @@ use super::model::{Document, State};
 use super::normalize::{normalize, normalize_into, push_key};
 use super::rules::duplicate_item;
 use super::stats::Counts;
+use super::stitch::Part;
 use super::text::{Encoding, LineCol};
 
 /// Keys are hashed once per item of every file: foldhash, as the engine's other per-item maps.
@@ -140,48 +141,76 @@ pub struct FileIndex {
 impl FileIndex {
     /// Indexes the items of `doc` (parsed from `text`), with columns in `encoding`.
     pub fn new(text: &str, doc: &Document, encoding: Encoding) -> Self {
+        Self::from_parts(
+            text,
+            &[Part {
+                start: 0,
+                line: 0,
+                doc,
+            }],
+            encoding,
+        )
+    }
+
+    /// Indexes the items of `text` from the models of its parts (the shards of an
+    /// incremental analysis, in order), as [`Self::new`] indexes the document they stitch
+    /// into (a test holds them equal), without stitching it.
+    pub fn from_parts(text: &str, parts: &[Part<'_>], encoding: Encoding) -> Self {
         let mut index = Self {
             pairs: Pairs::new(),
-            counts: super::stats::counts(doc),
             ..Self::default()
         };
-        for section in &doc.sections {
-            index.titles.push_str(text[section.title.as_range()].trim());
-            index.title_ends.push(offset(index.titles.len()));
-        }
         let mut key = String::new();
-        for item in doc.items.iter().filter(|i| !i.is_field() && !i.is_legend) {
-            let written = &text[item.text.as_range()];
-            normalize_into(written, &mut key);
-            if key.is_empty() {
-                continue;
+        // Sections of the parts before: a part's section ids count from its first.
+        let mut sections_before = 0;
+        for (k, part) in parts.iter().enumerate() {
+            let doc = part.doc;
+            let end = parts.get(k + 1).map_or(text.len(), |next| next.start);
+            let text = &text[part.start..end];
+            index.counts.add(&super::stats::counts(doc));
+            for section in &doc.sections {
+                index.titles.push_str(text[section.title.as_range()].trim());
+                index.title_ends.push(offset(index.titles.len()));
             }
-            let (start, end) = doc.line_index.range(text, item.text, encoding);
-            index.names.push_str(written.trim());
-            index.ends.push(offset(index.names.len()));
-            index.by_length.push(Sorted {
-                mask: char_mask(key.bytes()),
-                item: 0,
-                length: 0,
-            });
-            index.pairs.add(key.bytes().filter(|&b| b != b' '));
-            index.records.push(Record {
-                key_hash: key_hash(&key),
-                start,
-                end_col: end.col,
-                section: item.section().map_or(NO_SECTION, offset),
-                end_lines: u16::try_from(end.line.saturating_sub(start.line)).unwrap_or(u16::MAX),
-                state: item.state(),
-                flags: if item.parent().is_none() {
-                    TOP_LEVEL
-                } else {
-                    0
-                } | if duplicate_item::compared(doc, item) {
-                    COMPARED
-                } else {
-                    0
-                },
-            });
+            for item in doc.items.iter().filter(|i| !i.is_field() && !i.is_legend) {
+                let written = &text[item.text.as_range()];
+                normalize_into(written, &mut key);
+                if key.is_empty() {
+                    continue;
+                }
+                let (mut start, mut end) = doc.line_index.range(text, item.text, encoding);
+                start.line += part.line as u32;
+                end.line += part.line as u32;
+                index.names.push_str(written.trim());
+                index.ends.push(offset(index.names.len()));
+                index.by_length.push(Sorted {
+                    mask: char_mask(key.bytes()),
+                    item: 0,
+                    length: 0,
+                });
+                index.pairs.add(key.bytes().filter(|&b| b != b' '));
+                index.records.push(Record {
+                    key_hash: key_hash(&key),
+                    start,
+                    end_col: end.col,
+                    section: item
+                        .section()
+                        .map_or(NO_SECTION, |s| offset(s + sections_before)),
+                    end_lines: u16::try_from(end.line.saturating_sub(start.line))
+                        .unwrap_or(u16::MAX),
+                    state: item.state(),
+                    flags: if item.parent().is_none() {
+                        TOP_LEVEL
+                    } else {
+                        0
+                    } | if duplicate_item::compared(doc, item) {
+                        COMPARED
+                    } else {
+                        0
+                    },
+                });
+            }
+            sections_before += doc.sections.len();
         }
         if let Ok(count) = u16::try_from(index.records.len()) {
             let mut from = 0;

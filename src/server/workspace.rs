@@ -40,7 +40,6 @@ use tower_lsp::lsp_types::{
 use crate::analysis::index::{FileIndex, WorkspaceIndex};
 use crate::analysis::{self, BoxStates, Encoding};
 use crate::config::Config;
-use crate::server::documents::Snapshot;
 use crate::server::{Backend, MAX_ANALYZED_BYTES};
 
 /// Most roadmap files the index holds; those found past it are left out (and logged).
@@ -896,18 +895,8 @@ impl Backend {
         super::handlers::diagnostics::redo(self, &affected).await;
     }
 
-    /// Indexes an open document from its analysed text.
-    pub async fn index_document(&self, uri: &Url, snapshot: Arc<Snapshot>) -> Delta {
-        // Reading every item's name is done on a blocking thread: the requests that follow
-        // an open or a save (the editor's pull, its outline) are not held up by it.
-        let encoding = self.features().encoding;
-        let items =
-            tokio::task::spawn_blocking(move || FileIndex::clone(&snapshot.file_index(encoding)))
-                .await;
-        let Ok(items) = items else {
-            tracing::error!("{uri}: indexing the document failed");
-            return Delta::default();
-        };
+    /// Puts the items of an open document (indexed from its analysis) in the workspace index.
+    pub async fn index_document(&self, uri: &Url, items: FileIndex) -> Delta {
         // Closed meanwhile: its file on disk has taken its place (`reindex_from_disk`).
         if !self.documents.is_open(uri) {
             return Delta::default();

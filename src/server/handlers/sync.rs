@@ -5,6 +5,7 @@ use tower_lsp::lsp_types::{
     DidSaveTextDocumentParams, Url,
 };
 
+use crate::analysis::index::FileIndex;
 use crate::server::documents::ChangeProblem;
 use crate::server::Backend;
 
@@ -66,16 +67,27 @@ async fn reindex(backend: &Backend, uri: &Url) {
             break;
         }
     }
-    let snapshot = {
+    // The index reads the shards' models: the document is not stitched whole for it (a
+    // stitched model of a 1 MB roadmap weighs several MB, kept until the next edit).
+    let items = {
         let uri = uri.clone();
         backend
-            .blocking("analysis", move |b| b.snapshot(&uri))
+            .blocking("index", move |b| {
+                let pieces = super::diagnostics::with_current(b, &uri, |live, _| {
+                    live.incremental.for_index()
+                })?;
+                Ok(match pieces {
+                    Some(pieces) => pieces.file_index(encoding),
+                    // Too large to analyse: indexed from the model it has (its lines only).
+                    None => FileIndex::clone(&b.snapshot(&uri)?.file_index(encoding)),
+                })
+            })
             .await
     };
-    let Ok(snapshot) = snapshot else {
+    let Ok(items) = items else {
         return;
     };
-    let delta = backend.index_document(uri, snapshot).await;
+    let delta = backend.index_document(uri, items).await;
     backend.after_index_change(&delta, Some(uri)).await;
 }
 
