@@ -154,28 +154,21 @@ impl Pieces {
     /// The workspace index's entry for the text, from the shards' models (see
     /// [`FileIndex::from_parts`]).
     pub fn file_index(&self, encoding: super::Encoding) -> super::index::FileIndex {
-        let parts: Vec<stitch::Part<'_>> = self
-            .parts
-            .iter()
-            .map(|(start, line, doc)| stitch::Part {
-                start: *start,
-                line: *line,
-                doc: doc.as_ref(),
-            })
-            .collect();
+        let parts: Vec<stitch::Part<'_>> = self.parts().collect();
         super::index::FileIndex::from_parts(&self.text, &parts, encoding)
+    }
+
+    fn parts(&self) -> impl Iterator<Item = stitch::Part<'_>> + '_ {
+        self.parts.iter().map(|(start, line, doc)| stitch::Part {
+            start: *start,
+            line: *line,
+            doc: doc.as_ref(),
+        })
     }
 
     /// The whole text and its analysis, as [`Incremental::analysis`] gives them.
     pub fn analysis(self) -> (String, super::Analysis) {
-        let document = stitch::stitch(
-            &self.text,
-            self.parts.iter().map(|(start, line, doc)| stitch::Part {
-                start: *start,
-                line: *line,
-                doc: doc.as_ref(),
-            }),
-        );
+        let document = stitch::stitch(&self.text, self.parts());
         let analysis = super::Analysis {
             document,
             diagnostics: self.diagnostics,
@@ -444,16 +437,8 @@ impl Incremental {
     /// without holding the analysis (the shards' models are shared, not copied).
     pub fn for_stitch(&self) -> Pieces {
         Pieces {
-            text: self.text(),
-            parts: self
-                .shards
-                .iter()
-                .filter_map(|shard| {
-                    let a = shard.analysed.as_ref()?;
-                    Some((shard.start, shard.line, std::sync::Arc::clone(&a.doc)))
-                })
-                .collect(),
             diagnostics: self.diagnostics(),
+            ..self.for_index()
         }
     }
 
@@ -795,19 +780,21 @@ impl Incremental {
         inputs: &Inputs<'_>,
     ) -> Vec<Shard> {
         let settings = self.settings.clone();
-        let docs = split_at(whole, doc, cuts);
         let mut bounds = Vec::with_capacity(cuts.len() + 2);
         bounds.push(0);
         bounds.extend_from_slice(cuts);
         bounds.push(whole.len());
-        let mut out = Vec::with_capacity(docs.len());
+        let pieces = analysed_pieces(whole, doc, cuts, inputs, &settings);
+        let mut out = Vec::with_capacity(pieces.len());
         let mut line = line;
-        for (pair, doc) in bounds.windows(2).zip(docs) {
+        for (pair, (analysed, open)) in bounds.windows(2).zip(pieces) {
             let text = &whole[pair[0]..pair[1]];
-            debug_assert_eq!(doc, parse::parse(text, &settings.states), "cut at {pair:?}");
-            l1_open = l1_open_after(text, &doc, l1_open);
-            let lines = count_lines(text);
-            let analysed = analysed(text, doc, inputs, &settings);
+            debug_assert_eq!(
+                *analysed.doc,
+                parse::parse(text, &settings.states),
+                "cut at {pair:?}"
+            );
+            l1_open = open.after(l1_open);
             self.next_uid += 1;
             out.push(Shard {
                 uid: self.next_uid,
@@ -817,7 +804,7 @@ impl Incremental {
                 analysed: Some(analysed),
                 l1_open_after: l1_open,
             });
-            line += lines;
+            line += count_lines(text);
         }
         out
     }
