@@ -601,24 +601,7 @@ impl std::fmt::Debug for WorkspaceIndex {
 impl WorkspaceIndex {
     /// Adds or replaces the file `name`; `label` is how messages name it.
     pub fn update(&mut self, name: &str, label: &str, index: FileIndex) {
-        self.remove(name);
-        let id = self.files.len();
-        let file = u32::try_from(id).expect("fewer than 4 billion files");
-        for (position, record) in index.records.iter().enumerate() {
-            if record.compared() {
-                self.keys.add(Place {
-                    hash: record.key_hash,
-                    file,
-                    position: offset(position),
-                });
-            }
-        }
-        self.files.push(Some(Entry {
-            name: name.to_owned(),
-            label: label.to_owned(),
-            index,
-        }));
-        self.ids.insert(name.to_owned(), id);
+        self.insert(name, label, index, KeyTable::add);
         self.settle();
     }
 
@@ -632,29 +615,42 @@ impl WorkspaceIndex {
         let mut places = Vec::new();
         for (name, label, index) in files {
             // A name seen before replaces it: its places are left out at the merge.
-            self.remove(name);
-            let id = self.files.len();
-            let file = u32::try_from(id).expect("fewer than 4 billion files");
-            for (position, record) in index.records.iter().enumerate() {
-                if record.compared() {
-                    places.push(Place {
-                        hash: record.key_hash,
-                        file,
-                        position: offset(position),
-                    });
-                }
-            }
-            self.files.push(Some(Entry {
-                name: name.to_owned(),
-                label: label.to_owned(),
-                index,
-            }));
-            self.ids.insert(name.to_owned(), id);
+            self.insert(name, label, index, |_, place| places.push(place));
         }
         self.changed();
         let files = &self.files;
         self.keys
             .merge(places, |file| files[file as usize].is_some());
+    }
+
+    /// Puts `index` under `name` (replacing what was there), handing the place of each of
+    /// its compared items to `add`.
+    fn insert(
+        &mut self,
+        name: &str,
+        label: &str,
+        index: FileIndex,
+        mut add: impl FnMut(&mut KeyTable, Place),
+    ) {
+        self.remove(name);
+        let id = self.files.len();
+        let file = u32::try_from(id).expect("fewer than 4 billion files");
+        for (position, record) in index.records.iter().enumerate() {
+            if record.compared() {
+                let place = Place {
+                    hash: record.key_hash,
+                    file,
+                    position: offset(position),
+                };
+                add(&mut self.keys, place);
+            }
+        }
+        self.files.push(Some(Entry {
+            name: name.to_owned(),
+            label: label.to_owned(),
+            index,
+        }));
+        self.ids.insert(name.to_owned(), id);
     }
 
     /// Forgets the lookups made before a change.

@@ -75,7 +75,7 @@ pub fn run(_args: &LspArgs) -> ExitCode {
             inner: service,
             exited: Arc::clone(&exited),
         };
-        let serve = serve_guarded_to(
+        let serve = serve_guarded(
             tokio::io::stdin(),
             raw_stdout(),
             socket,
@@ -136,34 +136,11 @@ pub fn service() -> (LspService<Backend>, tower_lsp::ClientSocket) {
         .finish()
 }
 
-/// Serves `service` over `input`/`output` behind the [`framing`] guard, so a malformed
-/// message is answered with an error instead of ending the session.
-/// `wire` (the backend's) gets a direct line to the output for the session.
+/// Serves `service` over `input`/`output` (a stream, or a file: see [`framing::Output`])
+/// behind the [`framing`] guard, so a malformed message is answered with an error instead of
+/// ending the session. `wire` (the backend's) gets a direct line to the output for the
+/// session.
 pub async fn serve_guarded<S>(
-    input: impl tokio::io::AsyncRead + Unpin + Send + 'static,
-    output: impl tokio::io::AsyncWrite + Unpin + Send + 'static,
-    socket: tower_lsp::ClientSocket,
-    service: S,
-    wire: Arc<framing::Wire>,
-) where
-    S: tower::Service<tower_lsp::jsonrpc::Request, Response = Option<tower_lsp::jsonrpc::Response>>
-        + Send
-        + 'static,
-    S::Error: Into<Box<dyn std::error::Error + Send + Sync>> + Send + 'static,
-    S::Future: Send + 'static,
-{
-    serve_guarded_to(
-        input,
-        framing::Output::Stream(output),
-        socket,
-        service,
-        wire,
-    )
-    .await;
-}
-
-/// [`serve_guarded`] writing to `output`, a stream or a file.
-async fn serve_guarded_to<S>(
     input: impl tokio::io::AsyncRead + Unpin + Send + 'static,
     output: framing::Output<impl tokio::io::AsyncWrite + Unpin + Send + 'static>,
     socket: tower_lsp::ClientSocket,

@@ -151,7 +151,7 @@ async fn malformed_json_rpc_gets_an_error_and_the_session_goes_on() {
     let (server_read, server_write) = tokio::io::split(server_side);
     let serve = tokio::spawn(tickmark::server::serve_guarded(
         server_read,
-        server_write,
+        tickmark::server::framing::Output::Stream(server_write),
         socket,
         service,
         wire,
