@@ -592,7 +592,6 @@ impl Incremental {
     /// The shards of `text`, parsed in `chunks` pieces on as many threads; `None` when the
     /// text has no place to cut it into that many, or a piece does not parse alone as it
     /// does in the whole (then it is parsed whole).
-    #[allow(clippy::type_complexity)] // The pieces of each chunk, as in `Chunk`.
     fn in_chunks(&mut self, text: &str, chunks: usize, inputs: &Inputs<'_>) -> Option<Vec<Shard>> {
         let starts = chunk_starts(text, chunks);
         if starts.len() < 2 {
@@ -628,8 +627,8 @@ impl Incremental {
         });
         // Each cut between chunks must be one the whole text would make.
         let mut l1_open = false;
-        // Per chunk: its cuts, and its pieces with whether a `#` section is open after each.
-        let mut cut: Vec<(Vec<usize>, Vec<(Analysed, bool)>)> = Vec::with_capacity(parsed.len());
+        // Per chunk: its pieces, each with whether a `#` section is open after it.
+        let mut cut: Vec<Vec<(Piece, bool)>> = Vec::with_capacity(parsed.len());
         for (k, (chunk, &(a, b))) in parsed.into_iter().zip(&ranges).enumerate() {
             let Chunk { doc, cuts, pieces } = chunk;
             let piece = &text[a..b];
@@ -641,7 +640,7 @@ impl Incremental {
                     s.heading.start == 0 && cuts_at(piece, s) && (s.level == 1 || !l1_open)
                 });
                 let (prev_start, _) = ranges[k - 1];
-                let last_cut = cut[k - 1].0.last().copied().unwrap_or(0);
+                let last_cut = cut[k - 1].last().map_or(0, |(p, _)| p.start);
                 let heading = &piece[..text::next_line_start(piece.as_bytes(), 0)];
                 if !starts_shard || !heading_follows(&text[prev_start + last_cut..a], heading) {
                     return None;
@@ -659,51 +658,39 @@ impl Incremental {
                 return None;
             }
             // Cut again where a `#` section open at the start keeps `##` headings together.
-            let l1_in = l1_open;
-            let (cuts, pieces) = if l1_in {
+            let pieces = if l1_open {
                 let fixed = cut_points(piece, &doc, true);
                 if fixed == cuts {
-                    (cuts, pieces)
+                    pieces
                 } else {
-                    let pieces = analysed_pieces(piece, &doc, &fixed, inputs, &settings);
-                    (fixed, pieces)
+                    analysed_pieces(piece, &doc, &fixed, inputs, &settings)
                 }
             } else {
-                (cuts, pieces)
+                pieces
             };
-            l1_open = l1_open_after(piece, &doc, l1_in);
-            // Each piece's `l1_open_after`, from the chunk's start.
-            let mut open = l1_in;
+            // Each piece's `l1_open_after`, from the chunk's start; the last one's is the
+            // chunk's.
             let pieces = pieces
                 .into_iter()
-                .map(|(a, piece_open)| {
-                    open = piece_open.after(open);
-                    (a, open)
+                .map(|p| {
+                    l1_open = p.open.after(l1_open);
+                    (p, l1_open)
                 })
                 .collect();
-            cut.push((cuts, pieces));
+            cut.push(pieces);
         }
         let mut shards = Vec::new();
         let mut line = 0;
-        for ((cuts, pieces), &(a, b)) in cut.into_iter().zip(&ranges) {
-            let chunk = &text[a..b];
-            let bounds: Vec<usize> = std::iter::once(0)
-                .chain(cuts)
-                .chain([chunk.len()])
-                .collect();
-            for (pair, (analysed, l1_open_after)) in bounds.windows(2).zip(pieces) {
-                let piece = &chunk[pair[0]..pair[1]];
-                debug_assert_eq!(
-                    *analysed.doc,
-                    parse::parse(piece, &settings.states),
-                    "cut at {pair:?}"
-                );
+        for (pieces, &(a, _)) in cut.into_iter().zip(&ranges) {
+            for (p, l1_open_after) in pieces {
+                let piece = &text[a + p.start..a + p.end];
+                debug_assert_parsed_alone(piece, &p, &settings);
                 shards.push(Shard {
                     uid: self.fresh_uid(),
-                    start: a + pair[0],
+                    start: a + p.start,
                     line,
                     text: piece.to_owned(),
-                    analysed: Some(analysed),
+                    analysed: Some(p.analysed),
                     l1_open_after,
                 });
                 line += count_lines(piece);
@@ -780,28 +767,20 @@ impl Incremental {
         inputs: &Inputs<'_>,
     ) -> Vec<Shard> {
         let settings = self.settings.clone();
-        let mut bounds = Vec::with_capacity(cuts.len() + 2);
-        bounds.push(0);
-        bounds.extend_from_slice(cuts);
-        bounds.push(whole.len());
         let pieces = analysed_pieces(whole, doc, cuts, inputs, &settings);
         let mut out = Vec::with_capacity(pieces.len());
         let mut line = line;
-        for (pair, (analysed, open)) in bounds.windows(2).zip(pieces) {
-            let text = &whole[pair[0]..pair[1]];
-            debug_assert_eq!(
-                *analysed.doc,
-                parse::parse(text, &settings.states),
-                "cut at {pair:?}"
-            );
-            l1_open = open.after(l1_open);
+        for p in pieces {
+            let text = &whole[p.start..p.end];
+            debug_assert_parsed_alone(text, &p, &settings);
+            l1_open = p.open.after(l1_open);
             self.next_uid += 1;
             out.push(Shard {
                 uid: self.next_uid,
-                start: start + pair[0],
+                start: start + p.start,
                 line,
                 text: text.to_owned(),
-                analysed: Some(analysed),
+                analysed: Some(p.analysed),
                 l1_open_after: l1_open,
             });
             line += count_lines(text);
@@ -1153,8 +1132,17 @@ struct Chunk {
     doc: Document,
     /// Where the chunk is cut into shards when no `#` section is open at its start.
     cuts: Vec<usize>,
-    /// Each piece between the cuts analysed, with what it does to an open `#` section.
-    pieces: Vec<(Analysed, OpenAfter)>,
+    /// Each piece between the cuts, analysed.
+    pieces: Vec<Piece>,
+}
+
+/// A piece of a text cut for shards: where it lies, its analysis, and what it does to a `#`
+/// section open before it.
+struct Piece {
+    start: usize,
+    end: usize,
+    analysed: Analysed,
+    open: OpenAfter,
 }
 
 /// Whether a `#` section is open after a piece, knowing whether one was before it.
@@ -1189,7 +1177,7 @@ fn analysed_pieces(
     cuts: &[usize],
     inputs: &Inputs<'_>,
     settings: &Settings,
-) -> Vec<(Analysed, OpenAfter)> {
+) -> Vec<Piece> {
     let mut bounds = Vec::with_capacity(cuts.len() + 2);
     bounds.push(0);
     bounds.extend_from_slice(cuts);
@@ -1198,11 +1186,28 @@ fn analysed_pieces(
         .windows(2)
         .zip(split_at(text, doc, cuts))
         .map(|(pair, doc)| {
-            let piece = &text[pair[0]..pair[1]];
-            let open = OpenAfter::of(piece, &doc);
-            (analysed(piece, doc, inputs, settings), open)
+            let (start, end) = (pair[0], pair[1]);
+            let piece = &text[start..end];
+            Piece {
+                start,
+                end,
+                open: OpenAfter::of(piece, &doc),
+                analysed: analysed(piece, doc, inputs, settings),
+            }
         })
         .collect()
+}
+
+/// Checks, in debug builds, that a piece kept as a shard was cut from its text's document as
+/// parsing it alone reads it (a piece cut speculatively, in a chunk's thread, need not be).
+fn debug_assert_parsed_alone(text: &str, piece: &Piece, settings: &Settings) {
+    debug_assert_eq!(
+        *piece.analysed.doc,
+        parse::parse(text, &settings.states),
+        "cut at {}..{}",
+        piece.start,
+        piece.end
+    );
 }
 
 /// A shard's own analysis: its document and every rule that reads only it.

@@ -202,16 +202,8 @@ impl Wire {
         self.sender.lock().ok().and_then(|s| s.clone())
     }
 
-    /// Writes a message body already serialised, waiting for room in the output queue;
-    /// false when not connected.
-    pub async fn send(&self, body: Vec<u8>) -> bool {
-        match self.outbox() {
-            Some(outbox) => outbox.send(body).await,
-            None => false,
-        }
-    }
-
-    /// [`Self::send`] for a body in parts (see [`Outbox::send_parts`]).
+    /// Writes a message body already serialised, in parts (see [`Outbox::send_parts`]),
+    /// waiting for room in the output queue; false when not connected.
     pub async fn send_parts(&self, parts: Vec<Bytes>) -> bool {
         match self.outbox() {
             Some(outbox) => outbox.send_parts(parts).await,
@@ -922,13 +914,14 @@ mod tests {
     async fn the_wire_sends_only_while_connected() {
         let wire = Wire::default();
         assert!(!wire.is_connected());
-        assert!(!wire.send(b"{}".to_vec()).await, "not connected yet");
+        let body = |json: &'static [u8]| vec![Bytes::from_static(json)];
+        assert!(!wire.send_parts(body(b"{}")).await, "not connected yet");
         let (sender, mut receiver) = outbox();
         wire.connect(sender);
-        assert!(wire.send(b"{\"a\":1}".to_vec()).await);
+        assert!(wire.send_parts(body(b"{\"a\":1}")).await);
         assert_eq!(receiver.next().await.unwrap().0.concat(), b"{\"a\":1}");
         wire.close();
-        assert!(!wire.send(b"{}".to_vec()).await);
+        assert!(!wire.send_parts(body(b"{}")).await);
         // Closed, the wire holds no sender: the output can end.
         assert!(receiver.next().await.is_none());
     }

@@ -59,13 +59,7 @@ struct Top {
     children: Bytes,
 }
 
-/// The `documentSymbol` result (a JSON array) for the current analysis of `incremental`,
-/// reusing what `cache` holds of earlier ones.
-pub fn result(incremental: &Incremental, encoding: Encoding, cache: &mut OutlineCache) -> Vec<u8> {
-    prepare(incremental, encoding, cache).write()
-}
-
-/// The parts of an outline, ready to be written out (by [`Prepared::write`]) without the
+/// The parts of an outline, ready to be written out (by [`Prepared::write_parts`]) without the
 /// analysis they came from: each shard's symbols, shared with the cache.
 pub struct Prepared {
     fragments: Vec<Arc<Fragment>>,
@@ -136,11 +130,6 @@ pub fn warm(
 }
 
 impl Prepared {
-    /// The JSON array of the outline.
-    pub fn write(&self) -> Vec<u8> {
-        self.write_parts(Vec::new()).concat()
-    }
-
     /// The JSON array of the outline after `head`, in parts: the shards' symbols are shared
     /// with the cache, not copied (the outline of a long roadmap is several times its text).
     pub fn write_parts(&self, head: Vec<u8>) -> Vec<Bytes> {
@@ -366,7 +355,7 @@ fn shrunk(mut json: Vec<u8>) -> Bytes {
 
 #[cfg(test)]
 mod tests {
-    use super::{result, OutlineCache};
+    use super::{prepare, OutlineCache};
     use crate::analysis::edits_for_tests::{apply, INSERTS, LINES};
     use crate::analysis::incremental::Incremental;
     use crate::analysis::{analyze, outline, Encoding, Inputs, LineIndex, Settings};
@@ -396,7 +385,8 @@ mod tests {
         encoding: Encoding,
         cache: &mut OutlineCache,
     ) -> serde_json::Value {
-        serde_json::from_slice(&result(inc, encoding, cache)).expect("valid JSON")
+        let parts = prepare(inc, encoding, cache).write_parts(Vec::new());
+        serde_json::from_slice(&parts.concat()).expect("valid JSON")
     }
 
     /// Each symbol is written as serde_json writes its LSP form, byte for byte: over real

@@ -60,8 +60,8 @@ struct Failure<'a> {
 /// Requests whose answer depends on the document's version alone (and the session's
 /// settings): the serialised result is kept with the version and written again as it is.
 /// The outline is not among them: it is kept shard by shard (see
-/// [`crate::server::outline_wire`]), and putting it together again costs what copying a
-/// kept whole would, without a second copy of the largest answer in memory.
+/// [`crate::server::outline_wire`]) and goes out as those shards' JSON, copied nowhere, so a
+/// kept whole would only be a second copy of the largest answer.
 const WHOLE_DOCUMENT: &[&str] = &[
     "textDocument/foldingRange",
     "textDocument/codeLens",
