@@ -403,6 +403,48 @@ fn real_roadmaps_parsed_in_pieces_equal_one_parsed_whole() {
     assert!(cut > 0, "no real roadmap was cut");
 }
 
+/// Where the whole text does not cut before a chunk (a `## ` line inside a fenced block, a
+/// list item or an HTML block), that chunk is parsed again with the one before it: the rest
+/// is still cut in chunks, and the result is the whole text's. A fence left open near the
+/// top, which no cut below survives, has the text parsed whole.
+#[test]
+fn a_chunk_the_text_does_not_cut_before_is_parsed_with_the_one_before() {
+    let exists = |path: &str| !path.contains("missing");
+    let inputs = fixed_inputs(&exists);
+    let settings = Settings::default();
+    let mut text = String::from("# Roadmap\n\n");
+    for n in 0..120 {
+        let _ = writeln!(
+            text,
+            "## Area {n}\n\n- [x] [P1] Task {n}\n  - [ ] Sub {n}\n- [ ] Shared item\n"
+        );
+        // Every tenth area holds lines that look like headings to the chunk cutter.
+        if n % 10 == 3 {
+            text.push_str("```\n## Not a heading\n\n## Nor this\n```\n\n");
+        }
+        if n % 10 == 7 {
+            text.push_str("<div>\n\n## Inside HTML\n</div>\n\n");
+        }
+    }
+    let fresh = analyze(&text, &inputs, &settings);
+    for chunks in [2, 5, 17, 40, 120, 400] {
+        let inc = Incremental::new_in_chunks(&text, chunks, &inputs, &settings)
+            .unwrap_or_else(|| panic!("not cut in {chunks} chunks"));
+        assert_eq!(inc.diagnostics(), fresh.diagnostics, "{chunks} chunks");
+        assert_eq!(inc.document(), fresh.document, "{chunks} chunks");
+        assert_eq!(inc.text(), text);
+    }
+    let open = format!("# Roadmap\n\n```\n{}", &text["# Roadmap\n\n".len()..]);
+    let fresh = analyze(&open, &inputs, &settings);
+    for chunks in [2, 17, 400] {
+        if let Some(inc) = Incremental::new_in_chunks(&open, chunks, &inputs, &settings) {
+            assert_eq!(inc.diagnostics(), fresh.diagnostics, "{chunks} chunks");
+            assert_eq!(inc.document(), fresh.document, "{chunks} chunks");
+        }
+    }
+    assert!(Incremental::new_in_chunks(&open, 400, &inputs, &settings).is_none());
+}
+
 /// A list item that opens on an empty line (`- `) and is followed by blank lines runs, in
 /// pulldown-cmark, to the end of a text that ends there, but ends with its line when a heading
 /// follows: cut before the heading, or stitched back, it reads as each text alone reads it.

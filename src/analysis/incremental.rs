@@ -27,6 +27,7 @@ use super::index::Elsewhere;
 use super::limits;
 use super::model::{Document, ItemId, Level, Section, SectionId, Suppression};
 use super::outline::{self, Fold};
+use super::parallel;
 use super::parse::{self, markdown_options};
 use super::rules::{self, duplicate_item, progress_claim, unknown_priority};
 use super::stats::Counts;
@@ -225,8 +226,9 @@ impl Incremental {
         this
     }
 
-    /// [`Self::new`] with the text parsed in `chunks` pieces at once whatever its size, or
-    /// `None` when it cannot be cut into that many: how tests reach the parallel path.
+    /// [`Self::new`] with the text parsed in about `chunks` pieces at once, one thread each,
+    /// whatever its size, or `None` when it is not cut in chunks (then `new` parses it
+    /// whole): how tests reach the parallel path.
     #[doc(hidden)]
     pub fn new_in_chunks(
         text: &str,
@@ -235,7 +237,7 @@ impl Incremental {
         settings: &Settings,
     ) -> Option<Self> {
         let mut this = Self::new(String::new(), inputs, settings);
-        let shards = this.in_chunks(text, chunks, inputs)?;
+        let shards = this.in_chunks(text, chunks, chunks, inputs)?;
         let fresh: Vec<u32> = shards.iter().map(|s| s.uid).collect();
         this.replaced.clear();
         this.shards = shards;
@@ -539,22 +541,23 @@ impl Incremental {
 
     /// Analyses the whole `text` again and cuts it anew.
     fn rebuild(&mut self, text: String, inputs: &Inputs<'_>) {
-        let chunks = if text.len() >= PARALLEL_BYTES {
-            std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+        let (chunks, threads) = if text.len() >= PARALLEL_BYTES {
+            let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+            (text.len().div_ceil(CHUNK_BYTES).max(cores), cores)
         } else {
-            1
+            (1, 1)
         };
-        self.rebuild_in(text, chunks, inputs);
+        self.rebuild_in(text, chunks, threads, inputs);
     }
 
-    /// [`Self::rebuild`] with the text parsed in up to `chunks` pieces at once, one thread
-    /// each, when the document can be cut there; else whole.
-    fn rebuild_in(&mut self, text: String, chunks: usize, inputs: &Inputs<'_>) {
+    /// [`Self::rebuild`] with the text parsed in up to `chunks` pieces, on `threads` threads,
+    /// when the document can be cut there; else whole.
+    fn rebuild_in(&mut self, text: String, chunks: usize, threads: usize, inputs: &Inputs<'_>) {
         self.replaced.clear();
         self.keys.clear();
         self.findings.clear();
         self.shards.clear();
-        let shards = match self.in_chunks(&text, chunks, inputs) {
+        let shards = match self.in_chunks(&text, chunks, threads, inputs) {
             Some(shards) => shards,
             None => self.whole(text, inputs),
         };
@@ -589,10 +592,22 @@ impl Incremental {
         }
     }
 
-    /// The shards of `text`, parsed in `chunks` pieces on as many threads; `None` when the
-    /// text has no place to cut it into that many, or a piece does not parse alone as it
-    /// does in the whole (then it is parsed whole).
-    fn in_chunks(&mut self, text: &str, chunks: usize, inputs: &Inputs<'_>) -> Option<Vec<Shard>> {
+    /// The shards of `text`, parsed in about `chunks` pieces on `threads` threads; `None`
+    /// when the text has no place to cut it, or something in it reaches across headings
+    /// (then it is parsed whole).
+    ///
+    /// Each chunk is parsed, cut and its pieces analysed on its own, as if it started the
+    /// text with no `#` section open. The cut before a chunk is then checked in order: it
+    /// must be one the whole text makes (else the chunk is parsed again together with the
+    /// one before it), and a chunk after an open `#` section is cut again when that cuts it
+    /// otherwise.
+    fn in_chunks(
+        &mut self,
+        text: &str,
+        chunks: usize,
+        threads: usize,
+        inputs: &Inputs<'_>,
+    ) -> Option<Vec<Shard>> {
         let starts = chunk_starts(text, chunks);
         if starts.len() < 2 {
             return None;
@@ -603,91 +618,44 @@ impl Incremental {
             .zip(starts.iter().skip(1).chain([&text.len()]))
             .map(|(&a, &b)| (a, b))
             .collect();
-        // Each chunk parsed, cut as if no `#` section held open at its start, and its pieces
-        // analysed, in the chunk's thread: the whole text cuts there nearly always (else the
-        // pieces are analysed again below, or the text is parsed whole).
-        let parsed: Vec<Chunk> = std::thread::scope(|scope| {
-            let settings = &settings;
-            let workers: Vec<_> = ranges
-                .iter()
-                .map(|&(a, b)| {
-                    scope.spawn(move || {
-                        let piece = &text[a..b];
-                        let doc = parse::parse(piece, &settings.states);
-                        let cuts = cut_points(piece, &doc, false);
-                        let pieces = analysed_pieces(piece, &doc, &cuts, inputs, settings);
-                        Chunk { doc, cuts, pieces }
-                    })
-                })
-                .collect();
-            workers
-                .into_iter()
-                .map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-                .collect()
+        let parsed = parallel::map(&ranges, threads, |&(a, b)| {
+            Chunk::of(&text[a..b], inputs, &settings)
         });
-        // Each cut between chunks must be one the whole text would make.
-        let mut l1_open = false;
-        // Per chunk: its pieces, each with whether a `#` section is open after it.
-        let mut cut: Vec<Vec<(Piece, bool)>> = Vec::with_capacity(parsed.len());
-        for (k, (chunk, &(a, b))) in parsed.into_iter().zip(&ranges).enumerate() {
-            let Chunk { doc, cuts, pieces } = chunk;
-            let piece = &text[a..b];
-            if !is_cuttable(piece, &doc) {
-                return None;
-            }
-            if k > 0 {
-                let starts_shard = doc.sections.first().is_some_and(|s| {
-                    s.heading.start == 0 && cuts_at(piece, s) && (s.level == 1 || !l1_open)
-                });
-                let (prev_start, _) = ranges[k - 1];
-                let last_cut = cut[k - 1].last().map_or(0, |(p, _)| p.start);
-                let heading = &piece[..text::next_line_start(piece.as_bytes(), 0)];
-                if !starts_shard || !heading_follows(&text[prev_start + last_cut..a], heading) {
+        // Chunks parsed again, merged with the one before: at most the text once more, past
+        // which it is parsed whole (a fence left open near the top fails every cut after it).
+        let mut budget = text.len();
+        let mut runs: Vec<Run> = Vec::with_capacity(ranges.len());
+        for (chunk, &(a, b)) in parsed.into_iter().zip(&ranges) {
+            let (mut a, mut chunk) = (a, chunk);
+            loop {
+                if !chunk.cuttable {
                     return None;
                 }
-            }
-            // A `tickmark-disable-next-line` on the chunk's last line would target the next
-            // chunk's heading, which the whole text does not cut at.
-            let lines = count_lines(piece);
-            if k + 1 < ranges.len()
-                && doc
-                    .suppressions
-                    .iter()
-                    .any(|s| matches!(s, Suppression::Line { line, .. } if *line >= lines))
-            {
-                return None;
-            }
-            // Cut again where a `#` section open at the start keeps `##` headings together.
-            let pieces = if l1_open {
-                let fixed = cut_points(piece, &doc, true);
-                if fixed == cuts {
-                    pieces
-                } else {
-                    analysed_pieces(piece, &doc, &fixed, inputs, &settings)
+                let l1_open = runs.last().is_some_and(|r| r.l1_open_after);
+                if runs
+                    .last()
+                    .is_none_or(|prev| prev.joins(text, a, &chunk, l1_open))
+                {
+                    runs.push(Run::new(text, a, chunk, l1_open, inputs, &settings));
+                    break;
                 }
-            } else {
-                pieces
-            };
-            // Each piece's `l1_open_after`, from the chunk's start; the last one's is the
-            // chunk's.
-            let pieces = pieces
-                .into_iter()
-                .map(|p| {
-                    l1_open = p.open.after(l1_open);
-                    (p, l1_open)
-                })
-                .collect();
-            cut.push(pieces);
+                let prev = runs
+                    .pop()
+                    .expect("a run before a chunk that does not join it");
+                budget = budget.checked_sub(b - prev.start)?;
+                a = prev.start;
+                chunk = Chunk::of(&text[a..b], inputs, &settings);
+            }
         }
         let mut shards = Vec::new();
         let mut line = 0;
-        for (pieces, &(a, _)) in cut.into_iter().zip(&ranges) {
-            for (p, l1_open_after) in pieces {
-                let piece = &text[a + p.start..a + p.end];
+        for run in runs {
+            for (p, l1_open_after) in run.pieces {
+                let piece = &text[run.start + p.start..run.start + p.end];
                 debug_assert_parsed_alone(piece, &p, &settings);
                 shards.push(Shard {
                     uid: self.fresh_uid(),
-                    start: a + p.start,
+                    start: run.start + p.start,
                     line,
                     text: piece.to_owned(),
                     analysed: Some(p.analysed),
@@ -1076,6 +1044,12 @@ impl Incremental {
 /// more than they save.
 const PARALLEL_BYTES: usize = 256 * 1024;
 
+/// About how much text a chunk of a large document holds when it is parsed in chunks: small
+/// enough that each chunk is parsed in memory the chunks before it used and freed (parsed
+/// in one piece per core, a fresh process's first large document spent a third of its parse
+/// faulting in new pages), large enough to hold many shards.
+const CHUNK_BYTES: usize = 32 * 1024;
+
 /// Where to cut `text` into about `chunks` pieces of equal size, for parsing them at once:
 /// 0, then the start of the first `#` or `##` heading line after each equal share. The
 /// pieces are checked afterwards: this is only where to try.
@@ -1127,13 +1101,99 @@ fn split_at(text: &str, doc: &Document, cuts: &[usize]) -> Vec<Document> {
     stitch::split(text, doc, &bounds)
 }
 
-/// A chunk of a text parsed on a thread of its own (see [`Incremental::in_chunks`]).
+/// A chunk of a text parsed on its own (see [`Incremental::in_chunks`]): its pieces and
+/// what deciding whether the whole text cuts before it takes. Its document is not kept.
 struct Chunk {
-    doc: Document,
-    /// Where the chunk is cut into shards when no `#` section is open at its start.
-    cuts: Vec<usize>,
-    /// Each piece between the cuts, analysed.
+    /// Nothing in it reaches across headings ([`is_cuttable`]).
+    cuttable: bool,
+    /// The level of its first line's heading, when that heading cuts.
+    first_heading: Option<u8>,
+    /// A `tickmark-disable-next-line` on its last line targets the line after it.
+    targets_next: bool,
+    /// Each piece between the cuts made when no `#` section is open at its start, analysed.
     pieces: Vec<Piece>,
+    /// The cuts made when a `#` section is open at its start, when they are other ones.
+    cuts_when_open: Option<Vec<usize>>,
+}
+
+impl Chunk {
+    fn of(text: &str, inputs: &Inputs<'_>, settings: &Settings) -> Self {
+        let doc = parse::parse(text, &settings.states);
+        let cuts = cut_points(text, &doc, false);
+        let when_open = cut_points(text, &doc, true);
+        let lines = count_lines(text);
+        Chunk {
+            cuttable: is_cuttable(text, &doc),
+            first_heading: doc
+                .sections
+                .first()
+                .filter(|s| s.heading.start == 0 && cuts_at(text, s))
+                .map(|s| s.level),
+            targets_next: doc
+                .suppressions
+                .iter()
+                .any(|s| matches!(s, Suppression::Line { line, .. } if *line >= lines)),
+            pieces: analysed_pieces(text, &doc, &cuts, inputs, settings),
+            cuts_when_open: (when_open != cuts).then_some(when_open),
+        }
+    }
+}
+
+/// Chunks accepted so far, merged when the text did not cut between them: where the run
+/// starts, and its pieces, each with whether a `#` section is open after it.
+struct Run {
+    start: usize,
+    pieces: Vec<(Piece, bool)>,
+    l1_open_after: bool,
+    targets_next: bool,
+}
+
+impl Run {
+    /// `chunk`, starting at `start` of `text`, after a `#` section open or not.
+    fn new(
+        text: &str,
+        start: usize,
+        chunk: Chunk,
+        mut l1_open: bool,
+        inputs: &Inputs<'_>,
+        settings: &Settings,
+    ) -> Self {
+        let pieces = match (l1_open, chunk.cuts_when_open) {
+            // Cut again where a `#` section open at the start keeps `##` headings together.
+            (true, Some(cuts)) => {
+                let end = chunk.pieces.last().map_or(start, |p| start + p.end);
+                let piece = &text[start..end];
+                let doc = parse::parse(piece, &settings.states);
+                analysed_pieces(piece, &doc, &cuts, inputs, settings)
+            }
+            _ => chunk.pieces,
+        };
+        let pieces: Vec<(Piece, bool)> = pieces
+            .into_iter()
+            .map(|p| {
+                l1_open = p.open.after(l1_open);
+                (p, l1_open)
+            })
+            .collect();
+        Run {
+            start,
+            pieces,
+            l1_open_after: l1_open,
+            targets_next: chunk.targets_next,
+        }
+    }
+
+    /// Whether the whole `text` cuts between this run and `chunk`, which starts at `at`.
+    fn joins(&self, text: &str, at: usize, chunk: &Chunk, l1_open: bool) -> bool {
+        let starts_shard = chunk
+            .first_heading
+            .is_some_and(|level| level == 1 || !l1_open);
+        let last = self.start + self.pieces.last().map_or(0, |(p, _)| p.start);
+        let heading = &text[at..text::next_line_start(text.as_bytes(), at)];
+        // A `tickmark-disable-next-line` on the run's last line would target the chunk's
+        // heading, which the whole text does not cut at.
+        starts_shard && !self.targets_next && heading_follows(&text[last..at], heading)
+    }
 }
 
 /// A piece of a text cut for shards: where it lies, its analysis, and what it does to a `#`

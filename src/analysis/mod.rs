@@ -23,6 +23,7 @@ pub mod model;
 pub mod mojibake;
 pub mod normalize;
 pub mod outline;
+pub mod parallel;
 pub mod parse;
 pub mod rules;
 pub mod sharded;
