@@ -15,6 +15,7 @@
 //! number of threads); what each file produces is merged in the order the files were found,
 //! so the report and the errors on standard error are the same bytes as on one thread.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::io::{IsTerminal, Read, Write};
@@ -26,7 +27,7 @@ use super::render::{self, FileReport};
 use super::{CheckArgs, CheckFormat};
 use crate::analysis::index::{FileIndex, OtherFiles, WorkspaceIndex};
 use crate::analysis::model::Document;
-use crate::analysis::{self, Diagnostic, Encoding, LineIndex};
+use crate::analysis::{self, Diagnostic, Encoding};
 use crate::config::Config;
 use crate::workspace;
 
@@ -52,7 +53,13 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     for outcome in check_all(&read, &context, threads) {
         run.add(outcome, &mut status);
     }
-    report(args, &run, &status)
+    let code = report(args, &run, &status);
+    // The process ends here: the documents, texts and index (several times the text) are
+    // left to the end of the process rather than freed piece by piece.
+    std::mem::forget(run);
+    std::mem::forget(context);
+    std::mem::forget((read, index));
+    code
 }
 
 /// What every file's check shares: read-only (but for the documents each file's check
@@ -69,7 +76,7 @@ struct Context<'a> {
 
 /// The outcome of checking one file, kept until the outcomes are merged in file order.
 #[derive(Default)]
-struct FileOutcome {
+struct FileOutcome<'a> {
     /// Errors to report for this file, in the order they arose.
     errors: Vec<String>,
     /// With `--fix`, the number of problems fixed when the fixed text was kept.
@@ -77,20 +84,20 @@ struct FileOutcome {
     /// With `--fix` on standard input, the text to print on standard output.
     stdin_fixed: Option<String>,
     /// `None` when the analysis failed.
-    checked: Option<Checked>,
+    checked: Option<Checked<'a>>,
 }
 
 /// The outcomes of a run, merged in file order.
 #[derive(Default)]
-struct Run {
-    checked: Vec<Checked>,
+struct Run<'a> {
+    checked: Vec<Checked<'a>>,
     fixed_problems: usize,
     fixed_files: usize,
     stdin_fixed: Option<String>,
 }
 
-impl Run {
-    fn add(&mut self, outcome: FileOutcome, status: &mut Status) {
+impl<'a> Run<'a> {
+    fn add(&mut self, outcome: FileOutcome<'a>, status: &mut Status) {
         for message in outcome.errors {
             status.error(message);
         }
@@ -138,7 +145,11 @@ const READERS_PER_THREAD: usize = 4;
 /// With `--fix`, a file that is another name for one listed earlier (a symbolic link to it)
 /// is checked after all the others, one at a time in file order, so that it finds on disk
 /// what the earlier name wrote, as when the files are checked one after another.
-fn check_all(read: &[(&Input, String)], context: &Context<'_>, threads: usize) -> Vec<FileOutcome> {
+fn check_all<'a>(
+    read: &'a [(&Input, String)],
+    context: &Context<'_>,
+    threads: usize,
+) -> Vec<FileOutcome<'a>> {
     let later = if context.fix {
         aliases(read)
     } else {
@@ -177,7 +188,11 @@ fn aliases(read: &[(&Input, String)]) -> Vec<bool> {
 
 /// Fixes (with `--fix`) and analyses one file. Runs on any thread: it reports nothing itself,
 /// its errors go into the outcome.
-fn check_file((input, text): &(&Input, String), at: usize, context: &Context<'_>) -> FileOutcome {
+fn check_file<'a>(
+    (input, text): &'a (&Input, String),
+    at: usize,
+    context: &Context<'_>,
+) -> FileOutcome<'a> {
     let others = context.index.map(|ws| ws.others(&input.display));
     let settings = input.config.settings();
     let base = input.base_dir();
@@ -197,12 +212,14 @@ fn check_file((input, text): &(&Input, String), at: usize, context: &Context<'_>
         elsewhere: others.as_ref().map(|o| o as &dyn OtherFiles),
     };
     let mut outcome = FileOutcome::default();
-    let mut text = text.clone();
+    let mut text = Cow::Borrowed(text.as_str());
     if context.fix {
         match guarded(&input.display, || {
             analysis::fix_all(&text, &inputs, &settings)
         }) {
-            Ok(fixed) => text = keep_fixed(input, text, fixed, &mut outcome),
+            Ok(fixed) => {
+                text = Cow::Owned(keep_fixed(input, text.into_owned(), fixed, &mut outcome));
+            }
             Err(message) => {
                 outcome.errors.push(message);
                 return outcome;
@@ -225,7 +242,7 @@ fn check_file((input, text): &(&Input, String), at: usize, context: &Context<'_>
             }
             outcome.checked = Some(Checked {
                 display: input.display.clone(),
-                line_index: analysis.document.line_index.clone(),
+                document: analysis.document,
                 text,
                 diagnostics: analysis.diagnostics,
             });
@@ -465,19 +482,20 @@ impl Input {
     }
 }
 
-struct Checked {
+/// A file checked: its text (as read, or as fixed) and its analysis, for the report.
+struct Checked<'a> {
     display: String,
-    text: String,
-    line_index: LineIndex,
+    text: Cow<'a, str>,
+    document: Document,
     diagnostics: Vec<Diagnostic>,
 }
 
-impl Checked {
+impl Checked<'_> {
     fn report(&self) -> FileReport<'_> {
         FileReport::new(
             &self.display,
             &self.text,
-            &self.line_index,
+            &self.document.line_index,
             &self.diagnostics,
         )
     }
