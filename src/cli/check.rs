@@ -48,6 +48,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         today: jiff::Zoned::now().date(),
         index: index.as_ref(),
         parsed,
+        last_commits: crate::history::LastCommits::default(),
     };
     let mut run = Run::default();
     for outcome in check_all(&read, &context, threads) {
@@ -72,6 +73,8 @@ struct Context<'a> {
     index: Option<&'a WorkspaceIndex>,
     /// Each file's document as the index parsed it, when kept (see [`workspace_index`]).
     parsed: Vec<std::sync::Mutex<Option<Document>>>,
+    /// The files' last commit dates, each folder's repository opened once.
+    last_commits: crate::history::LastCommits,
 }
 
 /// The outcome of checking one file, kept until the outcomes are merged in file order.
@@ -207,7 +210,7 @@ fn check_file<'a>(
         link_exists: Some(&exists),
         last_commit: input
             .history_path()
-            .and_then(crate::history::last_commit_date),
+            .and_then(|path| context.last_commits.date(path)),
         today: Some(context.today),
         elsewhere: others.as_ref().map(|o| o as &dyn OtherFiles),
     };

@@ -50,6 +50,15 @@ fn git_error(error: impl std::fmt::Display) -> HistoryError {
 /// inside it. Only the repository's own config is read; no environment, no global or system
 /// config, never the `git` program.
 pub fn discover(path: &Path) -> Result<(Repo, String), HistoryError> {
+    let (dir, name) = folder_and_name(path)?;
+    let dir = std::fs::canonicalize(dir).map_err(|_| HistoryError::NotInRepository)?;
+    let (repo, workdir) = discover_folder(&dir)?;
+    let rel = relative(&dir, &name, &workdir)?;
+    Ok((repo, rel))
+}
+
+/// The absolute folder of `path` and its file name.
+pub fn folder_and_name(path: &Path) -> Result<(PathBuf, std::ffi::OsString), HistoryError> {
     let absolute = if path.is_absolute() {
         path.to_path_buf()
     } else {
@@ -58,15 +67,20 @@ pub fn discover(path: &Path) -> Result<(Repo, String), HistoryError> {
             .join(path)
     };
     let dir = absolute.parent().ok_or(HistoryError::NotInRepository)?;
-    let dir = std::fs::canonicalize(dir).map_err(|_| HistoryError::NotInRepository)?;
     let name = absolute.file_name().ok_or(HistoryError::NotInRepository)?;
+    Ok((dir.to_path_buf(), name.to_os_string()))
+}
+
+/// The repository holding the canonical folder `dir`, and its working tree's root
+/// (canonical).
+pub fn discover_folder(dir: &Path) -> Result<(Repo, PathBuf), HistoryError> {
     let options = gix::open::Options::isolated();
     let trust = gix::sec::trust::Mapping {
         full: options.clone(),
         reduced: options,
     };
     let inner = gix::ThreadSafeRepository::discover_opts(
-        &dir,
+        dir,
         gix::discover::upwards::Options::default(),
         trust,
     )
@@ -82,9 +96,19 @@ pub fn discover(path: &Path) -> Result<(Repo, String), HistoryError> {
     )?;
     let workdir = inner.work_dir().ok_or(HistoryError::NotInRepository)?;
     let workdir = std::fs::canonicalize(workdir).map_err(|_| HistoryError::NotInRepository)?;
+    Ok((Repo { inner }, workdir))
+}
+
+/// The path of the file `name` of the canonical folder `dir` inside the working tree
+/// `workdir`, with `/` between its parts.
+pub fn relative(
+    dir: &Path,
+    name: &std::ffi::OsStr,
+    workdir: &Path,
+) -> Result<String, HistoryError> {
     let relative = dir
         .join(name)
-        .strip_prefix(&workdir)
+        .strip_prefix(workdir)
         .map_err(|_| HistoryError::NotInRepository)?
         .to_path_buf();
     let mut rel = String::new();
@@ -94,7 +118,7 @@ pub fn discover(path: &Path) -> Result<(Repo, String), HistoryError> {
         }
         rel.push_str(&component.as_os_str().to_string_lossy());
     }
-    Ok((Repo { inner }, rel))
+    Ok(rel)
 }
 
 /// HEAD's commit id, or the reason there is none.
@@ -563,14 +587,22 @@ fn zoned(time: Option<gix::date::Time>) -> jiff::Zoned {
 /// The date of the newest commit that changed `path` (committer date), `None` when the
 /// file is not committed.
 pub fn last_change(repo: &Repo, path: &str) -> Result<Option<jiff::civil::Date>, HistoryError> {
-    let repo = repo.local();
-    let head = head_id(&repo)?;
+    last_change_in(&repo.local(), path)
+}
+
+/// [`last_change`] in a repository handle already open: its object cache keeps the trees
+/// and commits read for the files before.
+pub fn last_change_in(
+    repo: &gix::Repository,
+    path: &str,
+) -> Result<Option<jiff::civil::Date>, HistoryError> {
+    let head = head_id(repo)?;
     let limits = Limits {
         max_versions: 1,
         ..Limits::default()
     };
     let walk = match walk(
-        &repo,
+        repo,
         head,
         path,
         &HashSet::new(),
@@ -583,7 +615,7 @@ pub fn last_change(repo: &Repo, path: &str) -> Result<Option<jiff::civil::Date>,
         Err(error) => return Err(error),
     };
     match walk.versions.first() {
-        Some(version) => Ok(Some(commit_info(&repo, version.commit)?.commit_time.date())),
+        Some(version) => Ok(Some(commit_info(repo, version.commit)?.commit_time.date())),
         None => Ok(None),
     }
 }

@@ -20,6 +20,7 @@ mod git;
 pub mod render;
 mod track;
 
+use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
@@ -342,4 +343,63 @@ impl FileHistory {
 pub fn last_commit_date(path: &Path) -> Option<jiff::civil::Date> {
     let (repo, rel) = git::discover(path).ok()?;
     git::last_change(&repo, &rel).ok().flatten()
+}
+
+/// [`last_commit_date`] for many files (`tickmark check`): each folder's repository is found
+/// and opened once, not once per file (opening a repository reads its configuration, refs
+/// and pack indexes: for 2,000 files of one repository, most of the run).
+#[derive(Default)]
+pub struct LastCommits {
+    /// By a file's absolute folder as given: the folder made canonical, and its repository
+    /// with the working tree's root (`None` outside a repository).
+    folders: std::sync::Mutex<HashMap<PathBuf, Option<Arc<Folder>>>>,
+}
+
+struct Folder {
+    canonical: PathBuf,
+    repo: git::Repo,
+    workdir: PathBuf,
+    /// Handles on the repository not in use, each with the objects it has read cached:
+    /// files of one repository share most of their history.
+    handles: std::sync::Mutex<Vec<gix::Repository>>,
+}
+
+impl LastCommits {
+    /// The date of the last commit that changed `path`, as [`last_commit_date`] tells it.
+    pub fn date(&self, path: &Path) -> Option<jiff::civil::Date> {
+        let (dir, name) = git::folder_and_name(path).ok()?;
+        let folder = {
+            let mut folders = self
+                .folders
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            folders
+                .entry(dir)
+                .or_insert_with_key(|dir| {
+                    let canonical = std::fs::canonicalize(dir).ok()?;
+                    let (repo, workdir) = git::discover_folder(&canonical).ok()?;
+                    Some(Arc::new(Folder {
+                        canonical,
+                        repo,
+                        workdir,
+                        handles: std::sync::Mutex::default(),
+                    }))
+                })
+                .clone()?
+        };
+        let rel = git::relative(&folder.canonical, &name, &folder.workdir).ok()?;
+        let taken = folder
+            .handles
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .pop();
+        let handle = taken.unwrap_or_else(|| folder.repo.local());
+        let date = git::last_change_in(&handle, &rel).ok().flatten();
+        folder
+            .handles
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(handle);
+        date
+    }
 }

@@ -201,3 +201,63 @@ fn crlf_versions_and_buffers_compare_equal_to_lf() {
         ["2025-01-05 Grace Hopper: added (done) in “R”"]
     );
 }
+
+/// `tickmark check` asks for the last commit of many files: one repository handle per
+/// folder, reused from file to file (and from thread to thread), tells each file's date as
+/// opening the repository for that file alone does: files in several folders, a renamed
+/// one, one never committed, one outside any repository.
+#[test]
+fn last_commits_of_many_files_are_each_files_own() {
+    let repo = TestRepo::new();
+    repo.commit_file("ROADMAP.md", "# A\n", "2025-01-02", "Ada Lovelace", "a");
+    repo.commit_file("docs/TODO.md", "# B\n", "2025-01-05", "Ada Lovelace", "b");
+    repo.commit_file(
+        "docs/old/BACKLOG.md",
+        "# C\n",
+        "2025-01-07",
+        "Ada Lovelace",
+        "c",
+    );
+    repo.commit_file("ROADMAP.md", "# A2\n", "2025-01-09", "Ada Lovelace", "a2");
+    repo.git(&["mv", "docs/TODO.md", "docs/NEXT.md"]);
+    repo.commit("2025-01-11", "Ada Lovelace", "rename");
+    repo.write("docs/DRAFT.md", "# D\n");
+    let outside = TestRepo::empty();
+    outside.write("TODO.md", "# E\n");
+    let files = [
+        repo.file("ROADMAP.md"),
+        repo.file("docs/NEXT.md"),
+        repo.file("docs/old/BACKLOG.md"),
+        repo.file("docs/DRAFT.md"),
+        outside.file("TODO.md"),
+    ];
+    let date = jiff::civil::date;
+    let expected = [
+        Some(date(2025, 1, 9)),
+        Some(date(2025, 1, 11)),
+        Some(date(2025, 1, 7)),
+        None,
+        None,
+    ];
+    for (file, want) in files.iter().zip(expected) {
+        assert_eq!(
+            tickmark::history::last_commit_date(file),
+            want,
+            "{}",
+            file.display()
+        );
+    }
+    let many = tickmark::history::LastCommits::default();
+    // Each file three times, from two threads at once.
+    std::thread::scope(|scope| {
+        for _ in 0..2 {
+            scope.spawn(|| {
+                for _ in 0..3 {
+                    for (file, want) in files.iter().zip(expected) {
+                        assert_eq!(many.date(file), want, "{}", file.display());
+                    }
+                }
+            });
+        }
+    });
+}
