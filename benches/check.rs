@@ -13,6 +13,9 @@
 //! children's times, Linux) is reported: on a shared machine the wall time of a parallel
 //! command follows the load, its CPU time much less.
 //!
+//! The folder is committed to a git repository when git is on PATH, as a project's roadmaps
+//! are where CI checks them: tickmark then reads each file's last commit date (`stale-date`).
+//!
 //! `TICKMARK_BENCH_KEEP=DIR` writes the roadmaps into `DIR` and leaves them there (to profile
 //! one command on them).
 //!
@@ -38,8 +41,13 @@ fn main() {
     let kept = std::env::var_os("TICKMARK_BENCH_KEEP").map(PathBuf::from);
     let dir = kept.as_deref().unwrap_or(temporary.path());
     let bytes = generate(dir, files);
+    let committed = if commit(dir) {
+        "committed to a git repository"
+    } else {
+        "not in a repository (git not found)"
+    };
     println!(
-        "check: {files} roadmaps, {} KB, in {}",
+        "check: {files} roadmaps, {} KB, in {}, {committed}",
         bytes / 1_000,
         dir.display()
     );
@@ -200,6 +208,28 @@ fn rumdl() -> Option<Tool> {
         env: Vec::new(),
         ok: &[0, 1],
     })
+}
+
+/// Commits everything in `dir` to a new git repository there, as the roadmaps of a project
+/// are when CI checks them (tickmark then reads each file's last commit date, for
+/// `stale-date`). False when git cannot be run.
+fn commit(dir: &Path) -> bool {
+    let git = |args: &[&str]| {
+        Command::new("git")
+            .args(args)
+            .current_dir(dir)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_AUTHOR_NAME", "Bench")
+            .env("GIT_AUTHOR_EMAIL", "bench@example.com")
+            .env("GIT_COMMITTER_NAME", "Bench")
+            .env("GIT_COMMITTER_EMAIL", "bench@example.com")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|status| status.success())
+    };
+    git(&["init", "-q"]) && git(&["add", "-A"]) && git(&["commit", "-q", "-m", "Roadmaps"])
 }
 
 /// Writes `files` roadmaps below `dir`, spread over folders, named so that tickmark's default
