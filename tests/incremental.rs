@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use tickmark::analysis::incremental::Incremental;
 use tickmark::analysis::index::{FileIndex, OtherFiles, WorkspaceIndex};
 
-use tickmark::analysis::{analyze, parse, BoxStates, Encoding, Inputs, Settings, TextRange};
+use tickmark::analysis::{analyze, parse, BoxStates, Code, Encoding, Inputs, Settings, TextRange};
 
 const LINES: &[&str] = &[
     "# Roadmap",
@@ -490,5 +490,84 @@ fn an_empty_item_before_a_cut_reads_as_each_text_alone_reads_it() {
             ],
         );
         assert_eq!(stitched, whole, "{before:?} stitched into the whole");
+    }
+}
+
+/// A roadmap with more compared items than are tabled on one thread (and more shards than
+/// are given their `unknown-priority` findings on one): the key table and `duplicate-item`
+/// are made part by part on every core, and agree with a fresh analysis, before and after
+/// edits that add, rename and remove duplicated items, with other files in the workspace
+/// and without.
+#[test]
+fn a_key_table_made_on_every_core_equals_a_fresh_analysis() {
+    // Headings of unrelated words: the same item under two of them is a duplicate.
+    let word = |mut n: usize| {
+        let mut word = String::new();
+        loop {
+            word.push(char::from(b'a' + u8::try_from(n % 26).expect("below 26")));
+            n /= 26;
+            if n == 0 {
+                break word;
+            }
+        }
+    };
+    let mut text = String::from("# Roadmap\n\n");
+    for n in 0..1500 {
+        let _ = writeln!(
+            text,
+            "## {} {}\n\n- [ ] [P{}] Task {n}\n  - [ ] Sub {}\n  - [ ] Sub {}\n- [ ] Shared item\n- [ ] Task {}\n",
+            word(n),
+            word(n * 7 + 3),
+            n % 5,
+            n % 4,
+            n % 3,
+            n / 2
+        );
+    }
+    let index = other_files();
+    let others = index.others("file:///ROADMAP.md");
+    let exists = |path: &str| !path.contains("missing");
+    let settings = Settings::default();
+    for elsewhere in [None, Some(&others as &dyn OtherFiles)] {
+        let inputs = Inputs {
+            elsewhere,
+            ..fixed_inputs(&exists)
+        };
+        let mut text = text.clone();
+        let mut inc = Incremental::new(text.clone(), &inputs, &settings);
+        let fresh = analyze(&text, &inputs, &settings).diagnostics;
+        assert!(
+            fresh
+                .iter()
+                .filter(|d| d.code == Code::DuplicateItem)
+                .count()
+                > 1000,
+            "the roadmap has many duplicates: {}",
+            fresh
+                .iter()
+                .filter(|d| d.code == Code::DuplicateItem)
+                .count()
+        );
+        assert_eq!(inc.diagnostics(), fresh);
+        for (needle, insert) in [
+            ("- [ ] Task 7\n", "- [ ] Task 7\n- [ ] Shared item\n"),
+            ("  - [ ] Sub 2\n", ""),
+            ("- [ ] Task 700\n", "- [ ] Task 9\n"),
+            (
+                "- [ ] Task 749\n",
+                "- [ ] Task 749\n\n## Priority Levels\n- **[P0]** - Critical\n- **[P1]** - High\n",
+            ),
+        ] {
+            let start = text.find(needle).expect("the text is there");
+            let end = start + needle.len();
+            text.replace_range(start..end, insert);
+            inc.edit(TextRange::new(start, end), insert);
+            inc.refresh(&inputs, &settings);
+            assert_eq!(
+                inc.diagnostics(),
+                analyze(&text, &inputs, &settings).diagnostics,
+                "after replacing {needle:?} with {insert:?}"
+            );
+        }
     }
 }

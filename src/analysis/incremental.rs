@@ -43,6 +43,26 @@ type Key = std::sync::Arc<str>;
 /// The items of a key: most keys have one, kept without an allocation of its own.
 type Occurrences = smallvec::SmallVec<[Occurrence; 1]>;
 
+/// An item that `duplicate-item` compares: its key, its id and its key's [`key_part`].
+type Compared = (Key, ItemId, u8);
+
+/// The key table is kept in this many parts, by a hash of the key, so that a whole
+/// document's table and its `duplicate-item` findings are made on every core at once.
+const KEY_PARTS: usize = 16;
+
+/// Fewer compared items than this are tabled, and fewer shards than this given their
+/// `unknown-priority` findings, on one thread: starting threads would take longer.
+const PARALLEL_KEYS: usize = 4096;
+const PARALLEL_SHARDS: usize = 64;
+
+/// The part of the key table that holds `key`: a hash of its own, so that the part's map
+/// still gets the whole of its hash.
+fn key_part(key: &str) -> u8 {
+    use std::hash::BuildHasher as _;
+    let hash = foldhash::fast::FixedState::with_seed(0x7469_636b_6d61_726b).hash_one(key);
+    (hash >> 60) as u8
+}
+
 /// A document under edit and its diagnostics, re-analysed shard by shard.
 pub struct Incremental {
     /// In document order, covering the text without gaps; never empty. Each holds its own
@@ -58,8 +78,9 @@ pub struct Incremental {
     settings: Settings,
     last_commit: Option<jiff::civil::Date>,
     today: Option<jiff::civil::Date>,
-    /// Every item that `duplicate-item` compares, by key, in document order.
-    keys: Map<Key, Occurrences>,
+    /// Every item that `duplicate-item` compares, by key, in document order; in
+    /// [`KEY_PARTS`] parts, by [`key_part`].
+    keys: Vec<Map<Key, Occurrences>>,
     /// What `duplicate-item` found, by key.
     findings: Map<Key, Vec<Finding>>,
     /// The priority levels the whole document allows, and whether its legend says so.
@@ -98,8 +119,8 @@ struct Analysed {
     own: Vec<Diagnostic>,
     /// Changes whenever `own` does.
     revision: u64,
-    /// The items `duplicate-item` compares and their keys.
-    keys: Vec<(Key, ItemId)>,
+    /// The items `duplicate-item` compares.
+    keys: Vec<Compared>,
     /// The progress of each section within the shard, once asked for.
     counts: std::sync::OnceLock<Vec<Counts>>,
     /// The shard's folds, in its own lines, once asked for.
@@ -217,7 +238,9 @@ impl Incremental {
             settings: settings.clone(),
             last_commit: inputs.last_commit,
             today: inputs.today,
-            keys: Map::default(),
+            keys: std::iter::repeat_with(Map::default)
+                .take(KEY_PARTS)
+                .collect(),
             findings: Map::default(),
             allowed: Vec::new(),
             from_legend: false,
@@ -542,7 +565,7 @@ impl Incremental {
     /// Analyses the whole `text` again and cuts it anew.
     fn rebuild(&mut self, text: String, inputs: &Inputs<'_>) {
         let (chunks, threads) = if text.len() >= PARALLEL_BYTES {
-            let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+            let cores = parallel::cores();
             (text.len().div_ceil(CHUNK_BYTES).max(cores), cores)
         } else {
             (1, 1)
@@ -554,7 +577,7 @@ impl Incremental {
     /// when the document can be cut there; else whole.
     fn rebuild_in(&mut self, text: String, chunks: usize, threads: usize, inputs: &Inputs<'_>) {
         self.replaced.clear();
-        self.keys.clear();
+        self.keys.iter_mut().for_each(Map::clear);
         self.findings.clear();
         self.shards.clear();
         let shards = match self.in_chunks(&text, chunks, threads, inputs) {
@@ -767,43 +790,39 @@ impl Incremental {
             .collect();
         let replaced = std::mem::take(&mut self.replaced);
         // After a rebuild every key is new: no list to clean up, none to name twice.
-        let rebuilt = replaced.is_empty() && self.keys.is_empty();
-        let mut touched: Vec<Key> = Vec::new();
+        let rebuilt = replaced.is_empty() && self.keys.iter().all(Map::is_empty);
+        if rebuilt {
+            self.keys = self.tabled(fresh);
+        }
+        let mut touched: Vec<(u8, Key)> = Vec::new();
         let gone: Vec<u32> = replaced.iter().map(|s| s.uid).collect();
         for shard in &replaced {
-            for (key, _) in &shard.analysed.as_ref().expect("analysed").keys {
-                if let Some(list) = self.keys.get_mut(key) {
+            for (key, _, part) in &shard.analysed.as_ref().expect("analysed").keys {
+                let table = &mut self.keys[usize::from(*part)];
+                if let Some(list) = table.get_mut(key) {
                     list.retain(|o| !gone.contains(&o.shard));
                     if list.is_empty() {
-                        self.keys.remove(key);
+                        table.remove(key);
                     }
                 }
-                touched.push(key.clone());
+                touched.push((*part, key.clone()));
             }
         }
-        if rebuilt {
-            let keys: usize = self
-                .shards
-                .iter()
-                .map(|s| s.analysed.as_ref().map_or(0, |a| a.keys.len()))
-                .sum();
-            self.keys.reserve(keys);
-        }
-        for &uid in fresh {
-            let shard = &self.shards[self.position[&uid]];
-            for (key, item) in &shard.analysed.as_ref().expect("analysed").keys {
-                let occurrence = Occurrence {
-                    shard: uid,
-                    item: *item,
-                };
-                if let Some(list) = self.keys.get_mut(key) {
-                    list.push(occurrence);
-                } else {
-                    self.keys
-                        .insert(Key::clone(key), smallvec::smallvec![occurrence]);
-                }
-                if !rebuilt {
-                    touched.push(key.clone());
+        if !rebuilt {
+            for &uid in fresh {
+                let shard = &self.shards[self.position[&uid]];
+                for (key, item, part) in &shard.analysed.as_ref().expect("analysed").keys {
+                    let occurrence = Occurrence {
+                        shard: uid,
+                        item: *item,
+                    };
+                    let table = &mut self.keys[usize::from(*part)];
+                    if let Some(list) = table.get_mut(key) {
+                        list.push(occurrence);
+                    } else {
+                        table.insert(Key::clone(key), smallvec::smallvec![occurrence]);
+                    }
+                    touched.push((*part, key.clone()));
                 }
             }
         }
@@ -828,33 +847,44 @@ impl Incremental {
         self.allowed = levels;
         self.from_legend = from_legend;
         let fresh_set: foldhash::HashSet<u32> = fresh.iter().copied().collect();
-        for i in 0..self.shards.len() {
-            if all || fresh_set.contains(&self.shards[i].uid) {
-                let priority = self.priority_of(&self.shards[i]);
-                self.next_revision += 1;
-                let a = self.shards[i].analysed.as_mut().expect("analysed");
-                let mut own = a.local.clone();
-                own.extend(priority);
-                rules::sort(&mut own);
-                a.own = own;
-                a.revision = self.next_revision;
-            }
+        let redo: Vec<usize> = (0..self.shards.len())
+            .filter(|&i| all || fresh_set.contains(&self.shards[i].uid))
+            .collect();
+        let threads = if redo.len() >= PARALLEL_SHARDS {
+            parallel::cores()
+        } else {
+            1
+        };
+        let owns = parallel::map(&redo, threads, |&i| self.own_of(&self.shards[i]));
+        for (i, own) in redo.into_iter().zip(owns) {
+            self.next_revision += 1;
+            let a = self.shards[i].analysed.as_mut().expect("analysed");
+            a.own = own;
+            a.revision = self.next_revision;
         }
 
         if rebuilt {
-            let findings: Map<Key, Vec<Finding>> = self
-                .keys
-                .iter()
-                .filter_map(|(key, list)| {
-                    let found = self.find_duplicates(key, list, inputs);
-                    (!found.is_empty()).then(|| (key.clone(), found))
-                })
-                .collect();
-            self.findings = findings;
+            let parts: Vec<usize> = (0..KEY_PARTS).collect();
+            let items: usize = self.keys.iter().map(Map::len).sum();
+            let threads = if items >= PARALLEL_KEYS {
+                parallel::cores()
+            } else {
+                1
+            };
+            let found = parallel::map(&parts, threads, |&part| {
+                self.keys[part]
+                    .iter()
+                    .filter_map(|(key, list)| {
+                        let found = self.find_duplicates(key, list, inputs);
+                        (!found.is_empty()).then(|| (key.clone(), found))
+                    })
+                    .collect::<Vec<_>>()
+            });
+            self.findings = found.into_iter().flatten().collect();
             return;
         }
-        for key in touched {
-            let found = match self.keys.get(&key) {
+        for (part, key) in touched {
+            let found = match self.keys[usize::from(part)].get(&key) {
                 Some(list) => self.find_duplicates(&key, list, inputs),
                 None => Vec::new(),
             };
@@ -864,6 +894,52 @@ impl Incremental {
                 self.findings.insert(key, found);
             }
         }
+    }
+
+    /// The key table of the shards `fresh`, in their order: each part made on its own, on
+    /// every core when there are many items.
+    fn tabled(&self, fresh: &[u32]) -> Vec<Map<Key, Occurrences>> {
+        let shards: Vec<(u32, &[Compared])> = fresh
+            .iter()
+            .map(|&uid| {
+                let shard = &self.shards[self.position[&uid]];
+                (uid, &shard.analysed.as_ref().expect("analysed").keys[..])
+            })
+            .collect();
+        let items: usize = shards.iter().map(|(_, keys)| keys.len()).sum();
+        let threads = if items >= PARALLEL_KEYS {
+            parallel::cores()
+        } else {
+            1
+        };
+        let parts: Vec<u8> = (0..KEY_PARTS as u8).collect();
+        parallel::map(&parts, threads, |&part| {
+            let mut table: Map<Key, Occurrences> = Map::default();
+            table.reserve(items / KEY_PARTS);
+            for &(uid, keys) in &shards {
+                for (key, item, _) in keys.iter().filter(|k| k.2 == part) {
+                    let occurrence = Occurrence {
+                        shard: uid,
+                        item: *item,
+                    };
+                    if let Some(list) = table.get_mut(key) {
+                        list.push(occurrence);
+                    } else {
+                        table.insert(Key::clone(key), smallvec::smallvec![occurrence]);
+                    }
+                }
+            }
+            table
+        })
+    }
+
+    /// A shard's own diagnostics: its rules' and `unknown-priority`'s, sorted.
+    fn own_of(&self, shard: &Shard) -> Vec<Diagnostic> {
+        let a = shard.analysed.as_ref().expect("analysed");
+        let mut own = a.local.clone();
+        own.extend(self.priority_of(shard));
+        rules::sort(&mut own);
+        own
     }
 
     fn priority_of(&self, shard: &Shard) -> Vec<Diagnostic> {
@@ -1277,7 +1353,12 @@ fn analysed(text: &str, doc: Document, inputs: &Inputs<'_>, settings: &Settings)
         .items
         .iter()
         .filter(|i| duplicate_item::compared(&doc, i))
-        .filter_map(|i| duplicate_item::item_key(text, i).map(|key| (Key::from(key), i.id)))
+        .filter_map(|i| {
+            duplicate_item::item_key(text, i).map(|key| {
+                let part = key_part(&key);
+                (Key::from(key), i.id, part)
+            })
+        })
         .collect();
     Analysed {
         doc: std::sync::Arc::new(doc),

@@ -1,8 +1,16 @@
 //! Work spread over threads, with results in input order: the files of `tickmark check`, so
 //! that what it prints does not depend on which thread finished first, and the chunks of a
-//! large document parsed at once.
+//! large document parsed at once, and the parts of its key table.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
+
+/// The machine's available parallelism, read once (it reads the process's CPU quota).
+pub fn cores() -> usize {
+    static CORES: OnceLock<usize> = OnceLock::new();
+    *CORES
+        .get_or_init(|| std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get))
+}
 
 /// `f` applied to every item, on up to `threads` scoped threads that each take the next
 /// unclaimed item. The results come back in the order of `items`.
