@@ -55,6 +55,15 @@ const KEY_PARTS: usize = 16;
 const PARALLEL_KEYS: usize = 4096;
 const PARALLEL_SHARDS: usize = 64;
 
+/// Adds `occurrence` to the items of `key` in `table`.
+fn add_occurrence(table: &mut Map<Key, Occurrences>, key: &Key, occurrence: Occurrence) {
+    if let Some(list) = table.get_mut(key) {
+        list.push(occurrence);
+    } else {
+        table.insert(Key::clone(key), smallvec::smallvec![occurrence]);
+    }
+}
+
 /// The part of the key table that holds `key`: a hash of its own, so that the part's map
 /// still gets the whole of its hash.
 fn key_part(key: &str) -> u8 {
@@ -674,20 +683,33 @@ impl Incremental {
         let mut line = 0;
         for run in runs {
             for (p, l1_open_after) in run.pieces {
-                let piece = &text[run.start + p.start..run.start + p.end];
-                debug_assert_parsed_alone(piece, &p, &settings);
-                shards.push(Shard {
-                    uid: self.fresh_uid(),
-                    start: run.start + p.start,
-                    line,
-                    text: piece.to_owned(),
-                    analysed: Some(p.analysed),
-                    l1_open_after,
-                });
-                line += count_lines(piece);
+                let shard = self.shard((&text[run.start..], run.start), line, p, l1_open_after);
+                line += count_lines(&shard.text);
+                shards.push(shard);
             }
         }
         Some(shards)
+    }
+
+    /// The shard of `piece`, cut from `text`, which starts at byte `start` of the document;
+    /// the piece starts on the document's line `line`.
+    fn shard(
+        &mut self,
+        (text, start): (&str, usize),
+        line: usize,
+        piece: Piece,
+        l1_open_after: bool,
+    ) -> Shard {
+        let own = &text[piece.start..piece.end];
+        debug_assert_parsed_alone(own, &piece, &self.settings);
+        Shard {
+            uid: self.fresh_uid(),
+            start: start + piece.start,
+            line,
+            text: own.to_owned(),
+            analysed: Some(piece.analysed),
+            l1_open_after,
+        }
     }
 
     /// Re-analyses the edited shard at `i`, cut into pieces when it now holds top-level
@@ -762,19 +784,10 @@ impl Incremental {
         let mut out = Vec::with_capacity(pieces.len());
         let mut line = line;
         for p in pieces {
-            let text = &whole[p.start..p.end];
-            debug_assert_parsed_alone(text, &p, &settings);
             l1_open = p.open.after(l1_open);
-            self.next_uid += 1;
-            out.push(Shard {
-                uid: self.next_uid,
-                start: start + p.start,
-                line,
-                text: text.to_owned(),
-                analysed: Some(p.analysed),
-                l1_open_after: l1_open,
-            });
-            line += count_lines(text);
+            let shard = self.shard((whole, start), line, p, l1_open);
+            line += count_lines(&shard.text);
+            out.push(shard);
         }
         out
     }
@@ -816,12 +829,7 @@ impl Incremental {
                         shard: uid,
                         item: *item,
                     };
-                    let table = &mut self.keys[usize::from(*part)];
-                    if let Some(list) = table.get_mut(key) {
-                        list.push(occurrence);
-                    } else {
-                        table.insert(Key::clone(key), smallvec::smallvec![occurrence]);
-                    }
+                    add_occurrence(&mut self.keys[usize::from(*part)], key, occurrence);
                     touched.push((*part, key.clone()));
                 }
             }
@@ -850,11 +858,7 @@ impl Incremental {
         let redo: Vec<usize> = (0..self.shards.len())
             .filter(|&i| all || fresh_set.contains(&self.shards[i].uid))
             .collect();
-        let threads = if redo.len() >= PARALLEL_SHARDS {
-            parallel::cores()
-        } else {
-            1
-        };
+        let threads = parallel::threads_for(redo.len(), PARALLEL_SHARDS);
         let owns = parallel::map(&redo, threads, |&i| self.own_of(&self.shards[i]));
         for (i, own) in redo.into_iter().zip(owns) {
             self.next_revision += 1;
@@ -866,11 +870,7 @@ impl Incremental {
         if rebuilt {
             let parts: Vec<usize> = (0..KEY_PARTS).collect();
             let items: usize = self.keys.iter().map(Map::len).sum();
-            let threads = if items >= PARALLEL_KEYS {
-                parallel::cores()
-            } else {
-                1
-            };
+            let threads = parallel::threads_for(items, PARALLEL_KEYS);
             let found = parallel::map(&parts, threads, |&part| {
                 self.keys[part]
                     .iter()
@@ -907,11 +907,7 @@ impl Incremental {
             })
             .collect();
         let items: usize = shards.iter().map(|(_, keys)| keys.len()).sum();
-        let threads = if items >= PARALLEL_KEYS {
-            parallel::cores()
-        } else {
-            1
-        };
+        let threads = parallel::threads_for(items, PARALLEL_KEYS);
         let parts: Vec<u8> = (0..KEY_PARTS as u8).collect();
         parallel::map(&parts, threads, |&part| {
             let mut table: Map<Key, Occurrences> = Map::default();
@@ -922,11 +918,7 @@ impl Incremental {
                         shard: uid,
                         item: *item,
                     };
-                    if let Some(list) = table.get_mut(key) {
-                        list.push(occurrence);
-                    } else {
-                        table.insert(Key::clone(key), smallvec::smallvec![occurrence]);
-                    }
+                    add_occurrence(&mut table, key, occurrence);
                 }
             }
             table

@@ -12,6 +12,16 @@ pub fn cores() -> usize {
         .get_or_init(|| std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get))
 }
 
+/// Threads for `work` items: every core when there are at least `enough` of them, else one
+/// (starting threads would take longer than the work).
+pub fn threads_for(work: usize, enough: usize) -> usize {
+    if work >= enough {
+        cores()
+    } else {
+        1
+    }
+}
+
 /// `f` applied to every item, on up to `threads` scoped threads that each take the next
 /// unclaimed item. The results come back in the order of `items`.
 ///

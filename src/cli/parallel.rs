@@ -12,6 +12,5 @@ pub fn threads() -> usize {
     std::env::var("TICKMARK_THREADS")
         .ok()
         .and_then(|value| value.trim().parse::<NonZeroUsize>().ok())
-        .or_else(|| std::thread::available_parallelism().ok())
-        .map_or(1, NonZeroUsize::get)
+        .map_or_else(crate::analysis::parallel::cores, NonZeroUsize::get)
 }
